@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `outpools` command. The CLI itself is compiled to dist/ by `pnpm run build`.
+import('../dist/cli.js')
+  .then((cli) => cli.main(process.argv.slice(2)))
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((error) => {
+    if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli.js')) {
+      console.error('outpools: the CLI is not built yet; run `pnpm run build` first');
+    } else {
+      console.error(`outpools: ${error && error.message ? error.message : error}`);
+    }
+    process.exitCode = 2;
+  });

@@ -1,0 +1,59 @@
+/**
+ * Schemas of the options every pool type shares (seed "General pool options" and
+ * "Worker pool options", spec 1.1). Types are derived with `Static<>`, never written twice.
+ * @module
+ */
+import Type, { type Static } from 'typebox';
+
+/** The five worker selection strategies of inaka/worker_pool (spec 2). */
+export const STRATEGIES = [
+  'best_worker',
+  'random_worker',
+  'next_worker',
+  'available_worker',
+  'next_available_worker',
+] as const;
+
+/** Schema of `outgoing_pools.*.*.strategy`. */
+export const StrategySchema = Type.Union(STRATEGIES.map((s) => Type.Literal(s)), { default: 'best_worker' });
+/** A worker selection strategy name. */
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** Scope spellings accepted in TOML; `host_type` is MongooseIM 6's name for `host`. */
+export const SCOPES = ['global', 'host', 'single_host', 'host_type'] as const;
+/** Schema of `outgoing_pools.*.*.scope`. */
+export const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)), { default: 'global' });
+/** A scope as written in TOML. */
+export type ScopeInput = (typeof SCOPES)[number];
+/** A scope after normalisation (`host_type` becomes `host`). */
+export type Scope = Exclude<ScopeInput, 'host_type'>;
+
+/**
+ * Schema of the pool-level keys of `[outgoing_pools.<type>.<tag>]` (without `connection`).
+ * Per-type defaults for `workers` and `call_timeout` come from the driver (`PoolDriver.defaults`).
+ *
+ * Convention for every outpools schema: a key with a default is written without `Type.Optional`
+ * and with `{ default }`; defaults are filled in (absent keys only) before validation, so
+ * `Static<>` of a schema is the resolved type a driver receives.
+ */
+export const PoolOptionsSchema = Type.Object(
+  {
+    scope: ScopeSchema,
+    host: Type.Optional(Type.String({ minLength: 1 })),
+    strategy: StrategySchema,
+    workers: Type.Integer({ minimum: 1, default: 10 }),
+    call_timeout: Type.Integer({ minimum: 1, default: 5000 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Pool-level options after defaults are filled in (scope as written; see {@link normalizeScope}). */
+export type PoolOptionsResolved = Static<typeof PoolOptionsSchema>;
+
+/** Pool-level options after defaults, with the scope normalised (`host_type` becomes `host`). */
+export type PoolOptions = Omit<PoolOptionsResolved, 'scope'> & { readonly scope: Scope };
+
+/** `host_type` (MongooseIM 6) means `host`. */
+export function normalizeScope(scope: ScopeInput): Scope {
+  return scope === 'host_type' ? 'host' : scope;
+}

@@ -1,0 +1,178 @@
+/**
+ * The pool-type contract. A driver package exports one {@link PoolDriver} object built with
+ * {@link defineDriver}; the core owns every mechanism around it (mailboxes, strategies, timeouts,
+ * reconnects with backoff, keepalive scheduling, stats, events, stopping). A driver only adapts
+ * its client library: connect, close, ping, and the typed calls its users make.
+ *
+ * The core never imports a driver or a client library; drivers never import each other.
+ * @module
+ */
+import type { ConnectionOptions as NodeTlsConnectionOptions } from 'node:tls';
+import type { Static, TObject } from 'typebox';
+import type { PoolKey } from './errors.js';
+import type { PoolOptions, Strategy } from './config/pool-schema.js';
+
+/** Per-type defaults of the pool-level options (seed: cassandra 20 workers, rdbms 60000 ms). */
+export interface PoolDefaults {
+  readonly workers?: number;
+  readonly call_timeout?: number;
+}
+
+/**
+ * What a driver's {@link PoolDriver.check} sees: one pool's options after defaults, and sinks
+ * for cross-field errors and warnings. Paths are relative to the pool section
+ * `outgoing_pools.<type>.<tag>`, dotted, e.g. `"connection.tls.required"` or `"strategy"`.
+ */
+export interface DriverCheckContext<C> {
+  readonly tag: string;
+  readonly pool: PoolOptions;
+  readonly connection: C;
+  error(path: string, message: string): void;
+  warn(path: string, message: string): void;
+}
+
+/** How a broken or never-connected worker retries (spec 3). */
+export type ReconnectPolicy =
+  | { readonly kind: 'exponential'; readonly baseMs: number; readonly capMs: number }
+  | { readonly kind: 'fixed'; readonly intervalMs: number };
+
+/** The default reconnect policy: base 1 s, doubling, capped at 30 s, full jitter. */
+export const DEFAULT_RECONNECT: ReconnectPolicy = { kind: 'exponential', baseMs: 1000, capMs: 30_000 };
+
+/** What the core hands to {@link PoolDriver.connect}. */
+export interface ConnectContext {
+  /** The pool instance this worker belongs to. */
+  readonly key: PoolKey;
+  /** The worker's index in its pool, from 0. */
+  readonly workerIndex: number;
+  /** Aborted when the attempt must give up (the pool is stopping). */
+  readonly signal: AbortSignal;
+  /**
+   * `connection.tls` already mapped to `node:tls` options (spec 4), including the
+   * `selfsigned_peer` check in `checkServerIdentity`; `undefined` when there is no TLS section.
+   * `host`/`port` are not set: the driver passes its own.
+   */
+  readonly tls: NodeTlsConnectionOptions | undefined;
+  /**
+   * Tell the pool that this connection broke (error event, socket close, ...). Safe to call more
+   * than once and after close. The pool marks the worker not live at once, fails the requests
+   * running on it with `ConnectionLostError`, requeues its mailbox, closes the connection and
+   * reconnects with backoff.
+   */
+  lost(error?: unknown): void;
+}
+
+/** What the core hands to each call and to {@link PoolDriver.ping}. */
+export interface CallContext {
+  readonly key: PoolKey;
+  /** Aborted when the call times out (`call_timeout`) or the caller's own signal aborts. */
+  readonly signal: AbortSignal;
+}
+
+/** A worker as a strategy or a custom picker sees it. */
+export interface WorkerView {
+  readonly index: number;
+  /** Connected and usable. */
+  readonly live: boolean;
+  /** Running plus queued requests. */
+  readonly load: number;
+}
+
+/**
+ * A custom worker picker: returns one of the given workers, or `undefined` when none fits
+ * (the call then fails with `NoWorkersError`).
+ */
+export type Picker = (workers: readonly WorkerView[]) => WorkerView | undefined;
+
+/** Per-call options of {@link PoolHandle.run}. */
+export interface RunOptions {
+  /** Route by key (hash_worker): the same key goes to the same worker while the count is unchanged. */
+  readonly hashKey?: string | number;
+  /** A custom picker instead of the pool's strategy. */
+  readonly pick?: Picker;
+  /** The caller's own cancellation; the call rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /**
+   * When the call fails with `ConnectionLostError` before any of it reached the server, run it
+   * once more on a live worker (after a reconnect when needed). Drivers set this for idempotent
+   * requests (ldap, idempotent HTTP methods).
+   */
+  readonly retryOnLost?: boolean;
+}
+
+/**
+ * The handle a driver's {@link PoolDriver.client} receives: the only way a driver runs work.
+ * `run()` routes to a worker by the pool's strategy, bounds the whole call by `call_timeout`,
+ * and passes the worker's connection to `fn`.
+ */
+export interface PoolHandle<TConnection> {
+  readonly key: PoolKey;
+  run<R>(fn: (connection: TConnection, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R>;
+}
+
+/**
+ * A pool type. `TOptions` is `Static<typeof connectionSchema>`: the `[connection]` section after
+ * defaults. `TConnection` is what `connect` returns; `TClient` is the typed API users call.
+ */
+export interface PoolDriver<TOptions = Record<string, unknown>, TConnection = unknown, TClient = unknown> {
+  /** The pool type: one lowercase word, the TOML key (`redis`). */
+  readonly type: string;
+  /** The npm package that provides it, used in messages (`@outpools/driver-redis`). */
+  readonly packageName?: string;
+  /**
+   * Schema of `[outgoing_pools.<type>.<tag>.connection]`, `additionalProperties: false`, keys with
+   * defaults written without `Optional`. A `tls` key (usually `Type.Optional(TlsSchema)`) enables
+   * the TLS section; the core validates its files and maps it.
+   */
+  readonly connectionSchema: TObject;
+  /** Per-type defaults of `workers` and `call_timeout`. */
+  readonly defaults?: PoolDefaults;
+  /** Return why a strategy is refused (a config error at `strategy`), or `undefined`. */
+  refuseStrategy?(strategy: Strategy): string | undefined;
+  /** Cross-field rules; report with `ctx.error` / `ctx.warn`. */
+  check?(ctx: DriverCheckContext<TOptions>): void;
+  /** How many requests one connection may run at once (1 for one-at-a-time protocols). Default 1. */
+  concurrency?(options: TOptions): number;
+  /** Mailbox limit: above it the oldest queued requests are dropped (`RequestDroppedError`). */
+  maxQueue?(options: TOptions): number | undefined;
+  /** Reconnect policy. Default {@link DEFAULT_RECONNECT}. */
+  reconnect?(options: TOptions): ReconnectPolicy;
+  /** Keepalive interval in ms (the core runs `ping` on idle live workers that often). */
+  keepaliveMs?(options: TOptions): number | undefined;
+  /** Open one connection. Reject on failure (the core retries with backoff). */
+  connect(options: TOptions, ctx: ConnectContext): Promise<TConnection>;
+  /** Close one connection. Must not throw for an already broken connection. */
+  close(connection: TConnection): Promise<void>;
+  /** The type's cheapest round trip (`SELECT 1`, `PING`, ...). Rejects when the connection is not usable. */
+  ping(connection: TConnection, ctx: CallContext): Promise<unknown>;
+  /** Build the typed API users call, on top of `pool.run()`. */
+  client(pool: PoolHandle<TConnection>, options: TOptions): TClient;
+}
+
+/** The typed client of a driver. */
+export type ClientOf<D> = D extends PoolDriver<infer _O, infer _C, infer T> ? T : never;
+/** The connection options of a driver. */
+export type OptionsOf<D> = D extends PoolDriver<infer O, infer _C, infer _T> ? O : never;
+
+/**
+ * Declare a pool type; infers the options type from the connection schema.
+ *
+ * @example
+ * ```ts
+ * import { defineDriver, Type } from '@outpools/core';
+ *
+ * export const echoDriver = defineDriver({
+ *   type: 'echo',
+ *   connectionSchema: Type.Object({ prefix: Type.String({ default: '' }) }, { additionalProperties: false }),
+ *   async connect(options) { return { prefix: options.prefix }; },
+ *   async close() {},
+ *   async ping() { return true; },
+ *   client: (pool) => ({ echo: (s: string) => pool.run((c) => c.prefix + s) }),
+ * });
+ * ```
+ */
+export function defineDriver<S extends TObject, TConnection, TClient>(
+  driver: PoolDriver<Static<S>, TConnection, TClient> & { readonly connectionSchema: S },
+): PoolDriver<Static<S>, TConnection, TClient> & { readonly connectionSchema: S } {
+  return Object.freeze(driver);
+}
