@@ -58,6 +58,7 @@ export { TlsSchema, tlsSchemaWith, TLS_VERSIONS, VERIFY_MODES } from './config/t
 export type { TlsConfig, TlsVersionName, VerifyMode } from './config/tls-schema.js';
 
 // --- config loading, validation, registry, scopes (config area)
+export type { PoolSpec, PoolInstanceSpec, LoadedConfig } from './config/types.js';
 
 // --- TLS mapping (tls area)
 
