@@ -54,6 +54,14 @@ export interface ConnectContext {
    */
   readonly tls: NodeTlsConnectionOptions | undefined;
   /**
+   * Finish peer verification on an established TLS socket; throws when the peer must be refused.
+   * Node cannot express `verify_mode = "selfsigned_peer"` in options alone (with
+   * `rejectUnauthorized: false` it skips the host name and validity checks), so `ctx.tls` then has
+   * `rejectUnauthorized: false` and the driver MUST call this as soon as it can reach the socket,
+   * before any secret is sent when the library allows it. A no-op for the other modes.
+   */
+  verifyTls(socket: import('node:tls').TLSSocket): void;
+  /**
    * Tell the pool that this connection broke (error event, socket close, ...). Safe to call more
    * than once and after close. The pool marks the worker not live at once, fails the requests
    * running on it with `ConnectionLostError`, requeues its mailbox, closes the connection and
