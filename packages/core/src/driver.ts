@@ -137,6 +137,11 @@ export interface PoolDriver<TOptions = Record<string, unknown>, TConnection = un
   readonly defaults?: PoolDefaults;
   /** Return why a strategy is refused (a config error at `strategy`), or `undefined`. */
   refuseStrategy?(strategy: Strategy): string | undefined;
+  /**
+   * Fill in defaults that depend on other keys (ldap: port 636 when a `tls` section is present).
+   * Runs after schema defaults and validation, before `check`; returns the completed options.
+   */
+  resolve?(options: TOptions): TOptions;
   /** Cross-field rules; report with `ctx.error` / `ctx.warn`. */
   check?(ctx: DriverCheckContext<TOptions>): void;
   /** How many requests one connection may run at once (1 for one-at-a-time protocols). Default 1. */
