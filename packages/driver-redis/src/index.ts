@@ -1,0 +1,2 @@
+/** Placeholder: this package is being written. @module */
+export {};

@@ -1,0 +1,12 @@
+/**
+ * `@outpools/testing`: what every pool type's tests share — fake drivers, the conformance suite
+ * every driver (ours and a third party's) runs, and a test PKI generator.
+ * @module
+ */
+
+// --- fake drivers (engine area)
+
+// --- conformance suite (tools area)
+
+// --- test certificates (tls area)
+export {};
