@@ -1,0 +1,27 @@
+// Starting outpools from TOML with the no-op pool type, through the built @outpools/core.
+import * as core from '@outpools/core';
+import { noopDriver } from './noop.mjs';
+
+/** The TOML of one no-op pool. */
+export function noopToml({ workers = 10, scope = 'global', hosts = [], strategy = 'best_worker', callTimeout = 5000 } = {}) {
+  const general = hosts.length > 0 ? `[general]\nhosts = [${hosts.map((h) => JSON.stringify(h)).join(', ')}]\n\n` : '';
+  return `${general}[outgoing_pools.noop.default]\nscope = "${scope}"\nworkers = ${workers}\nstrategy = "${strategy}"\ncall_timeout = ${callTimeout}\n\n[outgoing_pools.noop.default.connection]\n`;
+}
+
+/** Parse the TOML and create (not start) the pools; fails clearly while the engine is not built. */
+export function createNoopPools(options) {
+  for (const name of ['parseConfig', 'DriverRegistry', 'createPools']) {
+    if (typeof core[name] !== 'function') throw new Error(`@outpools/core has no ${name} yet (engine/config not landed or not built)`);
+  }
+  const registry = new core.DriverRegistry([noopDriver]);
+  const config = core.parseConfig(noopToml(options), { registry });
+  return core.createPools(config, { registry });
+}
+
+/** Start a pool set and check that every instance has all its workers live. */
+export async function startAll(pools) {
+  const report = await pools.start();
+  const notLive = report.instances.filter((i) => i.live !== i.workers);
+  if (!report.ok || notLive.length > 0) throw new Error(`start: ${notLive.length} instance(s) not fully live`);
+  return report;
+}

@@ -1,0 +1,97 @@
+// One measurement of the dispatch benchmark: `node scenario.mjs <variant> <concurrency>`.
+// Variants: outpools, floor, generic-pool, tarn (throughput of no-op calls over 10 workers),
+// memory (bytes per idle worker; needs --expose-gc), startstop (1,000 host instances x 10 workers).
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { closedLoop, scenarioMain } from '../lib/load.mjs';
+import { NoopConnection, noopDriver } from './noop.mjs';
+import { createNoopPools, startAll } from './outpools.mjs';
+
+const require = createRequire(import.meta.url);
+const WORKERS = 10;
+
+const gc = () => {
+  if (typeof globalThis.gc !== 'function') throw new Error('run node with --expose-gc');
+  for (let i = 0; i < 4; i += 1) globalThis.gc();
+};
+
+await scenarioMain({
+  async outpools(concurrency) {
+    const pools = createNoopPools({ workers: WORKERS, strategy: 'best_worker', callTimeout: 5000 });
+    await startAll(pools);
+    const client = pools.get(noopDriver, 'global', 'default');
+    const result = await closedLoop({ call: client.call, concurrency });
+    await pools.stop();
+    return result;
+  },
+
+  async floor(concurrency) {
+    const workers = Array.from({ length: WORKERS }, () => new NoopConnection());
+    let i = 0;
+    return closedLoop({ call: () => workers[i++ % WORKERS].call(), concurrency });
+  },
+
+  async 'generic-pool'(concurrency) {
+    const genericPool = require('generic-pool');
+    const pool = genericPool.createPool(
+      { create: async () => new NoopConnection(), destroy: async () => {} },
+      { min: WORKERS, max: WORKERS },
+    );
+    await pool.ready();
+    const call = async () => {
+      const connection = await pool.acquire();
+      try {
+        await connection.call();
+      } finally {
+        pool.release(connection);
+      }
+    };
+    const result = await closedLoop({ call, concurrency });
+    await pool.drain();
+    await pool.clear();
+    return result;
+  },
+
+  async tarn(concurrency) {
+    const { Pool } = require('tarn');
+    const pool = new Pool({ create: () => new NoopConnection(), destroy: () => {}, min: WORKERS, max: WORKERS });
+    const call = async () => {
+      const connection = await pool.acquire().promise;
+      try {
+        await connection.call();
+      } finally {
+        pool.release(connection);
+      }
+    };
+    const result = await closedLoop({ call, concurrency });
+    await pool.destroy();
+    return result;
+  },
+
+  // Heap growth per idle worker: 100 host instances x 100 workers, all live and idle.
+  async memory() {
+    const hosts = Array.from({ length: 100 }, (_, i) => `h${i}.example`);
+    const workers = 100;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const pools = createNoopPools({ scope: 'host', hosts, workers });
+    await startAll(pools);
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    await pools.stop();
+    const total = hosts.length * workers;
+    return { bytesPerIdleWorker: (after - before) / total, workers: total };
+  },
+
+  // Time to start and to stop 1,000 host-scoped instances of 10 no-op workers each.
+  async startstop() {
+    const hosts = Array.from({ length: 1000 }, (_, i) => `h${i}.example`);
+    const pools = createNoopPools({ scope: 'host', hosts, workers: 10 });
+    const t0 = performance.now();
+    await startAll(pools);
+    const t1 = performance.now();
+    await pools.stop();
+    const t2 = performance.now();
+    return { startMs: t1 - t0, stopMs: t2 - t1, instances: hosts.length };
+  },
+});
