@@ -185,7 +185,16 @@ export type OptionsOf<D> = D extends PoolDriver<infer O, infer _C, infer _T> ? O
  * ```
  */
 export function defineDriver<S extends TObject, TConnection, TClient>(
-  driver: PoolDriver<Static<S>, TConnection, TClient> & { readonly connectionSchema: S },
-): PoolDriver<Static<S>, TConnection, TClient> & { readonly connectionSchema: S } {
+  driver: DriverDefinition<S, TConnection, TClient>,
+): DriverDefinition<S, TConnection, TClient> {
   return Object.freeze(driver);
 }
+
+/**
+ * A {@link PoolDriver} whose `connectionSchema` keeps its precise type `S`. (`Omit` first: the
+ * intersection `TObject & S` would turn the schema's `required` tuple into `never`.)
+ */
+export type DriverDefinition<S extends TObject, TConnection, TClient> = Omit<
+  PoolDriver<Static<S>, TConnection, TClient>,
+  'connectionSchema'
+> & { readonly connectionSchema: S };
