@@ -1,0 +1,109 @@
+/**
+ * An ioredis connector that finishes TLS peer verification before ioredis sees the socket.
+ *
+ * ioredis writes its handshake (AUTH or HELLO, SELECT, ...) as soon as its connector hands it a
+ * connected stream. Its stock connector hands over a TLS socket that is still handshaking, so
+ * the earliest point where outpools can check the peer (`ctx.verifyTls`, required for
+ * `verify_mode = "selfsigned_peer"`) would be after ioredis has queued AUTH. This connector
+ * instead waits for `secureConnect`, runs the check, and only then resolves the stream: a peer
+ * that fails verification never receives the password.
+ * @module
+ */
+import { createConnection, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { AbstractConnector } from 'ioredis';
+
+/** What {@link verifyingConnector} needs from the pool's connect context. */
+export interface VerifyingConnectorOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Mapped `node:tls` options, or `undefined` for plaintext. */
+  readonly tls: ConnectionOptions | undefined;
+  /** Finish peer verification; throws to refuse the peer. */
+  readonly verifyTls: (socket: TLSSocket) => void;
+  /** How long the TCP connect plus TLS handshake may take. */
+  readonly connectTimeoutMs: number;
+}
+
+/** The shape ioredis expects for its `Connector` option. */
+export type ConnectorClass = new (options: unknown) => AbstractConnector;
+
+/**
+ * Build an ioredis `Connector` class bound to one worker's address and TLS settings.
+ * For plaintext it behaves like ioredis' own connector; for TLS it resolves only after the
+ * handshake and `verifyTls` succeeded.
+ */
+export function verifyingConnector(options: VerifyingConnectorOptions): ConnectorClass {
+  return class VerifyingConnector extends AbstractConnector {
+    constructor(_redisOptions: unknown) {
+      super(2000);
+    }
+
+    connect(): Promise<Socket> {
+      this.connecting = true;
+      return new Promise<Socket>((resolve, reject) => {
+        process.nextTick(() => {
+          if (!this.connecting) {
+            reject(new Error('Connection is closed.'));
+            return;
+          }
+          let stream: Socket;
+          try {
+            stream = options.tls
+              ? tlsConnect({ ...options.tls, host: options.host, port: options.port })
+              : createConnection({ host: options.host, port: options.port });
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          this.stream = stream;
+          // A permanent listener: an 'error' between now and ioredis attaching its own handlers
+          // (or a second one after its `once` handler ran) must never become an uncaught exception.
+          stream.on('error', (error: Error) => {
+            this.firstError ??= error;
+          });
+          if (!options.tls) {
+            resolve(stream);
+            return;
+          }
+          waitForVerifiedTls(stream as TLSSocket, options).then(
+            () => resolve(stream),
+            (error: unknown) => {
+              stream.destroy();
+              reject(error);
+            },
+          );
+        });
+      });
+    }
+  };
+}
+
+function waitForVerifiedTls(socket: TLSSocket, options: VerifyingConnectorOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      done(new Error(`TLS connect to ${options.host}:${options.port} timed out after ${options.connectTimeoutMs} ms`));
+    }, options.connectTimeoutMs);
+    const onError = (error: Error): void => done(error);
+    const onClose = (): void => done(new Error(`connection to ${options.host}:${options.port} closed during TLS handshake`));
+    const onSecure = (): void => {
+      try {
+        options.verifyTls(socket);
+        done();
+      } catch (error) {
+        done(error);
+      }
+    };
+    function done(error?: unknown): void {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.off('secureConnect', onSecure);
+      if (error === undefined) resolve();
+      else reject(error);
+    }
+    socket.once('error', onError);
+    socket.once('close', onClose);
+    socket.once('secureConnect', onSecure);
+  });
+}

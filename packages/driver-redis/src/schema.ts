@@ -1,0 +1,44 @@
+/**
+ * Schema of `[outgoing_pools.redis.<tag>.connection]` (seed "Redis-specific options", spec 5.2).
+ * @module
+ */
+import { Type, TlsSchema, type Static } from '@outpools/core';
+
+/**
+ * The redis connection options. Keys with a default are filled in before validation, so
+ * {@link RedisConnectionOptions} (its `Static<>`) is what the driver receives.
+ *
+ * | key | type | default |
+ * |---|---|---|
+ * | `host` | non-empty string | `"127.0.0.1"` |
+ * | `port` | integer 1..65534 | `6379` |
+ * | `database` | integer >= 0 | `0` |
+ * | `password` | string (`""` = no AUTH) | `""` |
+ * | `username` | non-empty string (ACL user) | unset |
+ * | `tls` | TLS section | unset (plaintext) |
+ */
+export const RedisConnectionSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Redis server host name or address' }),
+    port: Type.Integer({
+      minimum: 1,
+      maximum: 65534,
+      default: 6379,
+      description: 'TCP port, between 0 and 65535 non-inclusive',
+    }),
+    database: Type.Integer({ minimum: 0, default: 0, description: 'Logical database index (SELECT), zero-based' }),
+    password: Type.String({ default: '', description: 'AUTH password; empty means no AUTH' }),
+    username: Type.Optional(Type.String({ minLength: 1, description: 'ACL user name (Redis 6+), sent with AUTH' })),
+    tls: Type.Optional(TlsSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** The `[connection]` section of a redis pool after defaults. */
+export type RedisConnectionOptions = Static<typeof RedisConnectionSchema>;
+
+/** Why `available_worker` is refused for redis pools (a config error at `strategy`). */
+export const AVAILABLE_WORKER_REFUSAL =
+  'the redis pool type does not support "available_worker": a redis worker pipelines many commands on one ' +
+  'connection, so it is never "available" in that strategy\'s sense; use "best_worker", "random_worker", ' +
+  '"next_worker" or "next_available_worker"';
