@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# A second, private PostgreSQL cluster with ssl=on for @outpools/driver-rdbms' TLS and
+# kill/restart tests, on 127.0.0.1:55433 with all state under /tmp/outpools-services/pg-tls/:
+#   ca.crt / ca.key         a test CA (generated with openssl)
+#   server.crt / server.key a server certificate for 127.0.0.1 and localhost, signed by the CA
+#   data/                   the cluster (initdb), log in postgres.log, socket in run/
+# Password authentication (scram-sha-256) for TCP clients, plaintext and TLS both allowed;
+# role "outpools" / "outpools-test-pw", database "test".
+# Idempotent: when the port answers, nothing is touched; a stopped cluster is started again
+# (the tests stop it with `pg_ctl -m immediate stop` and run this script to bring it back).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+
+port=55433
+dir=/tmp/outpools-services/pg-tls
+user=outpools
+pass=outpools-test-pw
+
+if port_open "$port"; then
+  echo "pg-tls already up on $port"
+  exit 0
+fi
+
+command -v openssl >/dev/null || apt_install openssl
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+  apt_install postgresql
+  bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+fi
+as_pg() { runuser -u postgres -- "$@"; }
+
+mkdir -p "$dir/run"
+chmod 755 /tmp/outpools-services "$dir"
+
+# --- certificates (kept across runs so tests and configs can point at them)
+if [ ! -s "$dir/server.crt" ] || [ ! -s "$dir/ca.crt" ]; then
+  tmp=$(mktemp -d)
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=outpools test CA" \
+    -keyout "$tmp/ca.key" -out "$tmp/ca.crt" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$tmp/server.key" -out "$tmp/server.csr" 2>/dev/null
+  printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+    "extendedKeyUsage=serverAuth" >"$tmp/ext.cnf"
+  openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.crt" -CAkey "$tmp/ca.key" -CAcreateserial \
+    -days 3650 -extfile "$tmp/ext.cnf" -out "$tmp/server.crt" 2>/dev/null
+  install -m 644 "$tmp/ca.crt" "$dir/ca.crt"
+  install -m 600 "$tmp/ca.key" "$dir/ca.key"
+  install -m 644 -o postgres "$tmp/server.crt" "$dir/server.crt"
+  install -m 600 -o postgres "$tmp/server.key" "$dir/server.key"
+  rm -rf "$tmp"
+fi
+chown postgres "$dir/run" "$dir/server.key" "$dir/server.crt"
+
+# --- cluster
+fresh=""
+if [ ! -s "$dir/data/PG_VERSION" ]; then
+  rm -rf "$dir/data"
+  install -d -o postgres -m 700 "$dir/data"
+  as_pg "$bindir/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+    -E UTF8 --locale=C.UTF-8 >/dev/null
+  cat >>"$dir/data/postgresql.conf" <<CONF
+# outpools test cluster
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir/run'
+ssl = on
+ssl_cert_file = '$dir/server.crt'
+ssl_key_file = '$dir/server.key'
+password_encryption = 'scram-sha-256'
+max_connections = 100
+shared_buffers = 16MB
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+  fresh=1
+fi
+touch "$dir/postgres.log" && chown postgres "$dir/postgres.log"
+as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >/dev/null
+wait_port "$port" 30
+
+psql_su() { as_pg psql -h "$dir/run" -p "$port" -U postgres -qAtX -v ON_ERROR_STOP=1 "$@"; }
+if [ -n "$fresh" ] || [ "$(psql_su -c "SELECT 1 FROM pg_roles WHERE rolname='$user'")" != "1" ]; then
+  psql_su -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname='$user') THEN CREATE ROLE $user LOGIN PASSWORD '$pass'; END IF; END \$\$" >/dev/null
+fi
+if [ "$(psql_su -c "SELECT 1 FROM pg_database WHERE datname='test'")" != "1" ]; then
+  psql_su -c "CREATE DATABASE test OWNER $user" >/dev/null
+fi
+echo "pg-tls up on 127.0.0.1:$port (ssl=on, CA $dir/ca.crt)"
