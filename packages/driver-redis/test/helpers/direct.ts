@@ -1,0 +1,50 @@
+/**
+ * Drive the redis driver without the engine: a hand-made connect context and a one-connection
+ * pool handle, for tests of the adapter itself (connect, AUTH, SELECT, TLS, lost events).
+ */
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import type { CallContext, ConnectContext, PoolHandle } from '@outpools/core';
+import type { Redis } from 'ioredis';
+import type { RedisConnectionOptions } from '../../src/schema.js';
+
+const KEY = { type: 'redis', host: 'global', tag: 'test' } as const;
+
+/** A connect context that records `lost()` calls. */
+export interface RecordingContext extends ConnectContext {
+  readonly lostErrors: unknown[];
+  readonly abort: AbortController;
+}
+
+/** Build a connect context. */
+export function directContext(
+  overrides: { tls?: ConnectionOptions; verifyTls?: (socket: TLSSocket) => void; workerIndex?: number } = {},
+): RecordingContext {
+  const lostErrors: unknown[] = [];
+  const abort = new AbortController();
+  return {
+    key: KEY,
+    workerIndex: overrides.workerIndex ?? 0,
+    signal: abort.signal,
+    tls: overrides.tls,
+    verifyTls: overrides.verifyTls ?? (() => undefined),
+    lost: (error?: unknown) => lostErrors.push(error),
+    lostErrors,
+    abort,
+  };
+}
+
+/** The connection options with the schema's defaults filled in. */
+export function connectionOptions(input: Partial<RedisConnectionOptions>): RedisConnectionOptions {
+  return { host: '127.0.0.1', port: 6379, database: 0, password: '', ...input };
+}
+
+/** A pool handle over one connection: runs every call on it directly. */
+export function singleConnectionHandle(redis: Redis): PoolHandle<Redis> {
+  return {
+    key: KEY,
+    run<R>(fn: (connection: Redis, ctx: CallContext) => Promise<R> | R): Promise<R> {
+      const ctx: CallContext = { key: KEY, signal: new AbortController().signal };
+      return Promise.resolve().then(() => fn(redis, ctx));
+    },
+  };
+}
