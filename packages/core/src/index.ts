@@ -59,6 +59,22 @@ export type { TlsConfig, TlsVersionName, VerifyMode } from './config/tls-schema.
 
 // --- config loading, validation, registry, scopes (config area)
 export type { PoolSpec, PoolInstanceSpec, LoadedConfig } from './config/types.js';
+export { parseConfig, checkConfig, loadConfigFile } from './config/load.js';
+export type { ConfigOptions, CheckResult } from './config/load.js';
+export { readToml } from './config/toml.js';
+export type { TomlDocument, TomlResult } from './config/toml.js';
+export { checkValue } from './config/schema-check.js';
+export type { CheckLocation } from './config/schema-check.js';
+export { expectedText } from './config/schema-text.js';
+export type { SchemaNode } from './config/schema-text.js';
+export { withDefaults } from './config/defaults.js';
+export { REDACTED, joinPath, describeValue, suggest, redactSecrets } from './config/issues.js';
+export { BUILTIN_TYPES } from './config/validate.js';
+export { DriverRegistry, driverPackageName, isPoolDriver } from './registry.js';
+export type { AnyPoolDriver } from './registry.js';
+export { loadDrivers, driversOf } from './driver-loader.js';
+export type { LoadDriversOptions, LoadDriversResult, DriverLoadFailure } from './driver-loader.js';
+export { expandPools, poolKeysOf, poolKeyId, resolvePool, GLOBAL_HOST } from './scope.js';
 
 // --- TLS mapping (tls area)
 
