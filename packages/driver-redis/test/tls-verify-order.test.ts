@@ -22,10 +22,14 @@ beforeAll(async () => {
       socket.write('-ERR fake server\r\n');
     });
     socket.on('error', () => undefined);
-    socket.on('close', () => {
+  });
+  // The raw TCP side: its close is seen even when the client hangs up right after the handshake.
+  server.on('connection', (tcp) => {
+    tcp.on('close', () => {
       closedConnections += 1;
     });
   });
+  server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
