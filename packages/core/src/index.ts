@@ -70,6 +70,7 @@ export type { SchemaNode } from './config/schema-text.js';
 export { withDefaults } from './config/defaults.js';
 export { REDACTED, joinPath, describeValue, suggest, redactSecrets } from './config/issues.js';
 export { BUILTIN_TYPES } from './config/validate.js';
+export { configJsonSchema } from './config/json-schema.js';
 export { DriverRegistry, driverPackageName, isPoolDriver } from './registry.js';
 export type { AnyPoolDriver } from './registry.js';
 export { loadDrivers, driversOf } from './driver-loader.js';

@@ -31,12 +31,15 @@ export function withDefaults(schema: SchemaNode, value: unknown): unknown {
   }
   if (schema.type === 'object' && isTable(value)) {
     const properties = node(schema.properties) ?? {};
-    const out: Record<string, unknown> = { ...value };
+    // Keys in schema order first (so printed options read like the reference), then the rest.
+    const out: Record<string, unknown> = {};
     for (const [key, raw] of Object.entries(properties)) {
       const prop = node(raw) ?? {};
-      if (out[key] === undefined && 'default' in prop) out[key] = structuredClone(prop.default);
-      if (out[key] !== undefined) out[key] = withDefaults(prop, out[key]);
+      const given = value[key];
+      if (given !== undefined) out[key] = withDefaults(prop, given);
+      else if ('default' in prop) out[key] = withDefaults(prop, structuredClone(prop.default));
     }
+    for (const [key, given] of Object.entries(value)) if (!(key in out)) out[key] = given;
     return out;
   }
   return value;

@@ -48,7 +48,13 @@ export function validatePool(section: PoolSection, issues: IssueCollector, float
   const poolIssues = checkValue(PoolSectionSchema as unknown as SchemaNode, pool, { path, floats });
   for (const issue of poolIssues) issues.error(issue.path, issue.message);
   const valid = (key: string): boolean => !poolIssues.some((i) => i.path === joinPath(path, key));
-  const options: PoolOptions = { ...pool, scope: normalizeScope(pool.scope) };
+  const options: PoolOptions = {
+    scope: normalizeScope(pool.scope),
+    ...(pool.host !== undefined && { host: pool.host }),
+    strategy: pool.strategy,
+    workers: pool.workers,
+    call_timeout: pool.call_timeout,
+  };
   if (valid('scope') && valid('host')) checkScope(options, path, issues);
   if (valid('strategy') && typeof driver.refuseStrategy === 'function') {
     const refusal = driver.refuseStrategy(options.strategy);

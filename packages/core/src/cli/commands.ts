@@ -1,0 +1,12 @@
+/**
+ * The `outpools` command table: one line per command, loaded only when it runs.
+ * To add a command, write `cli/commands/<name>.ts` exporting `command: CliCommand` and add a line.
+ * @module
+ */
+import type { CliCommand } from './io.js';
+
+/** Every `outpools` command by name. */
+export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  check: async () => (await import('./commands/check.js')).command,
+  schema: async () => (await import('./commands/schema.js')).command,
+};

@@ -1,0 +1,40 @@
+/**
+ * `outpools schema`: print the JSON Schema of a whole configuration file for the pool types
+ * that are installed (`@outpools/driver-<type>`) or given with `--plugin`.
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import { configJsonSchema } from '../../config/json-schema.js';
+import { BUILTIN_TYPES } from '../../config/validate.js';
+import { loadDrivers } from '../../driver-loader.js';
+import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
+
+const usage = `Usage: outpools schema [--plugin <module>]...
+
+Print the JSON Schema (draft 2020-12) of a configuration file for every installed pool type
+(@outpools/driver-<type>) and every type a plugin provides, for editors.`;
+
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      plugin: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(`${usage}\n`);
+    return ExitCode.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const loaded = await loadDrivers(BUILTIN_TYPES, { plugins: values.plugin, cwd: io.cwd });
+  const pluginFailure = loaded.failures.find((f) => f.type === undefined);
+  if (pluginFailure !== undefined) throw new UsageError(pluginFailure.message);
+  for (const failure of loaded.failures) io.stderr(`warning: ${failure.message}\n`);
+  io.stdout(`${JSON.stringify(configJsonSchema(loaded.registry), null, 2)}\n`);
+  return ExitCode.ok;
+}
+
+/** `outpools schema`. */
+export const command: CliCommand = { summary: 'print the JSON Schema of the configuration file', usage, run };
