@@ -127,13 +127,11 @@ export interface RedisClient {
 }
 
 /** Translate ioredis' "connection is gone" errors into the pool's {@link ConnectionLostError}. */
-async function guarded<R>(pool: PoolHandle<Redis>, promise: Promise<R>): Promise<R> {
-  try {
-    return await promise;
-  } catch (error) {
+function lostErrorMapper(pool: PoolHandle<Redis>): (error: unknown) => never {
+  return (error) => {
     if (isConnectionGone(error)) throw new ConnectionLostError('redis connection lost', pool.key, { cause: error });
     throw error;
-  }
+  };
 }
 
 function setArgs(options: RedisSetOptions | undefined): RedisArg[] {
@@ -163,13 +161,14 @@ export function createRedisClient(pool: PoolHandle<Redis>, callOptions: RedisCal
   };
   // Reads are safe to send again after a reconnect; writes are not retried.
   const read: RunOptions = { ...base, retryOnLost: true };
+  const onError = lostErrorMapper(pool);
   const exec = <R>(fn: (redis: Redis) => Promise<R>, options: RunOptions = base): Promise<R> =>
-    pool.run((redis) => guarded(pool, fn(redis)), options);
+    pool.run((redis) => fn(redis).catch(onError), options);
 
   const client: RedisClient = {
     command: <T>(name: string, ...args: RedisArg[]) => exec((r) => r.call(name, ...args) as Promise<T>),
     withOptions: (options) => createRedisClient(pool, { ...callOptions, ...options }),
-    run: (fn) => pool.run((redis, ctx) => guarded(pool, fn(redis, ctx)), base),
+    run: (fn) => pool.run((redis, ctx) => Promise.resolve(fn(redis, ctx)).catch(onError), base),
     pipeline: (fn) => exec(async (r) => (await runBatch(r.pipeline(), fn)) ?? []),
     multi: (fn) => exec((r) => runBatch(r.multi(), fn)),
     ping: () => exec((r) => r.ping(), read),
