@@ -1,2 +1,29 @@
-/** Placeholder: this package is being written. @module */
-export {};
+/**
+ * `@outpools/driver-rdbms`: PostgreSQL (`pg`), MySQL/MariaDB (`mysql2`) and ODBC (`odbc`) pools
+ * for outpools, configured by `[outgoing_pools.rdbms.<tag>]`. The client libraries are optional
+ * peer dependencies, loaded only when a pool selects them.
+ * @module
+ */
+export { rdbmsDriver, connectRdbms, pingRdbms } from './driver.js';
+export {
+  RdbmsConnectionSchema,
+  RdbmsTlsSchema,
+  RDBMS_DRIVERS,
+  DEFAULT_PORTS,
+  resolveRdbmsOptions,
+  checkRdbmsOptions,
+} from './schema.js';
+export type { RdbmsConnectionOptions, RdbmsTlsOptions, RdbmsDriverName } from './schema.js';
+export { createRdbmsClient } from './client.js';
+export type { RdbmsClient, RdbmsTransaction } from './client.js';
+export type { QueryResult, QueryOptions, FieldInfo, Row, SqlValue, RdbmsConnection } from './types.js';
+export {
+  RdbmsErrorCodes,
+  QueryError,
+  QueryTimeoutError,
+  RdbmsConnectError,
+  ClientLibraryMissingError,
+  TransactionClosedError,
+} from './errors.js';
+export { PG_CLIENT_GRACE_MS } from './pgsql.js';
+export { ODBC_CLIENT_GRACE_MS } from './odbc.js';

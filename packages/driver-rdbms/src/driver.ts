@@ -1,0 +1,80 @@
+/**
+ * The `rdbms` pool type: PostgreSQL (`pg`), MySQL/MariaDB (`mysql2`) and ODBC (`odbc`), one
+ * connection per worker, one statement at a time.
+ * @module
+ */
+import { defineDriver, type CallContext, type ConnectContext } from '@outpools/core';
+import { createRdbmsClient } from './client.js';
+import { QueryTimeoutError } from './errors.js';
+import { connectMysql } from './mysql.js';
+import { connectOdbc } from './odbc.js';
+import { connectPgsql } from './pgsql.js';
+import { checkRdbmsOptions, RdbmsConnectionSchema, resolveRdbmsOptions, type RdbmsConnectionOptions } from './schema.js';
+import type { RdbmsConnection } from './types.js';
+import { withTimeout } from './util.js';
+
+/** Open one connection with the backend the options select. */
+export function connectRdbms(options: RdbmsConnectionOptions, ctx: ConnectContext): Promise<RdbmsConnection> {
+  switch (options.driver) {
+    case 'pgsql':
+      return connectPgsql(options, ctx);
+    case 'mysql':
+      return connectMysql(options, ctx);
+    case 'odbc':
+      return connectOdbc(options, ctx);
+    default:
+      return Promise.reject(new TypeError(`unknown rdbms driver ${JSON.stringify(options.driver)}`));
+  }
+}
+
+/** `SELECT 1`, bounded by `query_timeout`: a slower reply rejects (the worker is then broken). */
+export function pingRdbms(connection: RdbmsConnection, ctx: CallContext): Promise<unknown> {
+  return withTimeout(
+    connection.query('SELECT 1', undefined, ctx.signal),
+    connection.queryTimeoutMs,
+    () => new QueryTimeoutError(connection.queryTimeoutMs),
+  );
+}
+
+/**
+ * The `rdbms` pool type (`[outgoing_pools.rdbms.<tag>]`). Register it with the core's registry;
+ * `pools.get(rdbmsDriver, host, tag)` then returns an {@link RdbmsClient}.
+ *
+ * @example
+ * ```ts
+ * import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
+ * import { rdbmsDriver } from '@outpools/driver-rdbms';
+ *
+ * const registry = new DriverRegistry([rdbmsDriver]);
+ * const config = parseConfig(`
+ *   [outgoing_pools.rdbms.default]
+ *   workers = 5
+ *   [outgoing_pools.rdbms.default.connection]
+ *   driver = "pgsql"
+ *   host = "localhost"
+ *   database = "mim-db"
+ *   username = "mim-user"
+ *   password = "mim-password"
+ * `, { registry });
+ * const pools = createPools(config, { registry });
+ * await pools.start();
+ * const db = pools.get(rdbmsDriver, 'global', 'default');
+ * const { rows } = await db.query('SELECT $1::text AS greeting', ['hello']);
+ * await pools.stop();
+ * ```
+ */
+export const rdbmsDriver = defineDriver({
+  type: 'rdbms',
+  packageName: '@outpools/driver-rdbms',
+  connectionSchema: RdbmsConnectionSchema,
+  defaults: { call_timeout: 60_000 },
+  resolve: resolveRdbmsOptions,
+  check: checkRdbmsOptions,
+  concurrency: () => 1,
+  reconnect: (options) => ({ kind: 'exponential', baseMs: 1000, capMs: options.max_start_interval * 1000 }),
+  keepaliveMs: (options) => (options.keepalive_interval === undefined ? undefined : options.keepalive_interval * 1000),
+  connect: connectRdbms,
+  close: (connection) => connection.close(),
+  ping: pingRdbms,
+  client: (pool, options) => createRdbmsClient(pool, options.driver),
+});

@@ -1,0 +1,208 @@
+/**
+ * The pgsql backend: one `pg.Client` per worker.
+ *
+ * - `query_timeout`: the session's `statement_timeout` (the server cancels the statement and the
+ *   connection stays usable) plus pg's client-side `query_timeout` a little later, for a server
+ *   that does not answer at all (then the connection is reported lost).
+ * - TLS "prefer" (`tls.required = false`): pg's `ssl` either demands TLS or never asks, so the
+ *   driver asks with TLS first and, only when the server answers the SSLRequest with "no TLS
+ *   here", connects again in plaintext. A failed handshake or certificate check is never followed
+ *   by a plaintext attempt.
+ * - `selfsigned_peer`: `ctx.verifyTls` runs on the TLS socket's `secureConnect`, which comes
+ *   before the server's authentication request is read, so no password is sent to a refused peer.
+ * @module
+ */
+import type { ConnectContext } from '@outpools/core';
+import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
+import { loadPg, type PgModule } from './load.js';
+import { sendPgCancel } from './pg-cancel.js';
+import type { RdbmsConnectionOptions } from './schema.js';
+import { connectTimeoutMs, describeTarget, networkTarget, type NetworkTarget } from './target.js';
+import type { FieldInfo, QueryResult, RdbmsConnection, SqlValue } from './types.js';
+import { messageOf, settleWithin } from './util.js';
+
+/** How much later than `statement_timeout` the client-side timeout fires. */
+export const PG_CLIENT_GRACE_MS = 1000;
+
+/** pg's message when the server answers the SSLRequest with 'N'. */
+const NO_SSL_MESSAGE = 'The server does not support SSL connections';
+
+type PgClient = InstanceType<PgModule['Client']>;
+interface PgInternals {
+  readonly connection: { readonly stream: NodeJS.ReadableStream & { destroy(error?: Error): void } } & NodeJS.EventEmitter;
+  readonly processID: number | null;
+  readonly secretKey: number | null;
+}
+interface PgResultLike {
+  readonly rows: Record<string, unknown>[];
+  readonly rowCount: number | null;
+  readonly fields?: readonly { readonly name: string; readonly dataTypeID: number }[];
+}
+
+/** Open a pgsql connection (TLS per the `tls` section; see the module notes). */
+export async function connectPgsql(options: RdbmsConnectionOptions, ctx: ConnectContext): Promise<RdbmsConnection> {
+  const pg = await loadPg();
+  const target = networkTarget(options, 'pgsql');
+  if (options.tls === undefined) return openPg(pg, target, options, ctx, undefined);
+  const ssl = pgSslOptions(ctx.tls);
+  try {
+    return await openPg(pg, target, options, ctx, ssl);
+  } catch (error) {
+    if (!options.tls.required && error instanceof RdbmsConnectError && messageOf(error.cause) === NO_SSL_MESSAGE) {
+      return openPg(pg, target, options, ctx, undefined);
+    }
+    throw error;
+  }
+}
+
+/**
+ * pg overrides `servername` with the host name; keep the configured SNI host as the name the
+ * certificate is checked against.
+ */
+function pgSslOptions(tls: ConnectionOptions | undefined): ConnectionOptions {
+  const base: ConnectionOptions = { ...(tls ?? {}) };
+  const sni = base.servername;
+  const check = base.checkServerIdentity;
+  if (sni !== undefined && base.rejectUnauthorized !== false) {
+    base.checkServerIdentity = (_host, cert) => (check ?? checkServerIdentity)(sni, cert);
+  }
+  return base;
+}
+
+async function openPg(
+  pg: PgModule,
+  target: NetworkTarget,
+  options: RdbmsConnectionOptions,
+  ctx: ConnectContext,
+  ssl: ConnectionOptions | undefined,
+): Promise<RdbmsConnection> {
+  const client: PgClient = new pg.Client({
+    host: target.host,
+    port: target.port,
+    database: target.database,
+    user: target.user,
+    password: target.password,
+    statement_timeout: options.query_timeout,
+    query_timeout: options.query_timeout + PG_CLIENT_GRACE_MS,
+    connectionTimeoutMillis: connectTimeoutMs(options),
+    application_name: 'outpools',
+    keepAlive: true,
+    ...(ssl !== undefined && { ssl }),
+  });
+  const internals = client as unknown as PgInternals;
+  let live = false;
+  client.on('error', (error: Error) => {
+    if (live) ctx.lost(error);
+  });
+  client.on('end', () => {
+    if (live) ctx.lost(new Error('the PostgreSQL connection ended'));
+  });
+  if (ssl !== undefined) {
+    internals.connection.once('sslconnect', () => {
+      const socket = internals.connection.stream as unknown as TLSSocket;
+      socket.once('secureConnect', () => {
+        try {
+          ctx.verifyTls(socket);
+        } catch (error) {
+          socket.destroy(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+    });
+  }
+  const abort = (): void => internals.connection.stream.destroy(new Error('connection attempt aborted'));
+  ctx.signal.addEventListener('abort', abort, { once: true });
+  try {
+    if (ctx.signal.aborted) throw new Error('connection attempt aborted');
+    await client.connect();
+  } catch (error) {
+    internals.connection.stream.destroy();
+    const how = ssl === undefined ? '' : ' with TLS';
+    throw new RdbmsConnectError(
+      `pgsql: cannot connect${how} to ${describeTarget(target)}: ${redactSecrets(messageOf(error), [target.password])}`,
+      { cause: error },
+    );
+  } finally {
+    ctx.signal.removeEventListener('abort', abort);
+  }
+  live = true;
+  return new PgConnection(client, internals, target, options.query_timeout, ctx);
+}
+
+class PgConnection implements RdbmsConnection {
+  readonly driver = 'pgsql' as const;
+  readonly queryTimeoutMs: number;
+  readonly #client: PgClient;
+  readonly #internals: PgInternals;
+  readonly #target: NetworkTarget;
+  readonly #ctx: ConnectContext;
+
+  constructor(client: PgClient, internals: PgInternals, target: NetworkTarget, queryTimeoutMs: number, ctx: ConnectContext) {
+    this.#client = client;
+    this.#internals = internals;
+    this.#target = target;
+    this.queryTimeoutMs = queryTimeoutMs;
+    this.#ctx = ctx;
+  }
+
+  async query(sql: string, params: readonly SqlValue[] | undefined, signal?: AbortSignal): Promise<QueryResult> {
+    if (signal?.aborted) throw signal.reason;
+    const onAbort = signal && ((): void => void this.cancel());
+    if (onAbort) signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = (await (params === undefined || params.length === 0
+        ? this.#client.query(sql)
+        : this.#client.query(sql, params as unknown[]))) as PgResultLike | PgResultLike[];
+      return toResult(Array.isArray(result) ? (result[result.length - 1] ?? { rows: [], rowCount: 0 }) : result);
+    } catch (error) {
+      throw this.#mapError(error);
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async begin(): Promise<void> {
+    await this.query('BEGIN', undefined);
+  }
+  async commit(): Promise<void> {
+    await this.query('COMMIT', undefined);
+  }
+  async rollback(): Promise<void> {
+    await this.query('ROLLBACK', undefined);
+  }
+
+  /** Cancel the running statement (out of band). */
+  cancel(): Promise<void> {
+    const { processID, secretKey } = this.#internals;
+    if (processID === null || secretKey === null) return Promise.resolve();
+    return sendPgCancel(this.#target.host, this.#target.port, processID, secretKey);
+  }
+
+  async close(): Promise<void> {
+    const ended = await settleWithin(this.#client.end(), 2000);
+    if (!ended) this.#internals.connection.stream.destroy();
+  }
+
+  #mapError(error: unknown): unknown {
+    if (messageOf(error) === 'Query read timeout') {
+      this.#ctx.lost(error);
+      return new QueryTimeoutError(this.queryTimeoutMs, { cause: error });
+    }
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+      if (code === '57014' && /statement timeout/.test(messageOf(error))) {
+        return new QueryTimeoutError(this.queryTimeoutMs, { cause: error });
+      }
+      return new QueryError(`pgsql: ${messageOf(error)}`, code, { cause: error });
+    }
+    return error;
+  }
+}
+
+function toResult(r: PgResultLike): QueryResult {
+  const fields: FieldInfo[] | undefined =
+    r.fields && r.fields.length > 0 ? r.fields.map((f) => ({ name: f.name, type: f.dataTypeID })) : undefined;
+  return fields === undefined
+    ? { rows: r.rows, rowCount: r.rowCount ?? r.rows.length }
+    : { rows: r.rows, rowCount: r.rowCount ?? r.rows.length, fields };
+}
