@@ -1,0 +1,62 @@
+/**
+ * Schema of `[outgoing_pools.cassandra.<tag>.connection]` (seed "Cassandra options", spec 5.3).
+ * @module
+ */
+import { Type, TlsSchema, type Static } from '@outpools/core';
+
+/** Schema of one entry of `servers`: a `{host, port}` table, `port` defaulting to 9042. */
+export const CassandraServerSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, description: 'Cassandra node host name or address' }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 9042, description: 'CQL native protocol port' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Schema of `auth.plain`: plain-text authentication, both keys mandatory. */
+export const CassandraPlainAuthSchema = Type.Object(
+  {
+    username: Type.String({ minLength: 1, description: 'User name for plain-text authentication' }),
+    password: Type.String({ description: 'Password for plain-text authentication' }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Schema of `auth`: one known mechanism must be given (`plain` is the only one), so an empty
+ * `auth` table or an unknown mechanism is a config error.
+ */
+export const CassandraAuthSchema = Type.Object({ plain: CassandraPlainAuthSchema }, { additionalProperties: false });
+
+/**
+ * The cassandra connection options. Keys with a default are filled in before validation, so
+ * {@link CassandraConnectionOptions} (its `Static<>`) is what the driver receives.
+ *
+ * | key | type | default |
+ * |---|---|---|
+ * | `servers` | non-empty array of `{host, port = 9042}` tables, no duplicates | `[{host = "localhost", port = 9042}]` |
+ * | `keyspace` | non-empty string | `"mongooseim"` |
+ * | `auth.plain.username` | non-empty string | mandatory when `auth.plain` is present |
+ * | `auth.plain.password` | string | mandatory when `auth.plain` is present |
+ * | `tls` | TLS section | unset (plaintext) |
+ */
+export const CassandraConnectionSchema = Type.Object(
+  {
+    servers: Type.Array(CassandraServerSchema, {
+      minItems: 1,
+      uniqueItems: true,
+      default: [{ host: 'localhost', port: 9042 }],
+      description: 'Cassandra contact points',
+    }),
+    keyspace: Type.String({ minLength: 1, default: 'mongooseim', description: 'Keyspace every query runs in' }),
+    auth: Type.Optional(CassandraAuthSchema),
+    tls: Type.Optional(TlsSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** The `[connection]` section of a cassandra pool after defaults. */
+export type CassandraConnectionOptions = Static<typeof CassandraConnectionSchema>;
+
+/** One `servers` entry after defaults. */
+export type CassandraServer = Static<typeof CassandraServerSchema>;

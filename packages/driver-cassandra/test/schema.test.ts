@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { checkConfig, DriverRegistry, OutpoolsError, type CheckResult, type PoolHandle } from '@outpools/core';
+import { cassandraDriver, NOT_IMPLEMENTED_CODE } from '@outpools/driver-cassandra';
+
+const registry = new DriverRegistry([cassandraDriver]);
+const check = (text: string): CheckResult => checkConfig(text, { registry });
+const POOL = 'outgoing_pools.cassandra.default';
+const C = `${POOL}.connection`;
+const withConnection = (lines: string): string => `[${POOL}]\n[${C}]\n${lines}\n`;
+const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
+const connectionOf = (result: CheckResult): Readonly<Record<string, unknown>> | undefined =>
+  result.config?.pools[0]?.connection;
+
+describe('cassandra connection schema', () => {
+  it('fills in the seed defaults and 20 workers for an empty section', () => {
+    const result = check(`[${POOL}]\n`);
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)).toEqual({ servers: [{ host: 'localhost', port: 9042 }], keyspace: 'mongooseim' });
+    expect(result.config?.pools[0]?.options).toMatchObject({ workers: 20, call_timeout: 5000 });
+  });
+
+  it('accepts the seed examples', () => {
+    const result = check(
+      withConnection(
+        'servers = [{host = "host_one", port = 9042}, {host = "host_two", port = 9042}]\nkeyspace = "big_mongooseim_database"',
+      ) + `[${C}.auth.plain]\nusername = "auser"\npassword = "somesecretpassword"\n`,
+    );
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)).toEqual({
+      servers: [
+        { host: 'host_one', port: 9042 },
+        { host: 'host_two', port: 9042 },
+      ],
+      keyspace: 'big_mongooseim_database',
+      auth: { plain: { username: 'auser', password: 'somesecretpassword' } },
+    });
+  });
+
+  it('fills in port 9042 for a server given by host only', () => {
+    const result = check(withConnection('servers = [{host = "a"}, {host = "b", port = 9142}]'));
+    expect(connectionOf(result)?.['servers']).toEqual([
+      { host: 'a', port: 9042 },
+      { host: 'b', port: 9142 },
+    ]);
+  });
+
+  it('rejects an empty servers array and a servers value that is not an array', () => {
+    expect(errorPaths(check(withConnection('servers = []')))).toEqual([`${C}.servers`]);
+    expect(errorPaths(check(withConnection('servers = "host_one"')))).toEqual([`${C}.servers`]);
+  });
+
+  it('rejects a duplicate server after defaults, at the index of the repeat', () => {
+    const result = check(withConnection('servers = [{host = "a"}, {host = "b"}, {host = "a", port = 9042}]'));
+    expect(errorPaths(result)).toEqual([`${C}.servers[2]`]);
+    expect(result.errors[0]?.message).toContain('servers[0]');
+    expect(check(withConnection('servers = [{host = "a"}, {host = "a", port = 9043}]')).errors).toEqual([]);
+  });
+
+  it('checks each server: host non-empty and required, port 1..65535, no other keys', () => {
+    expect(errorPaths(check(withConnection('servers = [{port = 9042}]')))).toEqual([`${C}.servers[0].host`]);
+    expect(errorPaths(check(withConnection('servers = [{host = "a"}, {host = ""}]')))).toEqual([
+      `${C}.servers[1].host`,
+    ]);
+    for (const bad of ['0', '65536', '"9042"', '9042.5']) {
+      expect(errorPaths(check(withConnection(`servers = [{host = "a", port = ${bad}}]`))), bad).toEqual([
+        `${C}.servers[0].port`,
+      ]);
+    }
+    expect(check(withConnection('servers = [{host = "a", port = 65535}]')).ok).toBe(true);
+    expect(errorPaths(check(withConnection('servers = [{host = "a", prot = 1}]')))).toEqual([
+      `${C}.servers[0].prot`,
+    ]);
+  });
+
+  it('takes keyspace as a non-empty string', () => {
+    expect(connectionOf(check(withConnection('keyspace = "ks"')))?.['keyspace']).toBe('ks');
+    expect(errorPaths(check(withConnection('keyspace = ""')))).toEqual([`${C}.keyspace`]);
+    expect(errorPaths(check(withConnection('keyspace = 3')))).toEqual([`${C}.keyspace`]);
+  });
+
+  it('requires both username and password in auth.plain, and never prints the password', () => {
+    const noPassword = check(`${withConnection('')}[${C}.auth.plain]\nusername = "auser"\n`);
+    expect(errorPaths(noPassword)).toEqual([`${C}.auth.plain.password`]);
+    const noUser = check(`${withConnection('')}[${C}.auth.plain]\npassword = "hunter2secret"\n`);
+    expect(errorPaths(noUser)).toEqual([`${C}.auth.plain.username`]);
+    expect(JSON.stringify(noUser)).not.toContain('hunter2secret');
+    const badType = check(`${withConnection('')}[${C}.auth.plain]\nusername = "u"\npassword = 987654321\n`);
+    expect(errorPaths(badType)).toEqual([`${C}.auth.plain.password`]);
+    expect(JSON.stringify(badType.errors)).not.toContain('987654321');
+  });
+
+  it('rejects an auth section without a known mechanism', () => {
+    expect(errorPaths(check(`${withConnection('')}[${C}.auth]\n`))).toEqual([`${C}.auth.plain`]);
+    const unknown = check(`${withConnection('')}[${C}.auth.kerberos]\nprincipal = "x"\n`);
+    expect(errorPaths(unknown)).toContain(`${C}.auth.kerberos`);
+  });
+
+  it('rejects unknown connection keys with a suggestion', () => {
+    const result = check(withConnection('keyspce = "ks"'));
+    expect(errorPaths(result)).toEqual([`${C}.keyspce`]);
+    expect(result.errors[0]?.message).toContain('keyspace');
+  });
+
+  it('accepts a tls section and rejects unknown keys inside it', () => {
+    const ok = check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\n`);
+    expect(ok.errors).toEqual([]);
+    expect(connectionOf(ok)?.['tls']).toMatchObject({ verify_mode: 'none' });
+    expect(errorPaths(check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\ndhfile = "x"\n`))).toEqual([
+      `${C}.tls.dhfile`,
+    ]);
+  });
+});
+
+describe('cassandra driver in this version', () => {
+  const handle: PoolHandle<never> = {
+    key: { type: 'cassandra', host: 'global', tag: 'default' },
+    run: (fn) => Promise.resolve().then(() => fn(undefined as never, { key: handle.key, signal: new AbortController().signal })),
+  };
+
+  it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
+    const options = { servers: [{ host: 'localhost', port: 9042 }], keyspace: 'mongooseim' };
+    const ctx = { key: handle.key, signal: new AbortController().signal };
+    await expect(cassandraDriver.connect(options, { ...ctx, workerIndex: 0, tls: undefined, verifyTls() {}, lost() {} }))
+      .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/cassandra connection is not implemented yet/) });
+    await expect(cassandraDriver.ping(undefined as never, ctx)).rejects.toBeInstanceOf(OutpoolsError);
+    await expect(cassandraDriver.close(undefined as never)).resolves.toBeUndefined();
+  });
+
+  it('gives a client whose execute goes through the pool and rejects as not implemented', async () => {
+    const client = cassandraDriver.client(handle, { servers: [], keyspace: 'k' });
+    await expect(client.execute('SELECT 1')).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
+  });
+});
