@@ -75,8 +75,17 @@ export async function openRedisConnection(options: RedisConnectionOptions, ctx: 
   redis.on('close', () => lost(new Error(`redis connection to ${where} closed`)));
   redis.on('end', () => lost(new Error(`redis connection to ${where} ended`)));
 
-  const onAbort = (): void => redis.disconnect();
+  const onAbort = (): void => {
+    firstError ??= new Error('connect aborted: the pool is stopping');
+    redis.disconnect();
+  };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  // ioredis' connectTimeout covers the TCP connect only; a server that accepts and then stays
+  // silent would hold the handshake (AUTH, SELECT, INFO) forever. Bound the whole attempt.
+  const timer = setTimeout(() => {
+    firstError ??= new Error(`no ready connection within ${CONNECT_TIMEOUT_MS} ms`);
+    redis.disconnect();
+  }, CONNECT_TIMEOUT_MS);
   try {
     await redis.connect();
     // ioredis reports a failed SELECT with an 'error' event but still becomes ready.
@@ -91,6 +100,7 @@ export async function openRedisConnection(options: RedisConnectionOptions, ctx: 
     const cause = redactRedisError(firstError ?? error);
     throw new Error(`redis connect to ${where} failed: ${messageOf(cause)}`, { cause });
   } finally {
+    clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);
   }
 }
