@@ -1,0 +1,35 @@
+/**
+ * Schema of `[outgoing_pools.elastic.<tag>.connection]` (seed "Elasticsearch options", spec 5.4).
+ * @module
+ */
+import { Type, TlsSchema, type Static } from '@outpools/core';
+
+/**
+ * The elastic connection options. Keys with a default are filled in before validation, so
+ * {@link ElasticConnectionOptions} (its `Static<>`) is what the driver receives.
+ *
+ * | key | type | default |
+ * |---|---|---|
+ * | `host` | non-empty string | `"localhost"` |
+ * | `port` | integer 1..65535 | `9200` |
+ * | `username` | non-empty string (basic auth, with `password`) | unset |
+ * | `password` | string (basic auth, with `username`) | unset |
+ * | `api_key` | non-empty string (instead of `username`/`password`) | unset |
+ * | `tls` | TLS section (the client then speaks https) | unset (http) |
+ *
+ * `username`, `password`, `api_key` and `tls` go beyond the seed (spec 5.4).
+ */
+export const ElasticConnectionSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: 'localhost', description: 'Elasticsearch host name or address' }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 9200, description: 'HTTP port' }),
+    username: Type.Optional(Type.String({ minLength: 1, description: 'Basic authentication user (with password)' })),
+    password: Type.Optional(Type.String({ description: 'Basic authentication password (with username)' })),
+    api_key: Type.Optional(Type.String({ minLength: 1, description: 'API key, instead of username/password' })),
+    tls: Type.Optional(TlsSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** The `[connection]` section of an elastic pool after defaults. */
+export type ElasticConnectionOptions = Static<typeof ElasticConnectionSchema>;

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { checkConfig, DriverRegistry, OutpoolsError, type CheckResult, type PoolHandle } from '@outpools/core';
+import { elasticDriver, NOT_IMPLEMENTED_CODE } from '@outpools/driver-elastic';
+
+const registry = new DriverRegistry([elasticDriver]);
+const check = (text: string): CheckResult => checkConfig(text, { registry });
+const POOL = 'outgoing_pools.elastic.default';
+const C = `${POOL}.connection`;
+const withConnection = (lines: string): string => `[${POOL}]\n[${C}]\n${lines}\n`;
+const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
+const connectionOf = (result: CheckResult): Readonly<Record<string, unknown>> | undefined =>
+  result.config?.pools[0]?.connection;
+
+describe('elastic connection schema', () => {
+  it('fills in the seed defaults for an empty section', () => {
+    const result = check(`[${POOL}]\n`);
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)).toEqual({ host: 'localhost', port: 9200 });
+  });
+
+  it('accepts the seed examples', () => {
+    const result = check(withConnection('host = "otherhost"\nport = 9211'));
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)).toEqual({ host: 'otherhost', port: 9211 });
+  });
+
+  it('accepts any tag and applies strategy and call_timeout (no default-only limit)', () => {
+    const result = check('[outgoing_pools.elastic.search]\nstrategy = "random_worker"\ncall_timeout = 1500\n');
+    expect(result.errors).toEqual([]);
+    expect(result.config?.pools[0]).toMatchObject({
+      tag: 'search',
+      options: { strategy: 'random_worker', call_timeout: 1500 },
+    });
+  });
+
+  it('takes host as a non-empty string', () => {
+    expect(errorPaths(check(withConnection('host = ""')))).toEqual([`${C}.host`]);
+    expect(errorPaths(check(withConnection('host = 12')))).toEqual([`${C}.host`]);
+  });
+
+  it('takes port as an integer between 1 and 65535', () => {
+    expect(check(withConnection('port = 1')).ok).toBe(true);
+    expect(check(withConnection('port = 65535')).ok).toBe(true);
+    for (const bad of ['0', '65536', '"9200"', '9200.5']) {
+      expect(errorPaths(check(withConnection(`port = ${bad}`))), bad).toEqual([`${C}.port`]);
+    }
+  });
+
+  it('accepts username with password, and neither', () => {
+    const result = check(withConnection('username = "elastic"\npassword = "changeme-secret"'));
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)).toMatchObject({ username: 'elastic', password: 'changeme-secret' });
+  });
+
+  it('rejects a username without a password and a password without a username, never printing it', () => {
+    expect(errorPaths(check(withConnection('username = "elastic"')))).toEqual([`${C}.password`]);
+    const noUser = check(withConnection('password = "changeme-secret"'));
+    expect(errorPaths(noUser)).toEqual([`${C}.username`]);
+    expect(JSON.stringify(noUser)).not.toContain('changeme-secret');
+    const badType = check(withConnection('username = "u"\npassword = 55667788'));
+    expect(errorPaths(badType)).toEqual([`${C}.password`]);
+    expect(JSON.stringify(badType.errors)).not.toContain('55667788');
+  });
+
+  it('accepts an api_key alone and rejects it together with basic auth', () => {
+    expect(connectionOf(check(withConnection('api_key = "a2V5"')))?.['api_key']).toBe('a2V5');
+    expect(errorPaths(check(withConnection('api_key = ""')))).toEqual([`${C}.api_key`]);
+    expect(errorPaths(check(withConnection('api_key = "a2V5"\nusername = "u"\npassword = "p"')))).toEqual([
+      `${C}.api_key`,
+    ]);
+  });
+
+  it('rejects unknown connection keys with a suggestion', () => {
+    const result = check(withConnection('hots = "x"'));
+    expect(errorPaths(result)).toEqual([`${C}.hots`]);
+    expect(result.errors[0]?.message).toContain('host');
+  });
+
+  it('accepts a tls section and rejects unknown keys inside it', () => {
+    const ok = check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\n`);
+    expect(ok.errors).toEqual([]);
+    expect(connectionOf(ok)?.['tls']).toMatchObject({ verify_mode: 'none' });
+    expect(errorPaths(check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\nbogus = 1\n`))).toEqual([
+      `${C}.tls.bogus`,
+    ]);
+  });
+});
+
+describe('elastic driver in this version', () => {
+  const key = { type: 'elastic', host: 'global', tag: 'default' };
+  const signal = new AbortController().signal;
+  const handle: PoolHandle<never> = {
+    key,
+    run: (fn) => Promise.resolve().then(() => fn(undefined as never, { key, signal })),
+  };
+
+  it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
+    const options = { host: 'localhost', port: 9200 };
+    await expect(elasticDriver.connect(options, { key, signal, workerIndex: 0, tls: undefined, verifyTls() {}, lost() {} }))
+      .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/elastic connection is not implemented yet/) });
+    await expect(elasticDriver.ping(undefined as never, { key, signal })).rejects.toBeInstanceOf(OutpoolsError);
+    await expect(elasticDriver.close(undefined as never)).resolves.toBeUndefined();
+  });
+
+  it('gives a client whose health goes through the pool and rejects as not implemented', async () => {
+    const client = elasticDriver.client(handle, { host: 'localhost', port: 9200 });
+    await expect(client.health()).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
+  });
+});
