@@ -1,0 +1,43 @@
+/**
+ * Schema of `[outgoing_pools.rabbit.<tag>.connection]` (seed "RabbitMQ options", spec 5.5).
+ * @module
+ */
+import { Type, TlsSchema, type Static } from '@outpools/core';
+
+/** The spelling of "no limit" for `max_worker_queue_len`. */
+export const INFINITY = 'infinity';
+
+/**
+ * The rabbit connection options. Keys with a default are filled in before validation, so
+ * {@link RabbitConnectionOptions} (its `Static<>`) is what the driver receives.
+ *
+ * | key | type | default |
+ * |---|---|---|
+ * | `host` | non-empty string | `"localhost"` |
+ * | `port` | integer 1..65535 | `5672` |
+ * | `username` | string | `"guest"` |
+ * | `password` | string | `"guest"` |
+ * | `virtual_host` | non-empty string | `"/"` |
+ * | `confirms_enabled` | boolean | `false` |
+ * | `max_worker_queue_len` | integer >= 0 or `"infinity"` | `1000` |
+ * | `tls` | TLS section (amqps) | unset (plain amqp) |
+ */
+export const RabbitConnectionSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: 'localhost', description: 'RabbitMQ broker host name or address' }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 5672, description: 'AMQP port' }),
+    username: Type.String({ default: 'guest', description: 'User name' }),
+    password: Type.String({ default: 'guest', description: 'Password' }),
+    virtual_host: Type.String({ minLength: 1, default: '/', description: 'Virtual host to open' }),
+    confirms_enabled: Type.Boolean({ default: false, description: 'Enables one-to-one publisher confirms' }),
+    max_worker_queue_len: Type.Union([Type.Integer({ minimum: 0 }), Type.Literal(INFINITY)], {
+      default: 1000,
+      description: 'Worker mailbox limit above which the oldest requests are dropped; "infinity" disables it',
+    }),
+    tls: Type.Optional(TlsSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** The `[connection]` section of a rabbit pool after defaults. */
+export type RabbitConnectionOptions = Static<typeof RabbitConnectionSchema>;

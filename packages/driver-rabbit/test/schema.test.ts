@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { checkConfig, DriverRegistry, OutpoolsError, type CheckResult, type PoolHandle } from '@outpools/core';
+import { rabbitDriver, NOT_IMPLEMENTED_CODE, type RabbitConnectionOptions } from '@outpools/driver-rabbit';
+
+const registry = new DriverRegistry([rabbitDriver]);
+const check = (text: string): CheckResult => checkConfig(text, { registry });
+const POOL = 'outgoing_pools.rabbit.event_pusher';
+const C = `${POOL}.connection`;
+const withConnection = (lines: string): string => `[${POOL}]\n[${C}]\n${lines}\n`;
+const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
+const connectionOf = (result: CheckResult): RabbitConnectionOptions | undefined =>
+  result.config?.pools[0]?.connection as RabbitConnectionOptions | undefined;
+const DEFAULTS: RabbitConnectionOptions = {
+  host: 'localhost',
+  port: 5672,
+  username: 'guest',
+  password: 'guest',
+  virtual_host: '/',
+  confirms_enabled: false,
+  max_worker_queue_len: 1000,
+};
+
+describe('rabbit connection schema', () => {
+  it('fills in the seed defaults for an empty section', () => {
+    const result = check(`[${POOL}]\n`);
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)).toEqual(DEFAULTS);
+  });
+
+  it('accepts the seed examples', () => {
+    const result = check(
+      withConnection(
+        'host = "anotherhost"\nport = 4561\nusername = "corpop"\npassword = "guest"\nconfirms_enabled = false\nmax_worker_queue_len = "infinity"',
+      ),
+    );
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)).toEqual({
+      ...DEFAULTS,
+      host: 'anotherhost',
+      port: 4561,
+      username: 'corpop',
+      max_worker_queue_len: 'infinity',
+    });
+  });
+
+  it('takes host as a non-empty string and port as an integer 1..65535', () => {
+    expect(errorPaths(check(withConnection('host = ""')))).toEqual([`${C}.host`]);
+    expect(check(withConnection('port = 65535')).ok).toBe(true);
+    for (const bad of ['0', '65536', '"5672"', '5672.5']) {
+      expect(errorPaths(check(withConnection(`port = ${bad}`))), bad).toEqual([`${C}.port`]);
+    }
+  });
+
+  it('takes username and password as strings, never printing the password', () => {
+    expect(errorPaths(check(withConnection('username = 7')))).toEqual([`${C}.username`]);
+    const bad = check(withConnection('password = 31415926'));
+    expect(errorPaths(bad)).toEqual([`${C}.password`]);
+    expect(JSON.stringify(bad.errors)).not.toContain('31415926');
+  });
+
+  it('takes virtual_host as a non-empty string', () => {
+    expect(connectionOf(check(withConnection('virtual_host = "/prod"')))?.virtual_host).toBe('/prod');
+    expect(errorPaths(check(withConnection('virtual_host = ""')))).toEqual([`${C}.virtual_host`]);
+  });
+
+  it('takes confirms_enabled as a boolean', () => {
+    expect(connectionOf(check(withConnection('confirms_enabled = true')))?.confirms_enabled).toBe(true);
+    expect(errorPaths(check(withConnection('confirms_enabled = "yes"')))).toEqual([`${C}.confirms_enabled`]);
+  });
+
+  it('takes max_worker_queue_len as a non-negative integer or "infinity"', () => {
+    expect(connectionOf(check(withConnection('max_worker_queue_len = 0')))?.max_worker_queue_len).toBe(0);
+    expect(connectionOf(check(withConnection('max_worker_queue_len = 50')))?.max_worker_queue_len).toBe(50);
+    for (const bad of ['-1', '"infinite"', '1.5', 'true']) {
+      expect(errorPaths(check(withConnection(`max_worker_queue_len = ${bad}`))), bad).toEqual([
+        `${C}.max_worker_queue_len`,
+      ]);
+    }
+  });
+
+  it('rejects unknown connection keys with a suggestion', () => {
+    const result = check(withConnection('confirm_enabled = true'));
+    expect(errorPaths(result)).toEqual([`${C}.confirm_enabled`]);
+    expect(result.errors[0]?.message).toContain('confirms_enabled');
+  });
+
+  it('accepts a tls section and rejects unknown keys inside it', () => {
+    const ok = check(`${withConnection('port = 5671')}[${C}.tls]\nverify_mode = "none"\n`);
+    expect(ok.errors).toEqual([]);
+    expect(connectionOf(ok)?.tls).toMatchObject({ verify_mode: 'none' });
+    expect(errorPaths(check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\nbogus = 1\n`))).toEqual([
+      `${C}.tls.bogus`,
+    ]);
+  });
+});
+
+describe('rabbit driver in this version', () => {
+  const key = { type: 'rabbit', host: 'global', tag: 'event_pusher' };
+  const signal = new AbortController().signal;
+  const handle: PoolHandle<never> = {
+    key,
+    run: (fn) => Promise.resolve().then(() => fn(undefined as never, { key, signal })),
+  };
+
+  it('reports max_worker_queue_len as the mailbox limit, and no limit for "infinity"', () => {
+    expect(rabbitDriver.maxQueue?.(DEFAULTS)).toBe(1000);
+    expect(rabbitDriver.maxQueue?.({ ...DEFAULTS, max_worker_queue_len: 0 })).toBe(0);
+    expect(rabbitDriver.maxQueue?.({ ...DEFAULTS, max_worker_queue_len: 'infinity' })).toBeUndefined();
+  });
+
+  it('runs more than one request per worker (a channel multiplexes)', () => {
+    expect(rabbitDriver.concurrency?.(DEFAULTS)).toBeGreaterThan(1);
+  });
+
+  it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
+    await expect(rabbitDriver.connect(DEFAULTS, { key, signal, workerIndex: 0, tls: undefined, verifyTls() {}, lost() {} }))
+      .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/rabbit connection is not implemented yet/) });
+    await expect(rabbitDriver.ping(undefined as never, { key, signal })).rejects.toBeInstanceOf(OutpoolsError);
+    await expect(rabbitDriver.close(undefined as never)).resolves.toBeUndefined();
+  });
+
+  it('gives a client whose publish goes through the pool and rejects as not implemented', async () => {
+    const client = rabbitDriver.client(handle, DEFAULTS);
+    await expect(client.publish('ex', 'rk', 'hello')).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
+  });
+});
