@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectRdbms, RdbmsConnectError, type RdbmsConnection, type RdbmsConnectionOptions } from '@outpools/driver-rdbms';
+import { MARIADB, PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA } from './helpers/servers.js';
+import { fakeContext } from './helpers/fake-pool.js';
+
+const TLS_SECTION = { verify_mode: 'peer', required: false } as const;
+const withTls = (options: RdbmsConnectionOptions, required = false): RdbmsConnectionOptions => ({
+  ...options,
+  tls: { ...TLS_SECTION, required },
+});
+const trustCa: ConnectionOptions = { ca: readFileSync(PG_TLS_CA), rejectUnauthorized: true };
+
+const open: RdbmsConnection[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+async function connect(options: RdbmsConnectionOptions, ctx = fakeContext()): Promise<RdbmsConnection> {
+  const connection = await connectRdbms(options, ctx);
+  open.push(connection);
+  return connection;
+}
+async function usesTls(connection: RdbmsConnection): Promise<boolean> {
+  const { rows } = await connection.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()', undefined);
+  return rows[0]?.['ssl'] === true;
+}
+
+describe('pgsql TLS', () => {
+  it('uses TLS with a tls section when the server has it, verifying the peer with the CA', async () => {
+    const ctx = fakeContext(trustCa);
+    const connection = await connect(withTls(PG_TLS), ctx);
+    expect(await usesTls(connection)).toBe(true);
+    expect(ctx.verified).toHaveLength(1);
+  });
+
+  it('continues in plaintext when the server has no TLS and tls.required is false', async () => {
+    const connection = await connect(withTls(PG_BASE), fakeContext(trustCa));
+    expect(await usesTls(connection)).toBe(false);
+  });
+
+  it('refuses a server without TLS when tls.required is true', async () => {
+    const error = await connect(withTls(PG_BASE, true), fakeContext(trustCa)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdbmsConnectError);
+    expect((error as Error).message).toMatch(/does not support SSL/);
+  });
+
+  it('connects over TLS when tls.required is true and the server has TLS', async () => {
+    const connection = await connect(withTls(PG_TLS, true), fakeContext(trustCa));
+    expect(await usesTls(connection)).toBe(true);
+  });
+
+  it('never falls back to plaintext after a failed certificate check', async () => {
+    // verify_mode = "peer" without the test CA: the chain does not verify
+    const error = await connect(withTls(PG_TLS), fakeContext({ rejectUnauthorized: true })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdbmsConnectError);
+    expect((error as Error).message).toMatch(/certificate/i);
+  });
+
+  it('checks the certificate against the configured SNI host name', async () => {
+    const ctx = fakeContext({ ...trustCa, servername: 'wrong.example' });
+    const error = await connect(withTls({ ...PG_TLS, host: 'localhost' }), ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdbmsConnectError);
+    expect((error as Error).message).toMatch(/wrong\.example/);
+  });
+
+  it('accepts the certificate for the host name localhost', async () => {
+    const connection = await connect(withTls({ ...PG_TLS, host: 'localhost' }), fakeContext(trustCa));
+    expect(await usesTls(connection)).toBe(true);
+  });
+
+  it('refuses the peer when ctx.verifyTls throws on the finished handshake (selfsigned_peer checks)', async () => {
+    let peer: string | undefined;
+    const ctx = fakeContext({ rejectUnauthorized: false }, (socket) => {
+      peer = String(socket.getPeerCertificate().subject?.CN);
+      throw new Error('peer refused by verifyTls');
+    });
+    const error = await connect(withTls(PG_TLS), ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdbmsConnectError);
+    expect((error as Error).message).toContain('peer refused by verifyTls');
+    expect(ctx.verified).toHaveLength(1);
+    expect(peer).toBe('localhost'); // called on the finished handshake
+  });
+
+  it('gives a clear error for a wrong password, without the password in it', async () => {
+    const wrong = 'not-the-password-xyz';
+    const error = await connect({ ...PG_TLS, password: wrong }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdbmsConnectError);
+    const text = `${(error as Error).message} ${String((error as Error).stack)}`;
+    expect(text).toMatch(/password authentication failed for user "outpools"/);
+    expect(text).toContain('outpools@127.0.0.1:55433/test');
+    expect(text).not.toContain(wrong);
+    expect(text).not.toContain(PASSWORD);
+  });
+});
+
+describe('mysql TLS and authentication', () => {
+  it('requires TLS whenever the tls section is present (the base MariaDB has none)', async () => {
+    const error = await connect({ ...MARIADB, tls: { ...TLS_SECTION } }, fakeContext(trustCa)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdbmsConnectError);
+    expect((error as Error).message).toMatch(/with TLS/);
+    expect((error as Error).message).toMatch(/secure connection|SSL|TLS/i);
+  });
+
+  it('gives a clear error for a wrong password, without the password in it', async () => {
+    const wrong = 'not-the-password-xyz';
+    const error = await connect({ ...MARIADB, password: wrong }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdbmsConnectError);
+    const text = `${(error as Error).message} ${String((error as Error).stack)}`;
+    expect(text).toMatch(/Access denied for user 'outpools'/);
+    expect(text).not.toContain(wrong);
+  });
+});
