@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { checkConfig, DriverRegistry, OutpoolsError, type CheckResult, type PoolHandle } from '@outpools/core';
+import { ldapDriver, NOT_IMPLEMENTED_CODE, type LdapConnectionOptions } from '@outpools/driver-ldap';
+
+const registry = new DriverRegistry([ldapDriver]);
+const check = (text: string): CheckResult => checkConfig(text, { registry });
+const POOL = 'outgoing_pools.ldap.default';
+const C = `${POOL}.connection`;
+const withConnection = (lines: string): string => `[${POOL}]\n[${C}]\n${lines}\n`;
+const withTls = (lines: string): string => `${withConnection(lines)}[${C}.tls]\nverify_mode = "none"\n`;
+const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
+const connectionOf = (result: CheckResult): LdapConnectionOptions | undefined =>
+  result.config?.pools[0]?.connection as LdapConnectionOptions | undefined;
+const DEFAULTS: LdapConnectionOptions = {
+  servers: ['localhost'],
+  port: 389,
+  root_dn: '',
+  password: '',
+  connect_interval: 10000,
+};
+
+describe('ldap connection schema', () => {
+  it('fills in the seed defaults, with port 389, for an empty section', () => {
+    const result = check(`[${POOL}]\n`);
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)).toEqual(DEFAULTS);
+  });
+
+  it('accepts the seed examples', () => {
+    const result = check(
+      withConnection(
+        'servers = ["ldap_one", "ldap_two"]\nport = 800\nroot_dn = "cn=admin,dc=example,dc=com"\npassword = "topsecret"\nconnect_interval = 20000',
+      ),
+    );
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)).toEqual({
+      servers: ['ldap_one', 'ldap_two'],
+      port: 800,
+      root_dn: 'cn=admin,dc=example,dc=com',
+      password: 'topsecret',
+      connect_interval: 20000,
+    });
+  });
+
+  it('resolves the port to 636 when a tls section is present, and keeps an explicit port', () => {
+    expect(connectionOf(check(withTls('')))?.port).toBe(636);
+    expect(connectionOf(check(withTls('port = 3269')))?.port).toBe(3269);
+    expect(connectionOf(check(withConnection('port = 3268')))?.port).toBe(3268);
+  });
+
+  it('takes port as an integer between 1 and 65535', () => {
+    expect(check(withConnection('port = 65535')).ok).toBe(true);
+    for (const bad of ['0', '65536', '"389"', '389.5']) {
+      expect(errorPaths(check(withConnection(`port = ${bad}`))), bad).toEqual([`${C}.port`]);
+    }
+  });
+
+  it('takes servers as a non-empty array of non-empty, distinct strings', () => {
+    expect(errorPaths(check(withConnection('servers = []')))).toEqual([`${C}.servers`]);
+    expect(errorPaths(check(withConnection('servers = "ldap_one"')))).toEqual([`${C}.servers`]);
+    expect(errorPaths(check(withConnection('servers = ["ldap_one", ""]')))).toEqual([`${C}.servers[1]`]);
+    expect(errorPaths(check(withConnection('servers = ["ldap_one", 2]')))).toEqual([`${C}.servers[1]`]);
+    const duplicate = check(withConnection('servers = ["a", "b", "a"]'));
+    expect(errorPaths(duplicate)).toEqual([`${C}.servers[2]`]);
+    expect(duplicate.errors[0]?.message).toContain('servers[0]');
+  });
+
+  it('takes root_dn and password as strings, never printing the password', () => {
+    expect(errorPaths(check(withConnection('root_dn = 1')))).toEqual([`${C}.root_dn`]);
+    const bad = check(withConnection('root_dn = "cn=a"\npassword = 27182818'));
+    expect(errorPaths(bad)).toEqual([`${C}.password`]);
+    expect(JSON.stringify(bad.errors)).not.toContain('27182818');
+  });
+
+  it('accepts a root_dn without a password and rejects a password without a root_dn', () => {
+    expect(check(withConnection('root_dn = "cn=reader,dc=example,dc=com"')).errors).toEqual([]);
+    const result = check(withConnection('password = "orphan-secret"'));
+    expect(errorPaths(result)).toEqual([`${C}.password`]);
+    expect(result.errors[0]?.message).toContain('root_dn');
+    expect(JSON.stringify(result)).not.toContain('orphan-secret');
+  });
+
+  it('takes connect_interval as a positive integer', () => {
+    expect(connectionOf(check(withConnection('connect_interval = 1')))?.connect_interval).toBe(1);
+    for (const bad of ['0', '-5', '"10000"', '1.5']) {
+      expect(errorPaths(check(withConnection(`connect_interval = ${bad}`))), bad).toEqual([`${C}.connect_interval`]);
+    }
+  });
+
+  it('rejects unknown connection keys with a suggestion', () => {
+    const result = check(withConnection('rootdn = "cn=a"'));
+    expect(errorPaths(result)).toEqual([`${C}.rootdn`]);
+    expect(result.errors[0]?.message).toContain('root_dn');
+  });
+
+  it('rejects unknown keys inside the tls section', () => {
+    expect(errorPaths(check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\nbogus = 1\n`))).toEqual([
+      `${C}.tls.bogus`,
+    ]);
+  });
+});
+
+describe('ldap driver in this version', () => {
+  const key = { type: 'ldap', host: 'global', tag: 'default' };
+  const signal = new AbortController().signal;
+  const handle: PoolHandle<never> = {
+    key,
+    run: (fn) => Promise.resolve().then(() => fn(undefined as never, { key, signal })),
+  };
+
+  it('reconnects at the fixed connect_interval', () => {
+    expect(ldapDriver.reconnect?.({ ...DEFAULTS, connect_interval: 2500 })).toEqual({ kind: 'fixed', intervalMs: 2500 });
+  });
+
+  it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
+    await expect(ldapDriver.connect(DEFAULTS, { key, signal, workerIndex: 0, tls: undefined, verifyTls() {}, lost() {} }))
+      .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/ldap connection is not implemented yet/) });
+    await expect(ldapDriver.ping(undefined as never, { key, signal })).rejects.toBeInstanceOf(OutpoolsError);
+    await expect(ldapDriver.close(undefined as never)).resolves.toBeUndefined();
+  });
+
+  it('gives a client whose search goes through the pool and rejects as not implemented', async () => {
+    const client = ldapDriver.client(handle, DEFAULTS);
+    await expect(client.search('dc=example,dc=com')).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
+  });
+});
