@@ -80,3 +80,34 @@ export { expandPools, poolKeysOf, poolKeyId, resolvePool, GLOBAL_HOST } from './
 // --- TLS mapping (tls area)
 
 // --- engine: pools, workers, strategies, manager, stats, events (engine area)
+export { createPools, Pools } from './manager.js';
+export type { PoolsOptions, StartOptions, StartReport } from './manager.js';
+export { Pool } from './pool.js';
+export type { InstanceReport, HealthReport } from './pool-core.js';
+export { PoolEvents, POOL_EVENTS } from './events.js';
+export type {
+  PoolEventMap,
+  PoolEventName,
+  CallStage,
+  ConnectEvent,
+  DisconnectEvent,
+  ReconnectAttemptEvent,
+  CallTimeoutEvent,
+  DropEvent,
+  CloseErrorEvent,
+} from './events.js';
+export { LatencyRecorder } from './stats.js';
+export type { PoolStats, PoolCounters, LatencySummary } from './stats.js';
+export { backoffDelay } from './backoff.js';
+export type { RandomSource } from './backoff.js';
+export {
+  STRATEGY_FACTORIES,
+  bestWorker,
+  randomWorker,
+  nextWorker,
+  availableWorker,
+  nextAvailableWorker,
+  hashIndex,
+  isIdle,
+} from './strategies/index.js';
+export type { StrategyFactory, WorkerPick } from './strategies/index.js';

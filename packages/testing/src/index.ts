@@ -5,6 +5,18 @@
  */
 
 // --- fake drivers (engine area)
+export { noopDriver, createFakeDriver } from './fakes/index.js';
+export type {
+  NoopClient,
+  NoopConnection,
+  FakeDriver,
+  FakeDriverOptions,
+  FakeBehavior,
+  FakeConnection,
+  FakeCallOptions,
+  FakeCallResult,
+  FakeClient,
+} from './fakes/index.js';
 
 // --- conformance suite (tools area)
 

@@ -1,0 +1,120 @@
+/**
+ * Pool events (spec 7): on a typed `EventEmitter` and on `node:diagnostics_channel` channels
+ * named `outpools:<event>`. Payloads never carry secrets: errors appear as their message only.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import diagnostics from 'node:diagnostics_channel';
+import type { PoolKey } from './errors.js';
+
+/** A worker's connection is up. */
+export interface ConnectEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+}
+/** A live worker's connection broke (or was found broken by a keepalive). */
+export interface DisconnectEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+  readonly error?: string;
+}
+/** A connect attempt failed and the next one is scheduled after `delayMs`. */
+export interface ReconnectAttemptEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+  /** Consecutive failed attempts so far, from 1. */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error?: string;
+}
+/** Where a call was when its `call_timeout` ran out. */
+export type CallStage = 'queue' | 'mailbox' | 'running';
+/** A call ran out of `call_timeout`. */
+export interface CallTimeoutEvent {
+  readonly key: PoolKey;
+  /** The worker it was routed to, if any. */
+  readonly worker?: number;
+  readonly stage: CallStage;
+  readonly timeoutMs: number;
+}
+/** A request was dropped from the head of a full worker mailbox. */
+export interface DropEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+  readonly limit: number;
+}
+/** Closing a connection failed (the error is swallowed and reported here). */
+export interface CloseErrorEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+  readonly error: string;
+}
+
+/** Every event and its payload. */
+export interface PoolEventMap {
+  connect: [ConnectEvent];
+  disconnect: [DisconnectEvent];
+  reconnect_attempt: [ReconnectAttemptEvent];
+  call_timeout: [CallTimeoutEvent];
+  drop: [DropEvent];
+  close_error: [CloseErrorEvent];
+}
+
+/** An event name. */
+export type PoolEventName = keyof PoolEventMap;
+
+/** The event names, in a stable order. */
+export const POOL_EVENTS = [
+  'connect',
+  'disconnect',
+  'reconnect_attempt',
+  'call_timeout',
+  'drop',
+  'close_error',
+] as const satisfies readonly PoolEventName[];
+
+const channels = Object.fromEntries(POOL_EVENTS.map((name) => [name, diagnostics.channel(`outpools:${name}`)])) as {
+  readonly [K in PoolEventName]: diagnostics.Channel;
+};
+
+/**
+ * The typed emitter of a pool set. It never emits `'error'`, so an app without listeners
+ * cannot be crashed by it.
+ *
+ * @example
+ * ```ts
+ * pools.events.on('reconnect_attempt', (e) => logger.warn(e, 'reconnecting'));
+ * ```
+ */
+export class PoolEvents extends EventEmitter<PoolEventMap> {
+  /** True when someone listens to `name` here or on its diagnostics channel. */
+  wants(name: PoolEventName): boolean {
+    return this.listenerCount(name) > 0 || channels[name].hasSubscribers;
+  }
+
+  /** Emit on the emitter and publish on `outpools:<name>`; a throwing listener cannot break the pool. */
+  publish<K extends PoolEventName>(name: K, payload: PoolEventMap[K][0]): void {
+    const channel = channels[name];
+    if (channel.hasSubscribers) {
+      try {
+        channel.publish(payload);
+      } catch {
+        /* a subscriber's bug must not break the pool */
+      }
+    }
+    if (this.listenerCount(name) > 0) {
+      try {
+        (this.emit as (n: K, p: PoolEventMap[K][0]) => boolean)(name, payload);
+      } catch {
+        /* a listener's bug must not break the pool */
+      }
+    }
+  }
+}
+
+/** Error to message, for event payloads. */
+export function errorMessage(error: unknown): string | undefined {
+  if (error === undefined) return undefined;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

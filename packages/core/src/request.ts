@@ -1,0 +1,83 @@
+/**
+ * One call in flight. The request object is also the `CallContext` handed to the driver, so a
+ * call costs one object and one promise; its `AbortController` is created only if the driver
+ * reads `ctx.signal`. It links into one mailbox (worker mailbox, running set or pool queue) and
+ * into the pool's deadline list at the same time.
+ * @module
+ */
+import type { CallContext, Picker } from './driver.js';
+import type { PoolKey } from './errors.js';
+import type { MailboxNode, Mailbox } from './mailbox.js';
+
+/** Where a request is. @internal */
+export const RequestState = {
+  /** Not routed yet (or being routed again). */
+  New: 0,
+  /** In the pool-wide queue. */
+  Pool: 1,
+  /** In a worker's mailbox. */
+  Mailbox: 2,
+  /** Running on a worker's connection. */
+  Running: 3,
+  /** Finished, or removed from every queue. */
+  Done: 4,
+} as const;
+/** @internal */
+export type RequestStateValue = (typeof RequestState)[keyof typeof RequestState];
+
+/** The function a call runs on a connection. @internal */
+export type CallFn = (connection: never, ctx: CallContext) => unknown;
+
+/** A worker as a request sees it. @internal */
+export interface RequestOwner {
+  readonly index: number;
+}
+
+/** @internal */
+export class Request implements MailboxNode, CallContext {
+  prev: MailboxNode | undefined = undefined;
+  next: MailboxNode | undefined = undefined;
+  list: Mailbox<MailboxNode> | undefined = undefined;
+  /** Deadline list links. */
+  dprev: Request | undefined = undefined;
+  dnext: Request | undefined = undefined;
+  inDeadlines = false;
+
+  state: RequestStateValue = RequestState.New;
+  /** The caller has its result (or error); a later result is dropped. */
+  settled = false;
+  /** Incremented each time the request starts running, to recognise stale completions. */
+  runId = 0;
+  retried = false;
+  worker: RequestOwner | undefined = undefined;
+  resolve: (value: unknown) => void = noop;
+  reject: (error: unknown) => void = noop;
+  /** Removes the listener on the caller's signal. */
+  unhook: (() => void) | undefined = undefined;
+  #controller: AbortController | undefined = undefined;
+
+  constructor(
+    readonly key: PoolKey,
+    readonly fn: CallFn,
+    readonly startedAt: number,
+    readonly deadline: number,
+    readonly hashKey: string | number | undefined,
+    readonly pick: Picker | undefined,
+    readonly retryOnLost: boolean,
+    /** A pool-internal request (keepalive, health): not counted in stats. */
+    readonly internal: boolean,
+  ) {}
+
+  /** Aborted on `call_timeout`, the caller's signal, a lost connection or a forced stop. */
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
+  }
+
+  /** Abort `ctx.signal` if anyone has read it. */
+  abort(reason: unknown): void {
+    if (this.#controller && !this.#controller.signal.aborted) this.#controller.abort(reason);
+  }
+}
+
+function noop(): void {}

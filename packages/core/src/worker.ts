@@ -1,0 +1,330 @@
+/**
+ * One worker: exactly one connection, a FIFO mailbox of requests not yet started, and the set of
+ * requests running on the connection. It owns its connection lifecycle: connect (bounded by the
+ * connect timeout), keepalive pings, loss, close, reconnect with backoff (spec 3).
+ * @module
+ */
+import type { ConnectContext, PoolDriver, WorkerView } from './driver.js';
+import { ConnectionLostError, RequestDroppedError } from './errors.js';
+import { Mailbox } from './mailbox.js';
+import { Request, RequestState } from './request.js';
+import { backoffDelay } from './backoff.js';
+import { errorMessage } from './events.js';
+import type { PoolCore } from './pool-core.js';
+
+/** A worker's connection state. */
+export type WorkerState = 'new' | 'connecting' | 'live' | 'backoff' | 'stopped';
+
+/** @internal */
+export class Worker implements WorkerView {
+  live = false;
+  state: WorkerState = 'new';
+  running = 0;
+  readonly mailbox = new Mailbox<Request>();
+  readonly active = new Mailbox<Request>();
+  connection: unknown = undefined;
+  /** Generation of the current connection; a `lost()` from an older one is ignored. */
+  gen = 0;
+  #genCounter = 0;
+  /** Consecutive failed connect attempts. */
+  failures = 0;
+  everConnected = false;
+  lastError: unknown = undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #connectAbort: AbortController | undefined = undefined;
+  #firstRound: (() => void) | undefined = undefined;
+  readonly #driver: PoolDriver<unknown, unknown, unknown>;
+
+  constructor(
+    readonly index: number,
+    private readonly pool: PoolCore,
+  ) {
+    this.#driver = pool.driver;
+  }
+
+  /** Running plus queued requests. */
+  get load(): number {
+    return this.running + this.mailbox.length;
+  }
+
+  /** Start connecting; resolves after the first attempt (success, failure or connect timeout). */
+  start(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#firstRound = resolve;
+      void this.#attempt();
+    });
+  }
+
+  /** Accept a routed request: run it now when there is room, else queue it. */
+  submit(req: Request): void {
+    req.worker = this;
+    if (this.live && this.running < this.pool.concurrency && this.mailbox.length === 0) {
+      this.#execute(req);
+      return;
+    }
+    req.state = RequestState.Mailbox;
+    this.mailbox.push(req);
+    const limit = this.pool.maxQueue;
+    if (limit !== undefined) {
+      while (this.mailbox.length > limit) {
+        const dropped = this.mailbox.shift()!;
+        dropped.state = RequestState.Done;
+        this.pool.dropped(dropped, this, limit, new RequestDroppedError(limit, this.pool.key));
+      }
+    }
+  }
+
+  /** Start queued requests while there is room: own mailbox first, then the pool queue. */
+  pump(): void {
+    const concurrency = this.pool.concurrency;
+    while (this.live && this.running < concurrency) {
+      const req = this.mailbox.shift() ?? (this.mailbox.length === 0 ? this.pool.takeQueued() : undefined);
+      if (!req) break;
+      this.#execute(req);
+    }
+  }
+
+  #execute(req: Request): void {
+    req.state = RequestState.Running;
+    req.worker = this;
+    this.running++;
+    this.active.push(req);
+    void this.#invoke(req, ++req.runId, this.gen, this.connection);
+  }
+
+  async #invoke(req: Request, runId: number, gen: number, connection: unknown): Promise<void> {
+    let failed = false;
+    let result: unknown;
+    try {
+      result = await (req.fn as unknown as (c: unknown, ctx: Request) => unknown)(connection, req);
+    } catch (error) {
+      failed = true;
+      result = error;
+      await null; // never settle synchronously inside submit()/pump()
+    }
+    if (req.runId !== runId || req.state !== RequestState.Running || req.list !== this.active) return; // stale
+    if (failed && result instanceof ConnectionLostError && gen === this.gen && this.live) {
+      this.lost(gen, result);
+      return;
+    }
+    this.active.remove(req);
+    this.running--;
+    req.state = RequestState.Done;
+    if (!req.settled) this.pool.complete(req, failed, result);
+    this.pump();
+  }
+
+  /** The connection of generation `gen` broke. */
+  lost(gen: number, error: unknown): void {
+    if (gen !== this.gen || !this.live) return;
+    this.live = false;
+    this.state = 'backoff';
+    this.lastError = error;
+    this.#clearTimer();
+    const connection = this.connection;
+    this.connection = undefined;
+    this.pool.workerDown(this, error);
+    const running = this.active.drain();
+    this.running = 0;
+    for (const req of running) {
+      req.state = RequestState.New;
+      if (req.settled) continue;
+      if (req.retryOnLost && !req.retried) {
+        req.retried = true;
+        this.pool.reroute(req);
+      } else {
+        const lostError = new ConnectionLostError('connection lost', this.pool.key, { cause: error });
+        req.abort(lostError);
+        req.state = RequestState.Done;
+        this.pool.complete(req, true, lostError);
+      }
+    }
+    for (const req of this.mailbox.drain()) {
+      req.state = RequestState.New;
+      this.pool.reroute(req);
+    }
+    this.#close(connection);
+    this.#scheduleReconnect(error);
+  }
+
+  async #attempt(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'connecting';
+    const connGen = ++this.#genCounter;
+    const abort = new AbortController();
+    this.#connectAbort = abort;
+    let lostEarly: unknown = undefined;
+    let wasLostEarly = false;
+    const pool = this.pool;
+    const ctx: ConnectContext = {
+      key: pool.key,
+      workerIndex: this.index,
+      signal: abort.signal,
+      tls: pool.tls,
+      verifyTls: pool.verifyTls,
+      lost: (error?: unknown) => {
+        if (this.gen === connGen) this.lost(connGen, error ?? new Error('connection closed'));
+        else if (this.state === 'connecting' && this.#genCounter === connGen) {
+          wasLostEarly = true;
+          lostEarly = error;
+        }
+      },
+    };
+    const timeoutMs = pool.connectTimeoutMs;
+    const timer = setTimeout(() => abort.abort(new Error(`connect timed out after ${timeoutMs} ms`)), timeoutMs);
+    let ok = false;
+    let connection: unknown;
+    let failure: unknown;
+    try {
+      connection = await abortable(() => this.#driver.connect(pool.connection, ctx), abort.signal, (late) =>
+        this.#close(late),
+      );
+      ok = true;
+    } catch (error) {
+      failure = error;
+    }
+    clearTimeout(timer);
+    this.#connectAbort = undefined;
+    if (ok && (this.#isStopped() || wasLostEarly)) {
+      this.#close(connection);
+      ok = false;
+      failure = lostEarly ?? new Error('connection lost while connecting');
+    }
+    if (this.#isStopped()) return this.#endFirstRound();
+    if (ok) {
+      this.connection = connection;
+      this.gen = connGen;
+      this.live = true;
+      this.state = 'live';
+      if (this.everConnected || this.failures > 0) this.pool.counters.reconnects++;
+      this.everConnected = true;
+      this.failures = 0;
+      this.lastError = undefined;
+      this.pool.workerUp(this);
+      this.#endFirstRound();
+      this.pump();
+      this.#scheduleKeepalive();
+    } else {
+      this.lastError = failure;
+      this.#endFirstRound();
+      this.#scheduleReconnect(failure);
+    }
+  }
+
+  #isStopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  #endFirstRound(): void {
+    const done = this.#firstRound;
+    this.#firstRound = undefined;
+    done?.();
+  }
+
+  #scheduleReconnect(error: unknown): void {
+    if (this.state === 'stopped') return;
+    this.state = 'backoff';
+    const delayMs = backoffDelay(this.pool.reconnectPolicy, this.failures, this.pool.random);
+    this.failures++;
+    this.pool.reconnectScheduled(this, this.failures, delayMs, error);
+    this.#clearTimer();
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#attempt();
+    }, delayMs);
+  }
+
+  #scheduleKeepalive(): void {
+    const every = this.pool.keepaliveMs;
+    if (every === undefined || every <= 0 || this.state !== 'live') return;
+    this.#clearTimer();
+    this.#timer = setTimeout(this.#keepalive, every);
+  }
+
+  readonly #keepalive = (): void => {
+    this.#timer = undefined;
+    if (!this.live || this.pool.stopping) return;
+    if (this.load > 0) return this.#scheduleKeepalive(); // busy: not idle, try again later
+    const gen = this.gen;
+    const req = this.pool.internalRequest((c, ctx) => this.#driver.ping(c, ctx));
+    req.resolve = () => {
+      if (this.gen === gen) this.#scheduleKeepalive();
+    };
+    req.reject = (error) => this.lost(gen, error);
+    this.submit(req);
+  };
+
+  /** Close a connection; errors are swallowed and reported as `close_error`. */
+  #close(connection: unknown): void {
+    if (connection === undefined) return;
+    try {
+      this.#driver.close(connection).then(undefined, (error: unknown) => this.pool.closeFailed(this, error));
+    } catch (error) {
+      this.pool.closeFailed(this, error);
+    }
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Stop for good: cancel timers and any connect attempt, close the connection. */
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    this.#clearTimer();
+    this.#connectAbort?.abort(new Error('pool stopped'));
+    this.#endFirstRound();
+    const connection = this.connection;
+    this.connection = undefined;
+    this.live = false;
+    this.gen = -1;
+    if (connection === undefined) return;
+    try {
+      await this.#driver.close(connection);
+    } catch (error) {
+      this.pool.closeFailed(this, error);
+    }
+  }
+
+  /** Message of the last connect or connection error, for reports. */
+  lastErrorMessage(): string | undefined {
+    return errorMessage(this.lastError);
+  }
+}
+
+/**
+ * Run `start()` but give up when `signal` aborts, even if the driver ignores the signal;
+ * a value that arrives after giving up goes to `late` (to be closed).
+ */
+function abortable<T>(start: () => Promise<T>, signal: AbortSignal, late: (value: T) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const onAbort = (): void => {
+      if (done) return;
+      done = true;
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    let promise: Promise<T>;
+    try {
+      promise = Promise.resolve(start());
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (done) return late(value);
+        done = true;
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (done) return;
+        done = true;
+        reject(error);
+      },
+    );
+  });
+}
