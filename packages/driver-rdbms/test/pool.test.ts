@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import mysql from 'mysql2/promise';
+import type { Pools } from '@outpools/core';
+import type { RdbmsClient } from '@outpools/driver-rdbms';
+import { connectionToml, recordStrayErrors, startRdbms, waitFor } from './helpers/pools.js';
+
+const stray = recordStrayErrors();
+afterAll(() => {
+  stray.dispose();
+  expect(stray.errors).toEqual([]);
+});
+
+async function adminPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function adminMysql<T>(fn: (conn: mysql.Connection) => Promise<T>): Promise<T> {
+  const conn = await mysql.createConnection({ socketPath: '/run/mysqld/mysqld.sock', user: 'root' });
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.end();
+  }
+}
+
+describe('pgsql pool through the engine', () => {
+  let pools: Pools;
+  let db: RdbmsClient;
+  beforeAll(async () => {
+    ({ pools, db } = await startRdbms('workers = 1', connectionToml('pgsql', 5432, 'keepalive_interval = 1\nmax_start_interval = 1')));
+  });
+  afterAll(() => pools?.stop());
+
+  const backendPid = async (): Promise<number> => Number((await db.query('SELECT pg_backend_pid() AS pid')).rows[0]?.['pid']);
+
+  it('runs parameterised queries on a live worker', async () => {
+    const { rows } = await db.query<{ n: number }>('SELECT $1::int + 1 AS n', [41]);
+    expect(rows).toEqual([{ n: 42 }]);
+  });
+
+  it('sends SELECT 1 on the idle connection every keepalive_interval (seen in pg_stat_activity)', async () => {
+    const pid = await backendPid();
+    const starts = new Set<string>();
+    const seen = await waitFor(async () => {
+      const { rows } = await adminPg((c) => c.query('SELECT query, query_start FROM pg_stat_activity WHERE pid = $1', [pid]));
+      if (rows[0]?.query === 'SELECT 1') starts.add(String(rows[0].query_start));
+      return starts.size >= 3;
+    }, 4000, 200);
+    expect(seen, `keepalive query starts seen: ${[...starts].join(', ')}`).toBe(true);
+  });
+
+  it('replaces a connection whose backend was terminated', async () => {
+    const pid = await backendPid();
+    await adminPg((c) => c.query('SELECT pg_terminate_backend($1)', [pid]));
+    const replaced = await waitFor(async () => (await backendPid()) !== pid, 3000);
+    expect(replaced).toBe(true);
+  });
+
+  it('reports a live pool through health()', async () => {
+    const reports = await pools.health();
+    expect(reports.length).toBe(1);
+    expect(JSON.stringify(reports)).not.toContain('outpools-test-pw');
+  });
+});
+
+describe('mysql pool through the engine', () => {
+  let pools: Pools;
+  let db: RdbmsClient;
+  beforeAll(async () => {
+    ({ pools, db } = await startRdbms('workers = 1', connectionToml('mysql', 3306, 'keepalive_interval = 1\nmax_start_interval = 1')));
+  });
+  afterAll(() => pools?.stop());
+
+  const threadId = async (): Promise<number> => Number((await db.query('SELECT CONNECTION_ID() AS id')).rows[0]?.['id']);
+
+  it('runs parameterised queries on a live worker', async () => {
+    const { rows } = await db.query('SELECT ? + 1 AS n', [41]);
+    expect(Number(rows[0]?.['n'])).toBe(42);
+  });
+
+  it('replaces a connection killed on the server', async () => {
+    const id = await threadId();
+    await adminMysql((c) => c.query(`KILL ${id}`));
+    const replaced = await waitFor(async () => (await threadId()) !== id, 3000);
+    expect(replaced).toBe(true);
+  });
+});
