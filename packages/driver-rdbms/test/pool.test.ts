@@ -66,6 +66,7 @@ describe('pgsql pool through the engine', () => {
   it('reports a live pool through health()', async () => {
     const reports = await pools.health();
     expect(reports.length).toBe(1);
+    expect(reports[0]?.ok).toBe(true);
     expect(JSON.stringify(reports)).not.toContain('outpools-test-pw');
   });
 });

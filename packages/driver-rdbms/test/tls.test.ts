@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectRdbms, RdbmsConnectError, type RdbmsConnection, type RdbmsConnectionOptions } from '@outpools/driver-rdbms';
-import { MARIADB, PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA } from './helpers/servers.js';
+import { OutpoolsError } from '@outpools/core';
+import { MARIADB, PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
 import { fakeContext } from './helpers/fake-pool.js';
+import { connectionToml, recordStrayErrors, startRdbms, waitFor } from './helpers/pools.js';
+import { startTlsCluster, stopTlsCluster } from './helpers/cluster.js';
 
 const TLS_SECTION = { verify_mode: 'peer', required: false } as const;
 const withTls = (options: RdbmsConnectionOptions, required = false): RdbmsConnectionOptions => ({
@@ -109,5 +112,59 @@ describe('mysql TLS and authentication', () => {
     const text = `${(error as Error).message} ${String((error as Error).stack)}`;
     expect(text).toMatch(/Access denied for user 'outpools'/);
     expect(text).not.toContain(wrong);
+  });
+});
+
+describe('pgsql pool while its (private TLS) server is killed and restarted under load', () => {
+  const CALL_TIMEOUT = 1000;
+  const MAX_START_INTERVAL = 2;
+
+  it('settles every call within call_timeout + 100 ms and is live again within max_start_interval + 1 s', async () => {
+    const stray = recordStrayErrors();
+    const { pools, db } = await startRdbms(
+      `workers = 4\ncall_timeout = ${CALL_TIMEOUT}`,
+      connectionToml('pgsql', PG_TLS_PORT, `query_timeout = 500\nmax_start_interval = ${MAX_START_INTERVAL}`),
+    );
+    let running = true;
+    let restartedAt = Number.POSITIVE_INFINITY;
+    let liveAgainAt = Number.POSITIVE_INFINITY;
+    const durations: number[] = [];
+    const failures: unknown[] = [];
+    const caller = async (n: number): Promise<void> => {
+      while (running) {
+        const started = Date.now();
+        try {
+          await db.query('SELECT $1::int AS n', [n]);
+          if (started > restartedAt && liveAgainAt === Number.POSITIVE_INFINITY) liveAgainAt = Date.now();
+        } catch (error) {
+          failures.push(error);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        } finally {
+          durations.push(Date.now() - started);
+        }
+      }
+    };
+    try {
+      const callers = Array.from({ length: 20 }, (_, n) => caller(n));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await stopTlsCluster();
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await startTlsCluster();
+      restartedAt = Date.now();
+      const live = await waitFor(() => liveAgainAt !== Number.POSITIVE_INFINITY, MAX_START_INTERVAL * 1000 + 1000, 20);
+      running = false;
+      await Promise.all(callers);
+      expect(live, 'a call succeeded again after the restart').toBe(true);
+      expect(liveAgainAt - restartedAt).toBeLessThanOrEqual(MAX_START_INTERVAL * 1000 + 1000);
+      expect(failures.length, 'calls failed while the server was down').toBeGreaterThan(0);
+      for (const failure of failures) expect(failure).toBeInstanceOf(OutpoolsError);
+      expect(Math.max(...durations)).toBeLessThanOrEqual(CALL_TIMEOUT + 100);
+      expect(stray.errors).toEqual([]);
+    } finally {
+      running = false;
+      stray.dispose();
+      await startTlsCluster();
+      await pools.stop();
+    }
   });
 });
