@@ -216,6 +216,11 @@ describe('driver hooks', () => {
     expect(checked.warnings).toEqual([{ path: 'outgoing_pools.sql.a.connection.query_timeout', message: 'longer than call_timeout' }]);
   });
 
+  it('still runs the driver check when the pool has a scope, host or strategy rule error', () => {
+    const result = check('[outgoing_pools.sql.a]\nhost = "x"\n[outgoing_pools.sql.a.connection]\ndriver = "pgsql"\n');
+    expect(result.errors.map((e) => e.path)).toEqual(['outgoing_pools.sql.a.host', 'outgoing_pools.sql.a.connection.host']);
+  });
+
   it('does not call the driver check while the connection has schema errors', () => {
     const result = check('[outgoing_pools.sql.a.connection]\ndriver = "pgsql"\nquery_timeout = -1\n');
     expect(result.errors.map((e) => e.path)).toEqual(['outgoing_pools.sql.a.connection.query_timeout']);

@@ -68,13 +68,15 @@ export function validatePool(section: PoolSection, issues: IssueCollector, float
   for (const issue of connectionIssues) issues.error(issue.path, issue.message);
   if (connectionIssues.length > 0) return undefined;
   if (typeof driver.resolve === 'function') connection = driver.resolve(connection);
+  let tlsOk = true;
   if (isTable(connection.tls)) {
     const tls = tlsIssues(connection.tls, joinPath(connectionPath, 'tls'));
     for (const issue of tls.errors) issues.error(issue.path, issue.message);
     for (const issue of tls.warnings) issues.warn(issue.path, issue.message);
+    tlsOk = tls.errors.length === 0;
   }
-  if (issues.errors.length > before) return undefined;
-  if (typeof driver.check === 'function') {
+  // The driver's check needs well-typed options; scope/host/strategy rule errors do not matter.
+  if (poolIssues.length === 0 && tlsOk && typeof driver.check === 'function') {
     const ctx: DriverCheckContext<Record<string, unknown>> = {
       tag,
       pool: options,
