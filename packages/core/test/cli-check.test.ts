@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { processIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 
 const plugin = fileURLToPath(new URL('./cli-fake-drivers.mjs', import.meta.url));
@@ -138,6 +139,17 @@ describe('outpools check', () => {
     expect(result.stderr).toContain('outgoing_pools.nosuchtype: unknown pool type "nosuchtype": install @outpools/driver-nosuchtype');
   });
 
+  it('reports an installed driver package that fails to load instead of asking to install it', async () => {
+    const pkgDir = join(dir, 'node_modules', '@outpools', 'driver-broken');
+    await mkdir(pkgDir, { recursive: true });
+    await writeFile(join(pkgDir, 'package.json'), JSON.stringify({ name: '@outpools/driver-broken', type: 'module', main: 'index.js' }));
+    await writeFile(join(pkgDir, 'index.js'), "throw new Error('no native binding');\n");
+    await writeFile(join(dir, 'broken.toml'), '[outgoing_pools.broken.a]\n');
+    const result = await run('check', 'broken.toml');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('outgoing_pools.broken: cannot load @outpools/driver-broken: no native binding\nbroken.toml: 1 error\n');
+  });
+
   it('prints several sections of one tag as an array of tables', async () => {
     const result = await run('check', 'array.toml', '--plugin', plugin);
     expect(result.code).toBe(0);
@@ -197,5 +209,23 @@ describe('outpools schema', () => {
     expect((await run('schema', 'x')).code).toBe(2);
     expect((await run('schema', '--plugin', './nope.mjs')).code).toBe(2);
     expect((await run('schema', '--help')).code).toBe(0);
+  });
+});
+
+describe('the process streams', () => {
+  it('write to process.stdout and process.stderr and use the working directory', () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const io = processIo();
+      io.stdout('a');
+      io.stderr('b');
+      expect(out).toHaveBeenCalledWith('a');
+      expect(err).toHaveBeenCalledWith('b');
+      expect(io.cwd).toBe(process.cwd());
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
   });
 });

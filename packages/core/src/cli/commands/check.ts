@@ -105,7 +105,12 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     ...(hostTypes !== undefined && { hostTypes }),
   });
   const loadErrors = loaded.failures.map((f) => ({ path: joinPath('outgoing_pools', f.type ?? ''), message: f.message }));
-  const result: CheckResult = loadErrors.length === 0 ? checked : { ok: false, errors: [...loadErrors, ...checked.errors], warnings: checked.warnings };
+  // A package that is installed but broken replaces the generic "install the package" error.
+  const loadPaths = new Set(loadErrors.map((e) => e.path));
+  const result: CheckResult =
+    loadErrors.length === 0
+      ? checked
+      : { ok: false, errors: [...loadErrors, ...checked.errors.filter((e) => !loadPaths.has(e.path))], warnings: checked.warnings };
   if (values.json) io.stdout(jsonReport(result));
   else humanReport(result, file, io);
   return result.ok ? ExitCode.ok : ExitCode.invalid;
