@@ -19,6 +19,16 @@ export type {
 } from './fakes/index.js';
 
 // --- conformance suite (tools area)
+export {
+  describeConformance,
+  toToml,
+  closedPort,
+  activeResources,
+  extraResources,
+  settledResources,
+  waitFor,
+} from './conformance/index.js';
+export type { ConformanceOptions, TomlValue } from './conformance/index.js';
 
 // --- test certificates (tls area)
 export {};

@@ -1,0 +1,44 @@
+/**
+ * The conformance suite every pool type runs (the keyv `@keyv/test-suite` pattern).
+ * @module
+ */
+import { describe } from 'vitest';
+import { driverObjectGroup, schemaGroup, strategyGroup } from './offline.js';
+import { liveGroup, unreachableGroup } from './live.js';
+import type { ConformanceOptions } from './options.js';
+
+/**
+ * Register the conformance groups of a pool type with vitest: offline groups always (schema
+ * defaults, unknown keys, wrong types, TLS section, strategy vetoes, the driver object), and
+ * live groups when `live` is set (a 1–3 worker pool from TOML: start, health, ping, `pool.run`,
+ * stop with no leaked handle, stop twice; and a pool pointed at a closed port).
+ *
+ * Call it at the top level of a test file.
+ * @example
+ * ```ts
+ * // packages/driver-redis/test/conformance.test.ts
+ * import { describeConformance } from '@outpools/testing';
+ * import { redisDriver } from '@outpools/driver-redis';
+ *
+ * describeConformance({
+ *   driver: redisDriver,
+ *   connection: { host: '127.0.0.1', port: 6379 },
+ *   live: true,
+ * });
+ * ```
+ */
+export function describeConformance(options: ConformanceOptions): void {
+  describe(options.title ?? `${options.driver.type} pool type conformance`, () => {
+    driverObjectGroup(options);
+    schemaGroup(options);
+    strategyGroup(options);
+    if (options.live) {
+      liveGroup(options);
+      unreachableGroup(options);
+    }
+  });
+}
+
+export type { ConformanceOptions } from './options.js';
+export { toToml, type TomlValue } from './toml.js';
+export { closedPort, activeResources, extraResources, settledResources, waitFor } from './handles.js';
