@@ -9,4 +9,6 @@ import type { CliCommand } from './io.js';
 export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   check: async () => (await import('./commands/check.js')).command,
   schema: async () => (await import('./commands/schema.js')).command,
+  status: async () => (await import('./commands/status.js')).command,
+  bench: async () => (await import('./commands/bench.js')).command,
 };

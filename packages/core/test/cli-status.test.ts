@@ -1,0 +1,189 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../src/cli/main.js';
+
+const plugin = fileURLToPath(new URL('./fixtures/status-plugin.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'outpools-cli-status-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SECRET = 's3cr3t-Pa55';
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function outpools(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+const healthy = file(
+  'healthy.toml',
+  `[general]
+hosts = ["a.example", "b.example"]
+
+[outgoing_pools.fake.main]
+workers = 3
+
+[outgoing_pools.fake.per_host]
+scope = "host"
+workers = 2
+[outgoing_pools.fake.per_host.connection]
+password = "${SECRET}"
+`,
+);
+
+const withDead = file(
+  'dead.toml',
+  `[outgoing_pools.fake.main]
+workers = 2
+
+[outgoing_pools.fake.dead]
+workers = 2
+call_timeout = 500
+[outgoing_pools.fake.dead.connection]
+mode = "refuse"
+password = "${SECRET}"
+`,
+);
+
+describe('outpools status', () => {
+  it('exits 0 and lists every instance with its live workers and a health round trip', async () => {
+    const { code, stdout, stderr } = await outpools('status', healthy, '--plugin', plugin);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^fake\.main@global\s+3\/3\s+ok [\d.]+ ms$/m);
+    expect(stdout).toMatch(/^fake\.per_host@a\.example\s+2\/2\s+ok/m);
+    expect(stdout).toMatch(/^fake\.per_host@b\.example\s+2\/2\s+ok/m);
+    expect(stdout).not.toContain(SECRET);
+  });
+
+  it('prints the documented JSON document with --json', async () => {
+    const { code, stdout } = await outpools('status', healthy, '--json', '--plugin', plugin);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { ok: boolean; instances: Record<string, unknown>[] };
+    expect(report.ok).toBe(true);
+    expect(report.instances).toHaveLength(3);
+    for (const instance of report.instances) {
+      expect(Object.keys(instance).sort()).toEqual(['health', 'instance', 'live', 'tag', 'type', 'workers']);
+      expect(Object.keys(instance.health as object).sort()).toEqual(['error', 'ms', 'ok']);
+    }
+    expect(report.instances).toContainEqual({
+      type: 'fake',
+      tag: 'main',
+      instance: 'global',
+      live: 3,
+      workers: 3,
+      health: { ok: true, ms: expect.any(Number), error: null },
+    });
+  });
+
+  it('exits 1 and explains a dead instance in one line without a stack trace or the password', async () => {
+    const { code, stdout, stderr } = await outpools('status', withDead, '--plugin', plugin, '--wait-ms', '3000');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^fake\.main@global\s+2\/2\s+ok/m);
+    expect(stdout).toMatch(/^fake\.dead@global\s+0\/2\s+down$/m);
+    const explanation = stdout.split('\n').filter((l) => l.startsWith('fake.dead@global:'));
+    expect(explanation).toHaveLength(1);
+    expect(explanation[0]).toContain('connection refused 127.0.0.1:1');
+    expect(`${stdout}${stderr}`).not.toContain(SECRET);
+    expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a dead instance in JSON with its error and ok false', async () => {
+    const { code, stdout } = await outpools('status', withDead, '--json', '--plugin', plugin);
+    expect(code).toBe(1);
+    expect(stdout).not.toContain(SECRET);
+    const report = JSON.parse(stdout) as { ok: boolean; instances: { tag: string; live: number; health: { ok: boolean; error: string } }[] };
+    expect(report.ok).toBe(false);
+    const dead = report.instances.find((i) => i.tag === 'dead');
+    expect(dead).toMatchObject({ live: 0, health: { ok: false } });
+    expect(dead?.health.error).toContain('connection refused');
+    expect(dead?.health.error).toContain('***');
+  });
+
+  it('expands host-scoped pools over --hosts', async () => {
+    const { code, stdout } = await outpools('status', healthy, '--json', '--hosts', 'x.example', '--plugin', plugin);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { instances: { tag: string; instance: string }[] };
+    expect(report.instances.filter((i) => i.tag === 'per_host').map((i) => i.instance)).toEqual(['x.example']);
+  });
+
+  it('exits 1 with path: message lines for an invalid configuration', async () => {
+    const bad = file('bad.toml', '[outgoing_pools.fake.main]\nworkers = "3"\n');
+    const { code, stdout, stderr } = await outpools('status', bad, '--plugin', plugin);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^outgoing_pools\.fake\.main\.workers: /m);
+  });
+
+  it('exits 2 for usage errors: no file, an unreadable file, a bad --wait-ms', async () => {
+    expect((await outpools('status')).code).toBe(2);
+    expect((await outpools('status', join(dir, 'missing.toml'))).code).toBe(2);
+    const { code, stderr } = await outpools('status', healthy, '--wait-ms', 'soon', '--plugin', plugin);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--wait-ms');
+  });
+
+  it('prints its usage with --help', async () => {
+    const { code, stdout } = await outpools('status', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: outpools status <file>');
+  });
+});
+
+describe('outpools bench', () => {
+  const slow = file(
+    'slow.toml',
+    `[outgoing_pools.fake.slow]
+workers = 2
+[outgoing_pools.fake.slow.connection]
+ping_ms = 2
+`,
+  );
+
+  it('drives ping load through one pool and reports throughput and percentiles', async () => {
+    const { code, stdout } = await outpools('bench', slow, '--pool', 'fake.slow', '--duration-ms', '300', '--concurrency', '4', '--plugin', plugin);
+    expect(code).toBe(0);
+    expect(stdout).toContain('bench fake.slow@global: ping, 4 concurrent callers');
+    expect(stdout).toMatch(/^throughput\s+[\d,]+ calls\/s$/m);
+    expect(stdout).toMatch(/^latency\s+p50 [\d.]+ ms {2}p90 [\d.]+ ms {2}p99 [\d.]+ ms {2}max [\d.]+ ms$/m);
+  });
+
+  it('measures the latency of the calls it makes (a 2 ms ping takes at least 2 ms)', async () => {
+    const { code, stdout } = await outpools('bench', slow, '--pool', 'fake.slow', '--duration-ms', '300', '--concurrency', '2', '--json', '--plugin', plugin);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { ok: boolean; calls: number; failures: number; throughput: number; latencyMs: Record<string, number> };
+    expect(report).toMatchObject({ ok: true, failures: 0 });
+    expect(report.calls).toBeGreaterThan(10);
+    // 2 callers over 2 workers, each call >= 2 ms: at most ~1000 calls/s.
+    expect(report.throughput).toBeLessThan(1100);
+    expect(report.latencyMs.p50).toBeGreaterThanOrEqual(1.9);
+    expect(report.latencyMs.p50).toBeLessThanOrEqual(report.latencyMs.p90);
+    expect(report.latencyMs.p90).toBeLessThanOrEqual(report.latencyMs.p99);
+    expect(report.latencyMs.p99).toBeLessThanOrEqual(report.latencyMs.max);
+  });
+
+  it('exits 1 when the pool has no live worker', async () => {
+    const { code, stderr, stdout } = await outpools('bench', withDead, '--pool', 'fake.dead', '--duration-ms', '100', '--wait-ms', '2000', '--plugin', plugin);
+    expect(code).toBe(1);
+    expect(stderr).toContain('fake.dead@global: no live worker');
+    expect(`${stdout}${stderr}`).not.toContain(SECRET);
+  });
+
+  it('exits 2 without --pool, with a malformed one, or with a pool the file does not have', async () => {
+    expect((await outpools('bench', slow, '--plugin', plugin)).code).toBe(2);
+    expect((await outpools('bench', slow, '--pool', 'fake', '--plugin', plugin)).code).toBe(2);
+    const { code, stderr } = await outpools('bench', slow, '--pool', 'fake.other', '--plugin', plugin);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no pool fake.other');
+  });
+});
