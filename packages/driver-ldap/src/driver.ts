@@ -40,10 +40,14 @@ export function ldapNotImplemented(what = 'connection'): OutpoolsError {
   );
 }
 
-/** Fill in `port`: 389, or 636 when a `tls` section is present; an explicit port is kept. */
+/**
+ * Fill in `port`: 389, or 636 when a `tls` section is present; an explicit port is kept. The
+ * port is placed right after `servers`, in schema order, so printed options read like the reference.
+ */
 export function resolveLdapOptions(options: LdapConnectionOptions): LdapConnectionOptions {
   if (options.port !== undefined) return options;
-  return { ...options, port: options.tls === undefined ? LDAP_PORT : LDAPS_PORT };
+  const { servers, ...rest } = options;
+  return { servers, port: options.tls === undefined ? LDAP_PORT : LDAPS_PORT, ...rest };
 }
 
 /** Cross-field rule: a password is only meaningful with a `root_dn` to bind as. */

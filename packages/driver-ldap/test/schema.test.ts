@@ -43,7 +43,9 @@ describe('ldap connection schema', () => {
   });
 
   it('resolves the port to 636 when a tls section is present, and keeps an explicit port', () => {
-    expect(connectionOf(check(withTls('')))?.port).toBe(636);
+    const tls = connectionOf(check(withTls('')));
+    expect(tls?.port).toBe(636);
+    expect(Object.keys(tls ?? {}).slice(0, 2)).toEqual(['servers', 'port']);
     expect(connectionOf(check(withTls('port = 3269')))?.port).toBe(3269);
     expect(connectionOf(check(withConnection('port = 3268')))?.port).toBe(3268);
   });
