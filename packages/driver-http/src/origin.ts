@@ -1,0 +1,52 @@
+/**
+ * The parts of `connection.host` the driver needs, and request path joining.
+ * @module
+ */
+import { isIP } from 'node:net';
+
+/** `connection.host` taken apart. */
+export interface HttpOrigin {
+  /** `http:` or `https:`. */
+  readonly protocol: 'http:' | 'https:';
+  /** The origin as undici wants it, e.g. `https://[::1]:8443`. */
+  readonly origin: string;
+  /** Host name or address to connect to, IPv6 without brackets. */
+  readonly hostname: string;
+  /** The port, 80 / 443 when absent. */
+  readonly port: number;
+  /** The host is an IP address (no SNI server name is sent for it). */
+  readonly isIp: boolean;
+}
+
+/**
+ * Take a validated `connection.host` (`http[s]://name[:port]`) apart.
+ * @example
+ * ```ts
+ * parseOrigin('https://[::1]:8443'); // { protocol: 'https:', hostname: '::1', port: 8443, ... }
+ * ```
+ */
+export function parseOrigin(host: string): HttpOrigin {
+  const url = new URL(host);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`expected an http:// or https:// origin, got ${JSON.stringify(host)}`);
+  }
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  return { protocol: url.protocol, origin: url.origin, hostname, port, isIp: isIP(hostname) !== 0 };
+}
+
+/**
+ * Join `path_prefix` and a request path with exactly one `/` between them; the result always
+ * starts with `/`. A query string stays on the path.
+ * @example
+ * ```ts
+ * joinPath('/api/auth/', '/check'); // '/api/auth/check'
+ * joinPath('/api', 'check?x=1');    // '/api/check?x=1'
+ * joinPath('/', '');                // '/'
+ * ```
+ */
+export function joinPath(prefix: string, path: string): string {
+  const head = prefix.startsWith('/') ? prefix : `/${prefix}`;
+  if (path === '') return head;
+  return `${head.replace(/\/+$/u, '')}/${path.replace(/^\/+/u, '')}`;
+}
