@@ -1,20 +1,118 @@
 /**
- * Cross-field rules of a `connection.tls` section (certfile without keyfile, unreadable files,
- * versions with a gap, ...). STUB written by the config area so validation can call it; the TLS
- * area owns this file and replaces the body.
+ * Cross-field rules of a `connection.tls` section (spec 4), run after the schema has accepted it:
+ * certfile and keyfile go together, every file key names a readable file, `versions` has no gap
+ * (Node has only a minimum and a maximum), and settings that have no effect are warnings.
+ * Messages never contain the `password` value.
  * @module
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import type { ConfigIssue } from '../errors.js';
+import { TLS_VERSIONS, type TlsVersionName } from './tls-schema.js';
+
+/** The file keys of a TLS section, checked to exist and be readable. */
+export const TLS_FILE_KEYS = ['cacertfile', 'certfile', 'keyfile'] as const;
+
+/** The result of {@link tlsIssues}. */
+export interface TlsIssues {
+  readonly errors: ConfigIssue[];
+  readonly warnings: ConfigIssue[];
+}
 
 /**
- * The errors and warnings of one TLS section (after schema defaults). `path` is the section's
- * full dotted path, e.g. `outgoing_pools.http.api.connection.tls`.
+ * Why `file` cannot be used as a PEM file, or `undefined` when it is a readable regular file.
+ * Relative paths are resolved against the process's working directory, like Node's `fs`.
  */
-export function tlsIssues(
-  tls: Record<string, unknown>,
-  path: string,
-): { errors: ConfigIssue[]; warnings: ConfigIssue[] } {
-  void tls;
-  void path;
-  return { errors: [], warnings: [] };
+export function fileProblem(file: string): string | undefined {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return `file "${file}" not found`;
+    if (code === 'EACCES') return `file "${file}" is not readable (permission denied)`;
+    return `file "${file}" cannot be read (${code ?? 'unknown error'})`;
+  }
+  if (!isFile) return `"${file}" is not a file`;
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    return `file "${file}" is not readable (permission denied)`;
+  }
+  return undefined;
+}
+
+/**
+ * The index range of `versions` in {@link TLS_VERSIONS} order, or `undefined` when the list
+ * has a gap (`["tlsv1.1", "tlsv1.3"]`) and so cannot be written as Node's min/max versions.
+ */
+export function versionRange(versions: readonly TlsVersionName[]): { min: number; max: number } | undefined {
+  const indexes = [...new Set(versions.map((v) => TLS_VERSIONS.indexOf(v)))].sort((a, b) => a - b);
+  const min = indexes[0];
+  const max = indexes[indexes.length - 1];
+  if (min === undefined || max === undefined || min < 0) return undefined;
+  return max - min + 1 === indexes.length ? { min, max } : undefined;
+}
+
+function isVersionList(value: unknown): value is TlsVersionName[] {
+  return Array.isArray(value) && value.every((v) => (TLS_VERSIONS as readonly unknown[]).includes(v));
+}
+
+/**
+ * The errors and warnings of one TLS section (after schema defaults and schema validation).
+ * `path` is the section's full dotted path, e.g. `outgoing_pools.http.api.connection.tls`.
+ *
+ * @example
+ * ```ts
+ * const { errors, warnings } = tlsIssues({ verify_mode: 'peer', certfile: 'client.pem' }, 'outgoing_pools.redis.default.connection.tls');
+ * // errors[0]: { path: 'outgoing_pools.redis.default.connection.tls.keyfile', message: 'keyfile is required when certfile is set' }
+ * ```
+ */
+export function tlsIssues(tls: Record<string, unknown>, path: string): TlsIssues {
+  const errors: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
+  const at = (key: string): string => `${path}.${key}`;
+
+  if (tls['certfile'] !== undefined && tls['keyfile'] === undefined) {
+    errors.push({ path: at('keyfile'), message: 'keyfile is required when certfile is set' });
+  }
+  if (tls['keyfile'] !== undefined && tls['certfile'] === undefined) {
+    errors.push({ path: at('certfile'), message: 'certfile is required when keyfile is set' });
+  }
+  for (const key of TLS_FILE_KEYS) {
+    const file = tls[key];
+    if (typeof file !== 'string') continue;
+    const problem = fileProblem(file);
+    if (problem !== undefined) errors.push({ path: at(key), message: problem });
+  }
+
+  const versions = tls['versions'];
+  if (isVersionList(versions) && versions.length > 0) {
+    if (versionRange(versions) === undefined) {
+      errors.push({
+        path: at('versions'),
+        message: `expected a contiguous range of versions (Node has only a minimum and a maximum TLS version), got ${JSON.stringify(versions)}`,
+      });
+    }
+    const old = versions.filter((v) => v === 'tlsv1' || v === 'tlsv1.1');
+    if (old.length > 0) {
+      warnings.push({
+        path: at('versions'),
+        message: `${old.map((v) => `"${v}"`).join(' and ')} will not work with Node's default OpenSSL security level (it refuses TLS 1.0 and 1.1)`,
+      });
+    }
+  }
+
+  if (tls['verify_mode'] === 'none') {
+    if (tls['cacertfile'] !== undefined) {
+      warnings.push({ path: at('cacertfile'), message: 'has no effect with verify_mode = "none"' });
+    }
+    const sni = tls['server_name_indication'];
+    if (typeof sni === 'object' && sni !== null && (sni as Record<string, unknown>)['host'] !== undefined) {
+      warnings.push({
+        path: at('server_name_indication.host'),
+        message: 'is not checked against the certificate with verify_mode = "none" (it is still sent as SNI)',
+      });
+    }
+  }
+  return { errors, warnings };
 }
