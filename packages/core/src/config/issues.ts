@@ -46,7 +46,9 @@ export function describeValue(value: unknown, secret = false): string {
   if (secret && value !== undefined) return JSON.stringify(REDACTED);
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') {
-    const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}...` : value;
+    // A URL's user info (`http://user:password@host`) may hold a password: never print it.
+    const safe = value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/u, `$1${REDACTED}@`);
+    const shown = safe.length > MAX_SHOWN ? `${safe.slice(0, MAX_SHOWN)}...` : safe;
     return JSON.stringify(shown);
   }
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `${value} (a float)`;
