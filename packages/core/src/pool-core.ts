@@ -18,7 +18,7 @@ import {
 } from './errors.js';
 import { Mailbox } from './mailbox.js';
 import { Request, RequestState, type CallFn } from './request.js';
-import { DeadlineList, monotonicNow, type Clock } from './deadlines.js';
+import { CoarseClock, DeadlineList, monotonicNow, type Clock } from './deadlines.js';
 import { Worker } from './worker.js';
 import { STRATEGY_FACTORIES, hashIndex, type WorkerPick } from './strategies/index.js';
 import { Counters, LatencyRecorder, type PoolStats } from './stats.js';
@@ -89,6 +89,7 @@ export class PoolCore {
   readonly latency = new LatencyRecorder();
   liveCount = 0;
   stopping = false;
+  readonly #clock: CoarseClock;
   #pick: WorkerPick;
   #drained: (() => void) | undefined = undefined;
   #stopped: Promise<void> | undefined = undefined;
@@ -115,6 +116,7 @@ export class PoolCore {
     this.now = init.now ?? monotonicNow;
     this.events = init.events;
     this.#pick = STRATEGY_FACTORIES[this.strategy](this.random);
+    this.#clock = new CoarseClock(this.now);
     this.deadlines = new DeadlineList(this.now, (req) => this.#expire(req));
     this.workers = Array.from({ length: Math.max(1, spec.options.workers) }, (_, i) => new Worker(i, this));
   }
@@ -122,7 +124,11 @@ export class PoolCore {
   /** Route a call to a worker and settle it within `call_timeout`. */
   run<R>(fn: (connection: never, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
     if (this.stopping) return Promise.reject(new PoolStoppedError(this.key));
-    const now = this.now();
+    // Latency is sampled (every call of the first 256, then one in eight) to keep clock reads
+    // off most calls; deadlines use the coarse clock.
+    const calls = ++this.counters.calls;
+    const sampled = calls <= 256 || (calls & 7) === 0;
+    const now = sampled ? this.#clock.refresh() : this.#clock.now();
     const req = new Request(
       this.key,
       fn as CallFn,
@@ -133,11 +139,11 @@ export class PoolCore {
       options?.retryOnLost === true,
       false,
     );
+    req.sampled = sampled;
     const promise = new Promise<R>((resolve, reject) => {
       req.resolve = resolve as (value: unknown) => void;
       req.reject = reject;
     });
-    this.counters.calls++;
     const signal = options?.signal;
     if (signal) {
       if (signal.aborted) {
@@ -157,7 +163,7 @@ export class PoolCore {
 
   /** A pool-internal request (keepalive or health ping), bounded by `call_timeout`. */
   internalRequest(fn: (connection: unknown, ctx: CallContext) => unknown): Request {
-    const now = this.now();
+    const now = this.#clock.refresh();
     const req = new Request(this.key, fn as CallFn, now, now + this.callTimeoutMs, undefined, undefined, false, true);
     this.deadlines.push(req);
     return req;
@@ -219,7 +225,7 @@ export class PoolCore {
     this.deadlines.remove(req);
     if (req.unhook) req.unhook();
     if (!req.internal) {
-      this.latency.record(this.now() - req.startedAt);
+      if (req.sampled) this.latency.record(this.now() - req.startedAt);
       if (failed) this.counters.failures++;
       else this.counters.successes++;
     }

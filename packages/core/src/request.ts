@@ -49,6 +49,8 @@ export class Request implements MailboxNode, CallContext {
   /** Incremented each time the request starts running, to recognise stale completions. */
   runId = 0;
   retried = false;
+  /** Its latency goes into the stats (see `PoolCore.run`). */
+  sampled = false;
   worker: RequestOwner | undefined = undefined;
   resolve: (value: unknown) => void = noop;
   reject: (error: unknown) => void = noop;

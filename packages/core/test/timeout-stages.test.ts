@@ -102,7 +102,8 @@ describe('call_timeout', () => {
     const { pools, client } = await setup('best_worker', 4);
     const before = vi.getTimerCount();
     const calls = Array.from({ length: 200 }, (_, i) => client.call(i, { hang: true }).catch((e: unknown) => e));
-    expect(vi.getTimerCount() - before).toBeLessThanOrEqual(1);
+    // one deadline timer, plus at most one setImmediate per event-loop turn for the coarse clock
+    expect(vi.getTimerCount() - before).toBeLessThanOrEqual(2);
     await vi.advanceTimersByTimeAsync(1000);
     const results = await Promise.all(calls);
     expect(results.every((r) => r instanceof CallTimeoutError)).toBe(true);
