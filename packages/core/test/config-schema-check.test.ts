@@ -119,5 +119,7 @@ describe('helpers', () => {
       list: [{ password: '***' }],
       user: 'u',
     });
+    expect(redactSecrets({ host: 'https://me:pw@h:1/x' })).toEqual({ host: 'https://***@h:1/x' });
+    expect(describeValue('http://me:pw@h')).toBe('"http://***@h"');
   });
 });

@@ -38,6 +38,11 @@ export function isTable(value: unknown): value is Record<string, unknown> {
 
 const MAX_SHOWN = 60;
 
+/** A URL's user info (`http://user:password@host`) may hold a password: mask it. */
+export function maskUserInfo(value: string): string {
+  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/u, `$1${REDACTED}@`);
+}
+
 /**
  * Describe a value as it was given, for a "got ..." message. A secret is shown as `"***"`;
  * tables and arrays are named, never printed (they could hold a secret).
@@ -46,8 +51,7 @@ export function describeValue(value: unknown, secret = false): string {
   if (secret && value !== undefined) return JSON.stringify(REDACTED);
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') {
-    // A URL's user info (`http://user:password@host`) may hold a password: never print it.
-    const safe = value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/u, `$1${REDACTED}@`);
+    const safe = maskUserInfo(value);
     const shown = safe.length > MAX_SHOWN ? `${safe.slice(0, MAX_SHOWN)}...` : safe;
     return JSON.stringify(shown);
   }
@@ -126,10 +130,11 @@ export class IssueCollector {
 
 /**
  * A deep copy of a configuration value with every value under a `password` key replaced by
- * `"***"`, for printing.
+ * `"***"` (and the user info of URLs masked), for printing.
  */
 export function redactSecrets<T>(value: T, secret = false): T {
   if (secret && value !== undefined) return REDACTED as T;
+  if (typeof value === 'string') return maskUserInfo(value) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => redactSecrets(item)) as T;
   if (isTable(value)) {
     const out: Record<string, unknown> = {};
