@@ -5,6 +5,7 @@
  */
 import type { ChainableCommander, Redis } from 'ioredis';
 import { ConnectionLostError, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core';
+import { isBlockingCommand, runBlocking } from './blocking.js';
 import { isConnectionGone } from './errors.js';
 
 /** One argument of a Redis command. */
@@ -111,7 +112,9 @@ export interface RedisClient {
   lrange(key: string, start: number, stop: number): Promise<string[]>;
   /**
    * `BLPOP key... timeout` (seconds, 0 = forever): `[key, value]`, or `null` on timeout.
-   * It occupies its worker's connection until it returns; keep `timeout` under `call_timeout`.
+   * It occupies its worker's connection until it returns; keep `timeout` under `call_timeout`:
+   * when the call times out first, the worker drops its connection (it would stay blocked)
+   * and reconnects. The same holds for blocking commands sent with `command()`.
    */
   blpop(keys: string | readonly string[], timeoutSeconds: number): Promise<[key: string, value: string] | null>;
   /** `SADD key member...`: how many were added. */
@@ -164,9 +167,14 @@ export function createRedisClient(pool: PoolHandle<Redis>, callOptions: RedisCal
   const onError = lostErrorMapper(pool);
   const exec = <R>(fn: (redis: Redis) => Promise<R>, options: RunOptions = base): Promise<R> =>
     pool.run((redis) => fn(redis).catch(onError), options);
+  const execBlocking = <R>(send: (redis: Redis) => Promise<R>): Promise<R> =>
+    pool.run((redis, ctx) => runBlocking(redis, ctx.signal, () => send(redis)).catch(onError), base);
 
   const client: RedisClient = {
-    command: <T>(name: string, ...args: RedisArg[]) => exec((r) => r.call(name, ...args) as Promise<T>),
+    command: <T>(name: string, ...args: RedisArg[]) =>
+      isBlockingCommand(name, args)
+        ? execBlocking((r) => r.call(name, ...args) as Promise<T>)
+        : exec((r) => r.call(name, ...args) as Promise<T>),
     withOptions: (options) => createRedisClient(pool, { ...callOptions, ...options }),
     run: (fn) => pool.run((redis, ctx) => Promise.resolve(fn(redis, ctx)).catch(onError), base),
     pipeline: (fn) => exec(async (r) => (await runBatch(r.pipeline(), fn)) ?? []),
@@ -199,7 +207,7 @@ export function createRedisClient(pool: PoolHandle<Redis>, callOptions: RedisCal
     rpop: (key) => exec((r) => r.rpop(key)),
     lrange: (key, start, stop) => exec((r) => r.lrange(key, start, stop), read),
     blpop: (keys, timeoutSeconds) =>
-      exec(
+      execBlocking(
         (r) =>
           r.call('BLPOP', ...(typeof keys === 'string' ? [keys] : keys), timeoutSeconds) as Promise<
             [string, string] | null

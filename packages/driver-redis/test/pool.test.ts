@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NoAvailableWorkersError, NoWorkersError } from '@outpools/core';
+import { CallTimeoutError, NoAvailableWorkersError, NoWorkersError } from '@outpools/core';
 import type { RedisClient } from '../src/client.js';
 import { clientOf, redisDriverWithBackoff, redisToml, startPools, type Pools } from './helpers/pools.js';
 import { startPrivateRedis, until, type PrivateRedis } from './helpers/servers.js';
@@ -90,6 +90,18 @@ describe('redis pools through the engine', () => {
     expect(Date.now() - began).toBeLessThan(1500);
     await client.rpush(key, 'job');
     expect(await blocked).toEqual([key, 'job']);
+  });
+
+  it('drops the connection of a blocking call that outlives call_timeout, and reconnects it', async () => {
+    const { client, pools } = await pool('blocktimeout', { workers: 2, call_timeout: 300 });
+    const key = `${prefix}:never`;
+    const t0 = Date.now();
+    await expect(client.command('BLPOP', key, 5)).rejects.toBeInstanceOf(CallTimeoutError);
+    expect(Date.now() - t0).toBeLessThan(400);
+    await until(() => pools.stats()[0]?.counters.reconnects === 1, 3000, 'the blocked worker to reconnect');
+    await until(() => pools.stats()[0]?.workers.live === 2, 3000, 'both workers live');
+    const list = await client.command<string>('CLIENT', 'LIST');
+    expect(list).not.toMatch(/cmd=blpop/);
   });
 
   it('reports every worker healthy with PING', async () => {
