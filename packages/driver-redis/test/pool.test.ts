@@ -104,6 +104,16 @@ describe('redis pools through the engine', () => {
     expect(list).not.toMatch(/cmd=blpop/);
   });
 
+  it("rejects with the caller's own abort reason", async () => {
+    const { client } = await pool('signal', { workers: 2, call_timeout: 5000 });
+    const controller = new AbortController();
+    const pending = client.withOptions({ signal: controller.signal }).command('BLPOP', `${prefix}:sig`, 2);
+    controller.abort(new Error('caller gave up'));
+    await expect(pending).rejects.toThrow('caller gave up');
+    const already = AbortSignal.abort(new Error('too late'));
+    await expect(client.withOptions({ signal: already }).get('k')).rejects.toThrow('too late');
+  });
+
   it('reports every worker healthy with PING', async () => {
     const { pools } = await pool('health', { workers: 2 });
     const health = await pools.health();
