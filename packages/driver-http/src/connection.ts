@@ -160,7 +160,8 @@ export class HttpConnection {
   readonly #connector: buildConnector.connector = (_options, callback) => {
     const spare = this.#take();
     if (spare) {
-      callback(null, spare);
+      // Never call back synchronously: undici ignores a resume from inside its own resume loop.
+      queueMicrotask(() => callback(null, spare));
       return;
     }
     const pending = this.#probe ?? openSocket(this.#settings.target);
