@@ -10,6 +10,9 @@ import { Call } from './call.js';
 import { openSocket, type SocketTarget } from './socket.js';
 import type { BodyAs, HttpResponse } from './response.js';
 
+/** The least time between two probes started because a spare socket was closed by the server. */
+const PROBE_INTERVAL_MS = 1000;
+
 /** The headers of a request: one value or several per name. */
 export type HttpRequestHeaders = Record<string, string | readonly string[]>;
 
@@ -54,6 +57,8 @@ export class HttpConnection {
   #closed = false;
   #current: Call | undefined = undefined;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #probeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #probedAt = -Infinity;
 
   /** Open the first socket (rejects when the server cannot be reached), then wrap it. */
   static async open(settings: ConnectionSettings, signal?: AbortSignal): Promise<HttpConnection> {
@@ -118,6 +123,8 @@ export class HttpConnection {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#probeTimer) clearTimeout(this.#probeTimer);
+    this.#probeTimer = undefined;
     this.#drop();
     this.#probe = undefined;
     this.#current?.cancel(new Error('connection closed'));
@@ -183,7 +190,18 @@ export class HttpConnection {
     if (this.#closed) return;
     const code = (error as { code?: unknown }).code;
     if (code === 'UND_ERR_INFO' && error.message.includes('idle timeout')) return; // undici's own keep-alive close
-    if (this.#stash || this.#probe) return;
+    this.#startProbe();
+  };
+
+  /**
+   * Open a spare socket now: on success keep it for undici, on failure tell the pool. A spare
+   * that the server closes before use starts another probe, at most one per second.
+   */
+  #startProbe(): void {
+    if (this.#closed || this.#stash || this.#probe) return;
+    if (this.#probeTimer) clearTimeout(this.#probeTimer);
+    this.#probeTimer = undefined;
+    this.#probedAt = performance.now();
     const probe = openSocket(this.#settings.target);
     this.#probe = probe;
     probe.then(
@@ -198,7 +216,21 @@ export class HttpConnection {
         this.#lostLater(failure);
       },
     );
-  };
+  }
+
+  #probeSoon(): void {
+    if (this.#closed || this.#probeTimer) return;
+    const wait = PROBE_INTERVAL_MS - (performance.now() - this.#probedAt);
+    if (wait <= 0) {
+      this.#startProbe();
+      return;
+    }
+    this.#probeTimer = setTimeout(() => {
+      this.#probeTimer = undefined;
+      this.#startProbe();
+    }, wait);
+    this.#probeTimer.unref();
+  }
 
   readonly #onConnectionError = (_origin: unknown, _targets: unknown, error: Error): void => {
     this.#lostLater(error);
@@ -231,6 +263,7 @@ export class HttpConnection {
 
   readonly #onStashClose = (): void => {
     this.#drop();
+    this.#probeSoon(); // closed by the server: is it still there?
   };
 
   #drop(): void {
