@@ -27,7 +27,9 @@ import type { ConformanceOptions } from './options.js';
  * });
  * ```
  */
-export function describeConformance(options: ConformanceOptions): void {
+export function describeConformance<O extends object, C, T>(typed: ConformanceOptions<O, C, T>): void {
+  // The groups only handle the driver through the core's untyped registry.
+  const options = typed as unknown as ConformanceOptions;
   describe(options.title ?? `${options.driver.type} pool type conformance`, () => {
     driverObjectGroup(options);
     schemaGroup(options);

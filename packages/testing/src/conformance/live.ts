@@ -45,6 +45,7 @@ function secretsOf(connection: Readonly<Record<string, TomlValue>>): string[] {
 
 function defaultUnreachable(options: ConformanceOptions, port: number): Readonly<Record<string, TomlValue>> {
   if (options.unreachable) return options.unreachable(port);
+  if (options.unreachableDriver) return options.connection ?? {};
   if (!('port' in propertiesOf(options.driver.connectionSchema))) {
     throw new Error(`the ${options.driver.type} schema has no "port": pass options.unreachable to describeConformance`);
   }
@@ -124,7 +125,7 @@ export function liveGroup(options: ConformanceOptions): void {
 export function unreachableGroup(options: ConformanceOptions): void {
   const { driver } = options;
   const timeout = options.timeoutMs ?? 10_000;
-  const registry = registryWith(driver, options.registry);
+  const registry = registryWith((options.unreachableDriver as PoolDriver | undefined) ?? driver, options.registry);
 
   describe('live: a pool pointed at a closed port', () => {
     let pools: Pools | undefined;

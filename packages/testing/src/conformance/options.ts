@@ -6,10 +6,13 @@
 import { checkConfig, DriverRegistry, type CheckResult, type PoolDriver } from '@outpools/core';
 import { toToml, type TomlValue } from './toml.js';
 
-/** Options of {@link describeConformance}. */
-export interface ConformanceOptions {
+/**
+ * Options of {@link describeConformance}. The type parameters are the driver's own (options,
+ * connection, client), inferred from `driver`.
+ */
+export interface ConformanceOptions<O extends object = Record<string, unknown>, C = unknown, T = unknown> {
   /** The pool type under test. */
-  readonly driver: PoolDriver;
+  readonly driver: PoolDriver<O, C, T>;
   /** Other drivers the configuration may need (the driver under test is added if absent). */
   readonly registry?: DriverRegistry;
   /**
@@ -28,6 +31,12 @@ export interface ConformanceOptions {
    * `connection` with `host = "127.0.0.1"` and `port = <port>` (when the schema has those keys).
    */
   readonly unreachable?: (port: number) => Readonly<Record<string, TomlValue>>;
+  /**
+   * The driver of the closed-port group (same type), default `driver`. For a pool type without
+   * a network address (a fake), pass a copy whose connects always fail. Any pool driver of the
+   * same type (typed loosely: its client may differ from `driver`'s).
+   */
+  readonly unreachableDriver?: Pick<PoolDriver, 'type' | 'connectionSchema'>;
   /**
    * Whether this connection table takes a `[tls]` section. Default: when the schema has a `tls`
    * key. Set it to false when the driver refuses TLS for this table (rdbms with `driver = "odbc"`).
