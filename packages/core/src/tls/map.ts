@@ -1,0 +1,98 @@
+/**
+ * Seed TLS options (`connection.tls`, spec 4) to `node:tls` connection options: a fold of tiny
+ * mappers, one per concern, each adding its keys to the options object.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
+import type { TlsConfig, TlsVersionName } from '../config/tls-schema.js';
+import { versionRange } from '../config/tls-rules.js';
+
+/** Where a TLS connection goes; only the host matters for the mapping (SNI, host name check). */
+export interface TlsTarget {
+  /** Host name or IP address the client connects to. */
+  readonly host: string;
+}
+
+/** Node's names of the TLS protocol versions, indexed like `TLS_VERSIONS`. */
+export const NODE_TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+
+/** Node's name of one seed TLS version (`"tlsv1.2"` -> `"TLSv1.2"`). */
+export type NodeTlsVersion = (typeof NODE_TLS_VERSIONS)[number];
+
+type Mapper = (tls: TlsConfig, target: TlsTarget) => ConnectionOptions;
+
+function readPem(key: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new Error(`connection.tls.${key}: cannot read "${file}" (${code})`, { cause: error });
+  }
+}
+
+/** The name the server certificate is checked against, or `undefined` when no check is made. */
+export function tlsCheckedName(tls: TlsConfig, target: TlsTarget): string | undefined {
+  const sni = tls.server_name_indication;
+  if (sni?.enabled === false) return undefined;
+  return sni?.host ?? target.host;
+}
+
+const verifyMode: Mapper = (tls) => ({ rejectUnauthorized: tls.verify_mode === 'peer' });
+
+const files: Mapper = (tls) => ({
+  ...(tls.cacertfile !== undefined && { ca: readPem('cacertfile', tls.cacertfile) }),
+  ...(tls.certfile !== undefined && { cert: readPem('certfile', tls.certfile) }),
+  ...(tls.keyfile !== undefined && { key: readPem('keyfile', tls.keyfile) }),
+});
+
+const password: Mapper = (tls) => (tls.password !== undefined ? { passphrase: tls.password } : {});
+
+const ciphers: Mapper = (tls) => (tls.ciphers !== undefined ? { ciphers: tls.ciphers } : {});
+
+const versions: Mapper = (tls) => {
+  if (tls.versions === undefined) return {};
+  const range = versionRange(tls.versions as readonly TlsVersionName[]);
+  if (range === undefined) {
+    throw new Error(`connection.tls.versions: ${JSON.stringify(tls.versions)} has a gap; Node supports only a min and max version`);
+  }
+  return { minVersion: NODE_TLS_VERSIONS[range.min], maxVersion: NODE_TLS_VERSIONS[range.max] };
+};
+
+const sni: Mapper = (tls, target) => {
+  const section = tls.server_name_indication;
+  if (section?.enabled === false) {
+    // No SNI; Node would fall back to `host` for the name check, so switch that off too.
+    return { checkServerIdentity: () => undefined };
+  }
+  if (section?.host !== undefined) {
+    const name = section.host;
+    return {
+      servername: name,
+      checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert),
+    };
+  }
+  // protocol "default" and "https" both use Node's RFC 6125 check against the target host.
+  return isIP(target.host) === 0 ? { servername: target.host, checkServerIdentity } : { checkServerIdentity };
+};
+
+const MAPPERS: readonly Mapper[] = [verifyMode, files, password, ciphers, versions, sni];
+
+/**
+ * Map a `connection.tls` section to `node:tls` options for connecting to `target.host`
+ * (`host`/`port` themselves are not set: the caller passes its own). Reads `cacertfile`,
+ * `certfile` and `keyfile` synchronously; call it once per pool. For
+ * `verify_mode = "selfsigned_peer"` the options have `rejectUnauthorized: false`: call
+ * {@link verifyTlsPeer} on the connected socket to finish the verification.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'node:tls';
+ * const options = toNodeTlsOptions({ verify_mode: 'peer', cacertfile: 'ca.pem' }, { host: 'db.local' });
+ * const socket = connect({ ...options, host: 'db.local', port: 5433 });
+ * ```
+ */
+export function toNodeTlsOptions(tls: TlsConfig, target: TlsTarget): ConnectionOptions {
+  return MAPPERS.reduce<ConnectionOptions>((options, mapper) => ({ ...options, ...mapper(tls, target) }), {});
+}
