@@ -78,6 +78,13 @@ export type { LoadDriversOptions, LoadDriversResult, DriverLoadFailure } from '.
 export { expandPools, poolKeysOf, poolKeyId, resolvePool, GLOBAL_HOST } from './scope.js';
 
 // --- TLS mapping (tls area)
+export { tlsIssues, fileProblem, versionRange, TLS_FILE_KEYS } from './config/tls-rules.js';
+export type { TlsIssues } from './config/tls-rules.js';
+export { toNodeTlsOptions, tlsCheckedName, NODE_TLS_VERSIONS } from './tls/map.js';
+export type { TlsTarget, NodeTlsVersion } from './tls/map.js';
+export { verifyTlsPeer, TlsPeerError, TLS_PEER_ERROR_CODE, SELF_SIGNED_CODES } from './tls/verify.js';
+export { connectTls } from './tls/connect.js';
+export type { ConnectTlsOptions } from './tls/connect.js';
 
 // --- engine: pools, workers, strategies, manager, stats, events (engine area)
 export { createPools, Pools } from './manager.js';

@@ -31,4 +31,5 @@ export {
 export type { ConformanceOptions, TomlValue } from './conformance/index.js';
 
 // --- test certificates (tls area)
-export {};
+export { createTestPki, TEST_SERVER_NAMES, TEST_WRONG_HOST, TEST_KEY_PASSPHRASE } from './certs.js';
+export type { TestPki, TestCertificate, TestEncryptedCertificate } from './certs.js';
