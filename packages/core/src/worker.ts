@@ -89,19 +89,21 @@ export class Worker implements WorkerView {
     req.worker = this;
     this.running++;
     this.active.push(req);
-    void this.#invoke(req, ++req.runId, this.gen, this.connection);
-  }
-
-  async #invoke(req: Request, runId: number, gen: number, connection: unknown): Promise<void> {
-    let failed = false;
+    const runId = ++req.runId;
+    const gen = this.gen;
     let result: unknown;
     try {
-      result = await (req.fn as unknown as (c: unknown, ctx: Request) => unknown)(connection, req);
+      result = (req.fn as unknown as (c: unknown, ctx: Request) => unknown)(this.connection, req);
     } catch (error) {
-      failed = true;
-      result = error;
-      await null; // never settle synchronously inside submit()/pump()
+      result = Promise.reject(error); // settled on a later tick, never inside submit()/pump()
     }
+    (result instanceof Promise ? result : Promise.resolve(result)).then(
+      (value: unknown) => this.#finish(req, runId, gen, false, value),
+      (error: unknown) => this.#finish(req, runId, gen, true, error),
+    );
+  }
+
+  #finish(req: Request, runId: number, gen: number, failed: boolean, result: unknown): void {
     if (req.runId !== runId || req.state !== RequestState.Running || req.list !== this.active) return; // stale
     if (failed && result instanceof ConnectionLostError && gen === this.gen && this.live) {
       this.lost(gen, result);
