@@ -2,11 +2,11 @@
  * The http pool type: one undici `Client` (one connection, no pipelining) per worker.
  * @module
  */
-import type { ConnectionOptions } from 'node:tls';
 import { defineDriver, type ConnectContext } from '@outpools/core';
 import { createHttpClient, type HealthTarget } from './client.js';
 import { HttpConnection } from './connection.js';
-import { joinPath, parseOrigin, type HttpOrigin } from './origin.js';
+import { joinPath, parseOrigin } from './origin.js';
+import { tlsForOrigin } from './tls.js';
 import { HttpConnectionSchema, type HttpConnectionOptions } from './schema.js';
 
 /** Options of {@link createHttpDriver} (given in code, not in TOML). */
@@ -46,7 +46,7 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
     concurrency: () => 1,
     connect: (options: HttpConnectionOptions, ctx: ConnectContext) => {
       const origin = parseOrigin(options.host);
-      const tls = origin.protocol === 'https:' ? (ctx.tls ?? defaultTls(origin)) : undefined;
+      const tls = origin.protocol === 'https:' ? tlsForOrigin(options.tls, origin) : undefined;
       return HttpConnection.open(
         {
           key: ctx.key,
@@ -57,8 +57,8 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
           target: {
             hostname: origin.hostname,
             port: origin.port,
-            tls,
-            verifyTls: tls === undefined ? noVerify : (socket) => ctx.verifyTls(socket),
+            tls: tls?.options,
+            verifyTls: tls?.verify ?? noVerify,
             timeoutMs: options.request_timeout,
           },
         },
@@ -102,10 +102,5 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
  * ```
  */
 export const httpDriver = createHttpDriver();
-
-/** https without a tls section: Node's defaults (peer verified against the system CAs). */
-function defaultTls(origin: HttpOrigin): ConnectionOptions {
-  return origin.isIp ? {} : { servername: origin.hostname };
-}
 
 function noVerify(): void {}
