@@ -1,0 +1,18 @@
+import { afterAll } from 'vitest';
+import { describeConformance } from '@outpools/testing';
+import { httpDriver } from '@outpools/driver-http';
+import { startServer } from './helpers/servers.js';
+
+// A real node:http server on 127.0.0.1 for the live groups.
+const server = await startServer();
+afterAll(async () => {
+  await server.dispose();
+});
+
+describeConformance({
+  driver: httpDriver,
+  connection: { host: server.origin },
+  packageName: '@outpools/driver-http',
+  unreachable: (port) => ({ host: `http://127.0.0.1:${port}` }),
+  live: true,
+});
