@@ -50,8 +50,15 @@ export const PoolOptionsSchema = Type.Object(
 /** Pool-level options after defaults are filled in (scope as written; see {@link normalizeScope}). */
 export type PoolOptionsResolved = Static<typeof PoolOptionsSchema>;
 
-/** Pool-level options after defaults, with the scope normalised (`host_type` becomes `host`). */
-export type PoolOptions = Omit<PoolOptionsResolved, 'scope'> & { readonly scope: Scope };
+/**
+ * Pool-level options after defaults, with the scope normalised (`host_type` becomes `host`).
+ * (`strategy` is restated from {@link Strategy}: `Static<>` of a union built from a mapped array
+ * is `never`.)
+ */
+export type PoolOptions = Omit<PoolOptionsResolved, 'scope' | 'strategy'> & {
+  readonly scope: Scope;
+  readonly strategy: Strategy;
+};
 
 /** `host_type` (MongooseIM 6) means `host`. */
 export function normalizeScope(scope: ScopeInput): Scope {
