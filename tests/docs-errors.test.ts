@@ -49,6 +49,13 @@ describe('docs/errors.md', () => {
     expect(classes.filter((name) => !(name in ErrorCodes))).toEqual([]);
   });
 
+  it('knows every error code constant the core exports (e.g. TLS_PEER_ERROR_CODE)', () => {
+    const exported = core as unknown as Record<string, unknown>;
+    const known = new Set<string>(Object.values(ErrorCodes));
+    const constants = Object.keys(exported).filter((name) => name.endsWith('_ERROR_CODE'));
+    expect(constants.filter((name) => !known.has(exported[name] as string))).toEqual([]);
+  });
+
   it('describes the base class that every error is an instance of', () => {
     expect(doc).toMatch(/^\| `OutpoolsError` \|/m);
     expect(new core.PoolStoppedError()).toBeInstanceOf(OutpoolsError);

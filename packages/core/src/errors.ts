@@ -47,6 +47,8 @@ export const ErrorCodes = {
   PublishNackedError: 'OUTPOOLS_PUBLISH_NACKED',
   PoolStoppedError: 'OUTPOOLS_POOL_STOPPED',
   PoolStartError: 'OUTPOOLS_POOL_START',
+  /** Thrown by `verifyTlsPeer` (`tls/verify.ts`), which keeps its own `TLS_PEER_ERROR_CODE` equal to this. */
+  TlsPeerError: 'OUTPOOLS_TLS_PEER',
 } as const;
 
 /** One of {@link ErrorCodes}' values. */
