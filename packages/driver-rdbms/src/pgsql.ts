@@ -2,8 +2,10 @@
  * The pgsql backend: one `pg.Client` per worker.
  *
  * - `query_timeout`: the session's `statement_timeout` (the server cancels the statement and the
- *   connection stays usable) plus pg's client-side `query_timeout` a little later, for a server
- *   that does not answer at all (then the connection is reported lost).
+ *   connection stays usable) plus a client-side deadline {@link PG_CLIENT_GRACE_MS} later, for a
+ *   server that does not answer at all: the statement then fails with `QueryTimeoutError` and the
+ *   connection is reported lost. The client-side deadline is checked by one shared sweep timer
+ *   (`deadline-sweep.ts`) rather than pg's `query_timeout`, which costs a `setTimeout` per query.
  * - TLS "prefer" (`tls.required = false`): pg's `ssl` either demands TLS or never asks, so the
  *   driver asks with TLS first and, only when the server answers the SSLRequest with "no TLS
  *   here", connects again in plaintext. A failed handshake or certificate check is never followed
@@ -20,7 +22,10 @@ import { sendPgCancel } from './pg-cancel.js';
 import type { RdbmsConnectionOptions } from './schema.js';
 import { connectTimeoutMs, describeTarget, networkTarget, type NetworkTarget } from './target.js';
 import type { FieldInfo, QueryResult, RdbmsConnection, SqlValue } from './types.js';
+import { unwatchDeadline, watchDeadline, type DeadlineWatched } from './deadline-sweep.js';
 import { messageOf, settleWithin } from './util.js';
+
+const ONCE = { once: true } as const;
 
 /** How much later than `statement_timeout` the client-side timeout fires. */
 export const PG_CLIENT_GRACE_MS = 1000;
@@ -84,7 +89,6 @@ async function openPg(
     user: target.user,
     password: target.password,
     statement_timeout: options.query_timeout,
-    query_timeout: options.query_timeout + PG_CLIENT_GRACE_MS,
     connectionTimeoutMillis: connectTimeoutMs(options),
     application_name: 'outpools',
     keepAlive: true,
@@ -129,13 +133,17 @@ async function openPg(
   return new PgConnection(client, internals, target, options.query_timeout, ctx);
 }
 
-class PgConnection implements RdbmsConnection {
+class PgConnection implements RdbmsConnection, DeadlineWatched {
   readonly driver = 'pgsql' as const;
   readonly queryTimeoutMs: number;
   readonly #client: PgClient;
   readonly #internals: PgInternals;
   readonly #target: NetworkTarget;
   readonly #ctx: ConnectContext;
+  /** Statements sent and not yet answered, and when the oldest of them started. */
+  #running = 0;
+  #since = 0;
+  #timedOut = false;
 
   constructor(client: PgClient, internals: PgInternals, target: NetworkTarget, queryTimeoutMs: number, ctx: ConnectContext) {
     this.#client = client;
@@ -143,23 +151,50 @@ class PgConnection implements RdbmsConnection {
     this.#target = target;
     this.queryTimeoutMs = queryTimeoutMs;
     this.#ctx = ctx;
+    watchDeadline(this);
+    client.once('end', () => unwatchDeadline(this));
   }
 
-  async query(sql: string, params: readonly SqlValue[] | undefined, signal?: AbortSignal): Promise<QueryResult> {
-    if (signal?.aborted) throw signal.reason;
-    const onAbort = signal && ((): void => void this.cancel());
-    if (onAbort) signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const result = (await (params === undefined || params.length === 0
-        ? this.#client.query(sql)
-        : this.#client.query(sql, params as unknown[]))) as PgResultLike | PgResultLike[];
-      return toResult(Array.isArray(result) ? (result[result.length - 1] ?? { rows: [], rowCount: 0 }) : result);
-    } catch (error) {
-      throw this.#mapError(error);
-    } finally {
-      if (onAbort) signal.removeEventListener('abort', onAbort);
-    }
+  /** Called by the shared sweep: a statement past query_timeout + grace breaks the connection. */
+  checkDeadline(now: number): void {
+    if (this.#running === 0 || this.#timedOut || now - this.#since <= this.queryTimeoutMs + PG_CLIENT_GRACE_MS) return;
+    this.#timedOut = true;
+    const error = new QueryTimeoutError(this.queryTimeoutMs);
+    this.#ctx.lost(error);
+    this.#internals.connection.stream.destroy();
   }
+
+  #settled(): void {
+    this.#running -= 1;
+    // pg runs queued statements one after the other: the next one starts about now
+    if (this.#running > 0) this.#since = Date.now();
+  }
+
+  query(sql: string, params: readonly SqlValue[] | undefined, signal?: AbortSignal): Promise<QueryResult> {
+    // The hot path: no async frame, one shared abort listener per connection.
+    if (signal !== undefined) {
+      if (signal.aborted) return Promise.reject(signal.reason);
+      signal.addEventListener('abort', this.#onAbort, ONCE);
+    }
+    if (this.#running++ === 0) this.#since = Date.now();
+    const pending = (
+      params === undefined || params.length === 0 ? this.#client.query(sql) : this.#client.query(sql, params as unknown[])
+    ) as Promise<PgResultLike | PgResultLike[]>;
+    return pending.then(
+      (result) => {
+        this.#settled();
+        signal?.removeEventListener('abort', this.#onAbort);
+        return toResult(Array.isArray(result) ? (result[result.length - 1] ?? { rows: [], rowCount: 0 }) : result);
+      },
+      (error: unknown) => {
+        this.#settled();
+        signal?.removeEventListener('abort', this.#onAbort);
+        throw this.#mapError(error);
+      },
+    );
+  }
+
+  readonly #onAbort = (): void => void this.cancel();
 
   async begin(): Promise<void> {
     await this.query('BEGIN', undefined);
@@ -179,15 +214,13 @@ class PgConnection implements RdbmsConnection {
   }
 
   async close(): Promise<void> {
+    unwatchDeadline(this);
     const ended = await settleWithin(this.#client.end(), 2000);
     if (!ended) this.#internals.connection.stream.destroy();
   }
 
   #mapError(error: unknown): unknown {
-    if (messageOf(error) === 'Query read timeout') {
-      this.#ctx.lost(error);
-      return new QueryTimeoutError(this.queryTimeoutMs, { cause: error });
-    }
+    if (this.#timedOut) return new QueryTimeoutError(this.queryTimeoutMs, { cause: error });
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
       if (code === '57014' && /statement timeout/.test(messageOf(error))) {
@@ -200,9 +233,23 @@ class PgConnection implements RdbmsConnection {
 }
 
 function toResult(r: PgResultLike): QueryResult {
-  const fields: FieldInfo[] | undefined =
-    r.fields && r.fields.length > 0 ? r.fields.map((f) => ({ name: f.name, type: f.dataTypeID })) : undefined;
-  return fields === undefined
-    ? { rows: r.rows, rowCount: r.rowCount ?? r.rows.length }
-    : { rows: r.rows, rowCount: r.rowCount ?? r.rows.length, fields };
+  return new PgQueryResult(r);
+}
+
+/** pg's result in the common shape; `fields` is built only when read. */
+class PgQueryResult implements QueryResult {
+  readonly rows: Record<string, unknown>[];
+  readonly rowCount: number;
+  readonly #raw: PgResultLike['fields'];
+
+  constructor(r: PgResultLike) {
+    this.rows = r.rows;
+    this.rowCount = r.rowCount ?? r.rows.length;
+    this.#raw = r.fields;
+  }
+
+  get fields(): readonly FieldInfo[] | undefined {
+    const raw = this.#raw;
+    return raw && raw.length > 0 ? raw.map((f) => ({ name: f.name, type: f.dataTypeID })) : undefined;
+  }
 }
