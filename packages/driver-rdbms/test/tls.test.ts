@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectRdbms, RdbmsConnectError, type RdbmsConnection, type RdbmsConnectionOptions } from '@outpools/driver-rdbms';
+import {
+  connectRdbms,
+  PG_CLIENT_GRACE_MS,
+  QueryTimeoutError,
+  RdbmsConnectError,
+  type RdbmsConnection,
+  type RdbmsConnectionOptions,
+} from '@outpools/driver-rdbms';
 import { OutpoolsError } from '@outpools/core';
 import { MARIADB, PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
 import { fakeContext } from './helpers/fake-pool.js';
@@ -112,6 +119,26 @@ describe('mysql TLS and authentication', () => {
     const text = `${(error as Error).message} ${String((error as Error).stack)}`;
     expect(text).toMatch(/Access denied for user 'outpools'/);
     expect(text).not.toContain(wrong);
+  });
+});
+
+describe('pgsql client-side deadline (private cluster)', () => {
+  it('fails a statement the server never answers after query_timeout + grace, and reports the connection lost', async () => {
+    const ctx = fakeContext();
+    const connection = await connect({ ...PG_TLS, query_timeout: 300 }, ctx);
+    const pid = Number((await connection.query('SELECT pg_backend_pid() AS pid', undefined)).rows[0]?.['pid']);
+    process.kill(pid, 'SIGSTOP'); // the backend stops answering (statement_timeout cannot fire)
+    try {
+      const started = Date.now();
+      const error = await connection.query('SELECT 1', undefined).catch((e: unknown) => e);
+      const took = Date.now() - started;
+      expect(error).toBeInstanceOf(QueryTimeoutError);
+      expect(took).toBeGreaterThanOrEqual(300 + PG_CLIENT_GRACE_MS);
+      expect(took).toBeLessThan(300 + PG_CLIENT_GRACE_MS + 500);
+      expect(ctx.lostErrors[0]).toBeInstanceOf(QueryTimeoutError); // then the socket's own close events
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
   });
 });
 
