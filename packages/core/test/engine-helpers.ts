@@ -1,8 +1,18 @@
 /**
  * Builders of validated configs for engine tests (the config layer is tested elsewhere).
  */
-import { DriverRegistry, createPools, type LoadedConfig, type PoolInstanceSpec, type PoolSpec, type Pools, type PoolsOptions, type Strategy } from '@outpools/core';
-import type { AnyPoolDriver } from '@outpools/core';
+import {
+  DriverRegistry,
+  createPools,
+  type AnyPoolDriver,
+  type LoadedConfig,
+  type PoolDriver,
+  type PoolInstanceSpec,
+  type PoolSpec,
+  type Pools,
+  type PoolsOptions,
+  type Strategy,
+} from '@outpools/core';
 
 export interface SpecInput {
   readonly type?: string;
@@ -44,11 +54,11 @@ export function configOf(pools: readonly PoolSpec[], hosts: readonly string[] = 
 
 /** Pools over one driver, with a deterministic random source unless one is given. */
 export function poolsOf(
-  driver: AnyPoolDriver,
+  driver: PoolDriver<any, any, any>,
   specs: readonly PoolSpec[],
   options: Partial<PoolsOptions> & { readonly hosts?: readonly string[] } = {},
 ): Pools {
-  const registry = new DriverRegistry([driver]);
+  const registry = new DriverRegistry([driver as AnyPoolDriver]);
   return createPools(configOf(specs, options.hosts ?? []), { random: () => 0, ...options, registry });
 }
 

@@ -8,10 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<unknown>;
+}
+
 /** Bundle a script that imports the TypeScript sources, with the esbuild that tsup brings. */
 async function bundle(source: string, dir: string): Promise<string> {
   const require = createRequire(import.meta.url);
-  const esbuild = createRequire(require.resolve('tsup'))('esbuild') as typeof import('esbuild');
+  const esbuild = createRequire(require.resolve('tsup'))('esbuild') as Esbuild;
   const entry = join(dir, 'entry.ts');
   writeFileSync(entry, source);
   const out = join(dir, 'entry.mjs');

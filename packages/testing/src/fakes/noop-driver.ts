@@ -21,7 +21,8 @@ export interface NoopClient {
 const workerOf = (connection: NoopConnection): number => connection.workerIndex;
 
 /**
- * A pool type whose every operation succeeds at once (type `"noop"`, no connection options).
+ * A pool type whose every operation succeeds at once (type `"noop"`; the only connection option
+ * is an optional `label`).
  *
  * @example
  * ```ts
@@ -33,7 +34,8 @@ const workerOf = (connection: NoopConnection): number => connection.workerIndex;
 export const noopDriver = defineDriver({
   type: 'noop',
   packageName: '@outpools/testing',
-  connectionSchema: Type.Object({}, { additionalProperties: false }),
+  // One optional key: an empty schema's static type (`object`) does not fit DriverRegistry's driver type.
+  connectionSchema: Type.Object({ label: Type.Optional(Type.String()) }, { additionalProperties: false }),
   concurrency: () => 1,
   connect: (_options, ctx): Promise<NoopConnection> => Promise.resolve({ workerIndex: ctx.workerIndex }),
   close: () => Promise.resolve(),
