@@ -1,0 +1,34 @@
+import { describeConformance } from '@outpools/testing';
+import { rdbmsDriver } from '@outpools/driver-rdbms';
+import { PASSWORD, USER } from './helpers/servers.js';
+
+const network = { host: '127.0.0.1', database: 'test', username: USER, password: PASSWORD };
+
+// The shared suite against every backend's real server.
+describeConformance({
+  title: 'rdbms pool type conformance (pgsql)',
+  driver: rdbmsDriver,
+  connection: { driver: 'pgsql', port: 5432, ...network },
+  packageName: '@outpools/driver-rdbms',
+  live: true,
+});
+
+describeConformance({
+  title: 'rdbms pool type conformance (mysql)',
+  driver: rdbmsDriver,
+  connection: { driver: 'mysql', port: 3306, ...network },
+  live: true,
+});
+
+describeConformance({
+  title: 'rdbms pool type conformance (odbc)',
+  driver: rdbmsDriver,
+  connection: { driver: 'odbc', settings: 'DSN=outpools-pg' },
+  // an ODBC connection string naming a closed port
+  unreachable: (port) => ({
+    driver: 'odbc',
+    settings: `Driver={PostgreSQL Unicode};Servername=127.0.0.1;Port=${port};Database=test;Username=${USER};Password=${PASSWORD}`,
+  }),
+  tls: false,
+  live: true,
+});
