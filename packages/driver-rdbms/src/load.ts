@@ -22,7 +22,11 @@ function unwrap<M>(mod: unknown): M {
   return inner ?? (mod as M);
 }
 
-function load<M>(importer: () => Promise<unknown>, packageName: string, driver: string): Promise<M> {
+/**
+ * Import an optional client library; a failure becomes a {@link ClientLibraryMissingError}
+ * naming the package to install. Exported for tests.
+ */
+export function importOptional<M>(importer: () => Promise<unknown>, packageName: string, driver: string): Promise<M> {
   return importer().then(unwrap<M>, (error: unknown) => {
     throw new ClientLibraryMissingError(packageName, driver, { cause: error });
   });
@@ -30,7 +34,7 @@ function load<M>(importer: () => Promise<unknown>, packageName: string, driver: 
 
 /** `pg`, loaded once (a failed load is retried on the next call). */
 export function loadPg(): Promise<PgModule> {
-  pg ??= load<PgModule>(() => import('pg'), 'pg', 'pgsql').catch((error: unknown) => {
+  pg ??= importOptional<PgModule>(() => import('pg'), 'pg', 'pgsql').catch((error: unknown) => {
     pg = undefined;
     throw error;
   });
@@ -39,7 +43,7 @@ export function loadPg(): Promise<PgModule> {
 
 /** `mysql2`, loaded once (a failed load is retried on the next call). */
 export function loadMysql2(): Promise<Mysql2Module> {
-  mysql2 ??= load<Mysql2Module>(() => import('mysql2'), 'mysql2', 'mysql').catch((error: unknown) => {
+  mysql2 ??= importOptional<Mysql2Module>(() => import('mysql2'), 'mysql2', 'mysql').catch((error: unknown) => {
     mysql2 = undefined;
     throw error;
   });
@@ -48,7 +52,7 @@ export function loadMysql2(): Promise<Mysql2Module> {
 
 /** `odbc`, loaded once (a failed load is retried on the next call). */
 export function loadOdbc(): Promise<OdbcModule> {
-  odbc ??= load<OdbcModule>(() => import('odbc'), 'odbc', 'odbc').catch((error: unknown) => {
+  odbc ??= importOptional<OdbcModule>(() => import('odbc'), 'odbc', 'odbc').catch((error: unknown) => {
     odbc = undefined;
     throw error;
   });
