@@ -17,13 +17,21 @@ export const VERIFY_MODES = ['peer', 'selfsigned_peer', 'none'] as const;
 export type VerifyMode = (typeof VERIFY_MODES)[number];
 
 const tlsProperties = {
-  verify_mode: Type.Union(VERIFY_MODES.map((m) => Type.Literal(m)), { default: 'peer' }),
+  // Literal tuples, not `VERIFY_MODES.map(...)`: an array of literals makes the static type `never`.
+  verify_mode: Type.Union([Type.Literal('peer'), Type.Literal('selfsigned_peer'), Type.Literal('none')], {
+    default: 'peer',
+  }),
   cacertfile: Type.Optional(Type.String({ minLength: 1 })),
   certfile: Type.Optional(Type.String({ minLength: 1 })),
   keyfile: Type.Optional(Type.String({ minLength: 1 })),
   password: Type.Optional(Type.String()),
   ciphers: Type.Optional(Type.String({ minLength: 1 })),
-  versions: Type.Optional(Type.Array(Type.Union(TLS_VERSIONS.map((v) => Type.Literal(v))), { minItems: 1 })),
+  versions: Type.Optional(
+    Type.Array(
+      Type.Union([Type.Literal('tlsv1'), Type.Literal('tlsv1.1'), Type.Literal('tlsv1.2'), Type.Literal('tlsv1.3')]),
+      { minItems: 1 },
+    ),
+  ),
   server_name_indication: Type.Optional(
     Type.Object(
       {
