@@ -69,9 +69,9 @@ const spec = {
 const pools = createPools({ pools: [spec], hosts: [], hostTypes: [], warnings: [] }, { registry, drainTimeoutMs: 200 });
 const report = await pools.start();
 const client = pools.get(fake.driver, 'global', 'default');
-const hanging = client.call('hang', { hang: true, ignoreSignal: false }).then(() => 'resolved', (e) => e.code);
-const slow = client.call('slow', { latencyMs: 50 }).then((r) => r.value);
 await client.call('quick');
+const hanging = client.call('hang', { hang: true }).then(() => 'resolved', (e) => e.code);
+const slow = client.call('slow', { latencyMs: 50 }).then((r) => r.value);
 await pools.stop();
 await pools.stop();
 console.log(JSON.stringify({ live: report.instances[0].live, hanging: await hanging, slow: await slow, closes: fake.counts.closes, connects: fake.counts.connects }));
