@@ -2,7 +2,10 @@
 # A second, private PostgreSQL cluster with ssl=on for @outpools/driver-rdbms' TLS and
 # kill/restart tests, on 127.0.0.1:55433 with all state under /tmp/outpools-services/pg-tls/:
 #   ca.crt / ca.key         a test CA (generated with openssl)
-#   server.crt / server.key a server certificate for 127.0.0.1 and localhost, signed by the CA
+#   server.crt / server.key a server certificate for 127.0.0.1 and localhost, signed by the CA,
+#                           sent with the CA in its chain (so that without the CA a client sees
+#                           SELF_SIGNED_CERT_IN_CHAIN: verify_mode "selfsigned_peer" accepts it,
+#                           "peer" refuses it)
 #   data/                   the cluster (initdb), log in postgres.log, socket in run/
 # Password authentication (scram-sha-256) for TCP clients, plaintext and TLS both allowed;
 # role "outpools" / "outpools-test-pw", database "test".
@@ -17,19 +20,25 @@ dir=/tmp/outpools-services/pg-tls
 user=outpools
 pass=outpools-test-pw
 
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+as_pg() { runuser -u postgres -- "$@"; }
+
+# Older runs of this script sent the leaf certificate alone: add the CA to the chain.
+if [ -s "$dir/server.crt" ] && [ -s "$dir/ca.crt" ] && [ "$(grep -c 'BEGIN CERTIFICATE' "$dir/server.crt")" -lt 2 ]; then
+  cat "$dir/ca.crt" >>"$dir/server.crt"
+  if port_open "$port" && [ -n "$bindir" ]; then as_pg "$bindir/pg_ctl" -D "$dir/data" reload >/dev/null; fi
+fi
+
 if port_open "$port"; then
   echo "pg-tls already up on $port"
   exit 0
 fi
 
 command -v openssl >/dev/null || apt_install openssl
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
   apt_install postgresql
   bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
 fi
-as_pg() { runuser -u postgres -- "$@"; }
-
 mkdir -p "$dir/run"
 chmod 755 /tmp/outpools-services "$dir"
 
@@ -45,6 +54,7 @@ if [ ! -s "$dir/server.crt" ] || [ ! -s "$dir/ca.crt" ]; then
     "extendedKeyUsage=serverAuth" >"$tmp/ext.cnf"
   openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.crt" -CAkey "$tmp/ca.key" -CAcreateserial \
     -days 3650 -extfile "$tmp/ext.cnf" -out "$tmp/server.crt" 2>/dev/null
+  cat "$tmp/ca.crt" >>"$tmp/server.crt"
   install -m 644 "$tmp/ca.crt" "$dir/ca.crt"
   install -m 600 "$tmp/ca.key" "$dir/ca.key"
   install -m 644 -o postgres "$tmp/server.crt" "$dir/server.crt"

@@ -9,9 +9,9 @@ import {
   type RdbmsConnection,
   type RdbmsConnectionOptions,
 } from '@outpools/driver-rdbms';
-import { OutpoolsError } from '@outpools/core';
+import { OutpoolsError, type TlsConfig } from '@outpools/core';
 import { MARIADB, PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
-import { fakeContext } from './helpers/fake-pool.js';
+import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';
 import { connectionToml, recordStrayErrors, startRdbms, waitFor } from './helpers/pools.js';
 import { startTlsCluster, stopTlsCluster } from './helpers/cluster.js';
 
@@ -101,6 +101,40 @@ describe('pgsql TLS', () => {
     expect(text).toContain('outpools@127.0.0.1:55433/test');
     expect(text).not.toContain(wrong);
     expect(text).not.toContain(PASSWORD);
+  });
+});
+
+describe('pgsql TLS with the core\'s mapping of each verify_mode', () => {
+  const tls = (extra: Partial<TlsConfig>): TlsConfig => ({ verify_mode: 'peer', ...extra });
+
+  it('peer with the CA file: verified and encrypted', async () => {
+    const connection = await connect(withTls(PG_TLS), coreTlsContext(tls({ cacertfile: PG_TLS_CA }), '127.0.0.1'));
+    expect(await usesTls(connection)).toBe(true);
+  });
+
+  it('peer without the CA: refused (the chain ends in an unknown self-signed root)', async () => {
+    const error = await connect(withTls(PG_TLS), coreTlsContext(tls({}), '127.0.0.1')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdbmsConnectError);
+    expect((error as Error).message).toMatch(/self[- ]signed/i);
+  });
+
+  it('selfsigned_peer without the CA: accepted after the date and host name checks', async () => {
+    const ctx = coreTlsContext(tls({ verify_mode: 'selfsigned_peer' }), '127.0.0.1');
+    const connection = await connect(withTls(PG_TLS), ctx);
+    expect(await usesTls(connection)).toBe(true);
+    expect(ctx.verified).toHaveLength(1);
+  });
+
+  it('selfsigned_peer refuses a certificate for another host name', async () => {
+    const config = tls({ verify_mode: 'selfsigned_peer', server_name_indication: { enabled: true, host: 'db.example.org', protocol: 'default' } });
+    const error = await connect(withTls(PG_TLS), coreTlsContext(config, '127.0.0.1')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RdbmsConnectError);
+    expect((error as Error).message).toMatch(/db\.example\.org/);
+  });
+
+  it('none: encrypted without any check', async () => {
+    const connection = await connect(withTls(PG_TLS), coreTlsContext(tls({ verify_mode: 'none' }), '127.0.0.1'));
+    expect(await usesTls(connection)).toBe(true);
   });
 });
 

@@ -2,7 +2,7 @@
  * Drive the rdbms driver without the engine: a fake ConnectContext, and a one-connection
  * PoolHandle that bounds each call like the engine's call_timeout does.
  */
-import { CallTimeoutError, type ConnectContext, type PoolHandle, type PoolKey, type RunOptions, type CallContext } from '@outpools/core';
+import { CallTimeoutError, toNodeTlsOptions, verifyTlsPeer, type TlsConfig, type ConnectContext, type PoolHandle, type PoolKey, type RunOptions, type CallContext } from '@outpools/core';
 import type { RdbmsConnection } from '@outpools/driver-rdbms';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';
 
@@ -54,4 +54,9 @@ export function onePool(connection: RdbmsConnection, callTimeoutMs = 60_000): Po
       }
     },
   };
+}
+
+/** A ConnectContext with the core's own TLS mapping and peer check for `tls` (as the engine builds it). */
+export function coreTlsContext(tls: TlsConfig, host: string): FakeContext {
+  return fakeContext(toNodeTlsOptions(tls, { host }), (socket) => verifyTlsPeer(socket, tls, { host }));
 }
