@@ -32,17 +32,6 @@ export class Mailbox<T extends MailboxNode> {
     this.length++;
   }
 
-  /** Insert at the head (used to give a request back its place). */
-  unshift(node: T): void {
-    node.list = this as unknown as Mailbox<MailboxNode>;
-    node.prev = undefined;
-    node.next = this.#head;
-    if (this.#head) this.#head.prev = node;
-    else this.#tail = node;
-    this.#head = node;
-    this.length++;
-  }
-
   /** The oldest member, without removing it. */
   peek(): T | undefined {
     return this.#head;
