@@ -22,8 +22,6 @@ export function connectRdbms(options: RdbmsConnectionOptions, ctx: ConnectContex
       return connectMysql(options, ctx);
     case 'odbc':
       return connectOdbc(options, ctx);
-    default:
-      return Promise.reject(new TypeError(`unknown rdbms driver ${JSON.stringify(options.driver)}`));
   }
 }
 
