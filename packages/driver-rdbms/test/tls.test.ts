@@ -176,6 +176,32 @@ describe('pgsql client-side deadline (private cluster)', () => {
   });
 });
 
+const TLS_TOML = `[outgoing_pools.rdbms.default.connection.tls]\ncacertfile = "${PG_TLS_CA}"\nrequired = true\n`;
+
+describe('pgsql pool through the engine with a tls section', () => {
+  it('goes live over verified TLS with tls.required = true', async () => {
+    const { pools, db } = await startRdbms('workers = 2', connectionToml('pgsql', PG_TLS_PORT), TLS_TOML);
+    try {
+      const { rows } = await db.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+      expect(rows[0]?.['ssl']).toBe(true);
+      expect((await pools.health())[0]?.ok).toBe(true);
+    } finally {
+      await pools.stop();
+    }
+  });
+
+  it('stays without a live worker when the server has no TLS and tls.required = true', async () => {
+    const { pools } = await startRdbms('workers = 1', connectionToml('pgsql', 5432), TLS_TOML);
+    try {
+      const report = await pools.health();
+      expect(report[0]?.ok).toBe(false);
+      expect(JSON.stringify(report)).not.toContain('outpools-test-pw');
+    } finally {
+      await pools.stop();
+    }
+  });
+});
+
 describe('pgsql pool while its (private TLS) server is killed and restarted under load', () => {
   const CALL_TIMEOUT = 1000;
   const MAX_START_INTERVAL = 2;
@@ -185,7 +211,9 @@ describe('pgsql pool while its (private TLS) server is killed and restarted unde
     const { pools, db } = await startRdbms(
       `workers = 4\ncall_timeout = ${CALL_TIMEOUT}`,
       connectionToml('pgsql', PG_TLS_PORT, `query_timeout = 500\nmax_start_interval = ${MAX_START_INTERVAL}`),
+      TLS_TOML,
     );
+    expect((await db.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).rows[0]?.['ssl']).toBe(true);
     let running = true;
     let restartedAt = Number.POSITIVE_INFINITY;
     let liveAgainAt = Number.POSITIVE_INFINITY;
