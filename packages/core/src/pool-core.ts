@@ -93,7 +93,7 @@ export class PoolCore {
   #pick: WorkerPick;
   #drained: (() => void) | undefined = undefined;
   #stopped: Promise<void> | undefined = undefined;
-  #started: Promise<InstanceReport> | undefined = undefined;
+  #started: Promise<void> | undefined = undefined;
 
   constructor(init: PoolCoreInit) {
     const { spec } = init;
@@ -321,10 +321,10 @@ export class PoolCore {
     }
   }
 
-  /** Connect every worker; resolves after each worker's first attempt. Idempotent. */
+  /** Connect every worker; resolves after each worker's first attempt. A later call reports the state now. */
   start(): Promise<InstanceReport> {
-    this.#started ??= Promise.all(this.workers.map((w) => w.start())).then(() => this.report());
-    return this.#started;
+    this.#started ??= Promise.all(this.workers.map((w) => w.start())).then(() => undefined);
+    return this.#started.then(() => this.report());
   }
 
   /** Live workers now, and the last connect error when none is live. */

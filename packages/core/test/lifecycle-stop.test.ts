@@ -79,6 +79,20 @@ describe('stop', () => {
 });
 
 describe('start', () => {
+  it('reports the state at the time of a second start()', async () => {
+    const fake = createFakeDriver({ connectFailures: 1, reconnect: { kind: 'fixed', intervalMs: 100 } });
+    const pools = poolsOf(fake.driver, [poolSpec({ workers: 1 })]);
+    expect((await pools.start()).ok).toBe(false);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await pools.start()).toEqual({
+      ok: true,
+      instances: [{ key: { type: 'fake', host: 'global', tag: 'default' }, live: 1, workers: 1 }],
+    });
+    expect(fake.counts.connectAttempts).toBe(2);
+    await pools.stop();
+  });
+
+
   it('rejects with PoolStartError naming the dead pool when requireLive is set, after stopping', async () => {
     const fake = createFakeDriver({ connectFailures: 100 });
     const pools = poolsOf(fake.driver, [poolSpec({ workers: 1 })]);
