@@ -40,8 +40,15 @@ export class Call {
     private readonly resolve: (response: HttpResponse) => void,
     private readonly reject: (error: unknown) => void,
     private readonly done: (call: Call) => void,
+    private readonly signal: AbortSignal | undefined,
   ) {
     this.deadline = performance.now() + timeoutMs;
+    signal?.addEventListener('abort', this, { once: true });
+  }
+
+  /** The call's signal aborted (an `EventListener` object: no closure per call). */
+  handleEvent(): void {
+    this.cancel(this.signal?.reason);
   }
 
   /** Give up on the request: reject now with `reason`, and abort it in undici. */
@@ -116,6 +123,7 @@ export class Call {
 
   #finish(): void {
     this.settled = true;
+    this.signal?.removeEventListener('abort', this);
     this.done(this);
   }
 

@@ -2,8 +2,8 @@
  * The typed API of an http pool, built on `pool.run()`.
  * @module
  */
-import type { PoolHandle } from '@outpools/core';
-import type { HttpConnection, HttpRequestHeaders } from './connection.js';
+import type { PoolHandle, RunOptions } from '@outpools/core';
+import type { HttpConnection, HttpRequestHeaders, WireRequest } from './connection.js';
 import { joinPath } from './origin.js';
 import type { BodyAs, HttpResponse } from './response.js';
 
@@ -70,18 +70,25 @@ export interface HealthTarget {
 /** Build an {@link HttpClient} over a pool. */
 export function createHttpClient(pool: PoolHandle<HttpConnection>, prefix: string, health: HealthTarget): HttpClient {
   const request = (options: HttpRequestOptions): Promise<HttpResponse> => {
-    const method = (options.method ?? 'GET').toUpperCase();
+    const method = methodOf(options.method);
     let { headers, body } = options;
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);
       if (!hasHeader(headers, 'content-type')) headers = { ...headers, 'content-type': 'application/json' };
     }
-    const wire = { method, path: joinPath(prefix, options.path ?? ''), headers, body, as: options.as };
-    return pool.run((connection, ctx) => connection.request(wire, ctx.signal), {
-      retryOnLost: IDEMPOTENT_METHODS.has(method),
-      ...(options.signal !== undefined && { signal: options.signal }),
-      ...(options.hashKey !== undefined && { hashKey: options.hashKey }),
-    });
+    const wire: WireRequest = { method, path: joinPath(prefix, options.path ?? ''), headers, body, as: options.as };
+    const retryOnLost = IDEMPOTENT_METHODS.has(method);
+    const runOptions: RunOptions =
+      options.signal === undefined && options.hashKey === undefined
+        ? retryOnLost
+          ? RETRY
+          : NO_RETRY
+        : {
+            retryOnLost,
+            ...(options.signal !== undefined && { signal: options.signal }),
+            ...(options.hashKey !== undefined && { hashKey: options.hashKey }),
+          };
+    return pool.run((connection, ctx) => connection.request(wire, ctx.signal), runOptions);
   };
   return {
     request,
@@ -93,6 +100,15 @@ export function createHttpClient(pool: PoolHandle<HttpConnection>, prefix: strin
       return { statusCode: res.statusCode, ms: performance.now() - t0 };
     },
   };
+}
+
+const RETRY: RunOptions = Object.freeze({ retryOnLost: true });
+const NO_RETRY: RunOptions = Object.freeze({ retryOnLost: false });
+const METHODS = new Map(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'].map((m) => [m, m]));
+
+function methodOf(method: string | undefined): string {
+  if (method === undefined) return 'GET';
+  return METHODS.get(method) ?? method.toUpperCase();
 }
 
 function hasHeader(headers: HttpRequestOptions['headers'], name: string): boolean {

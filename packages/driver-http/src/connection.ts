@@ -57,6 +57,7 @@ export class HttpConnection {
   #closed = false;
   #current: Call | undefined = undefined;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #timerMs = 0;
   #probeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #probedAt = -Infinity;
 
@@ -99,13 +100,7 @@ export class HttpConnection {
         reject(signal.reason);
         return;
       }
-      const onAbort = (): void => call.cancel(signal?.reason);
-      const call = new Call(this.#settings.requestTimeoutMs, request.as ?? 'auto', this.#settings.key, resolve, reject, (c) => {
-        signal?.removeEventListener('abort', onAbort);
-        if (this.#current === c) this.#current = undefined;
-        if (c.timer !== undefined) clearTimeout(c.timer);
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const call = new Call(this.#settings.requestTimeoutMs, request.as ?? 'auto', this.#settings.key, resolve, reject, this.#done, signal);
       this.#arm(call);
       const options: Dispatcher.DispatchOptions = {
         method: request.method as Dispatcher.HttpMethod,
@@ -135,6 +130,11 @@ export class HttpConnection {
     }
   }
 
+  readonly #done = (call: Call): void => {
+    if (this.#current === call) this.#current = undefined;
+    if (call.timer !== undefined) clearTimeout(call.timer);
+  };
+
   /** One timer per connection, refreshed per request: requests run one at a time here. */
   #arm(call: Call): void {
     if (this.#current !== undefined && !this.#current.settled) {
@@ -144,12 +144,15 @@ export class HttpConnection {
       return;
     }
     this.#current = call;
-    if (this.#timer === undefined) {
-      this.#timer = setTimeout(this.#onTimer, call.timeoutMs);
-      this.#timer.unref();
-    } else {
-      this.#timer.refresh();
-    }
+    if (this.#timer === undefined || this.#timerMs !== call.timeoutMs) this.#startTimer(call.timeoutMs);
+    else this.#timer.refresh();
+  }
+
+  #startTimer(ms: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerMs = ms;
+    this.#timer = setTimeout(this.#onTimer, ms);
+    this.#timer.unref();
   }
 
   readonly #onTimer = (): void => {
@@ -157,7 +160,7 @@ export class HttpConnection {
     if (call === undefined || call.settled) return;
     const left = call.deadline - performance.now();
     if (left > 1) {
-      this.#timer?.refresh();
+      this.#startTimer(left);
       return;
     }
     call.timeout();

@@ -35,6 +35,8 @@ export function parseOrigin(host: string): HttpOrigin {
   return { protocol: url.protocol, origin: url.origin, hostname, port, isIp: isIP(hostname) !== 0 };
 }
 
+const SLASH = 47;
+
 /**
  * Join `path_prefix` and a request path with exactly one `/` between them; the result always
  * starts with `/`. A query string stays on the path.
@@ -46,7 +48,12 @@ export function parseOrigin(host: string): HttpOrigin {
  * ```
  */
 export function joinPath(prefix: string, path: string): string {
-  const head = prefix.startsWith('/') ? prefix : `/${prefix}`;
+  const head = prefix.charCodeAt(0) === SLASH ? prefix : `/${prefix}`;
   if (path === '') return head;
+  // The common cases without a regular expression: "/api/" + "x" and "/api" + "/x".
+  const headEnds = head.charCodeAt(head.length - 1) === SLASH;
+  const pathStarts = path.charCodeAt(0) === SLASH;
+  if (headEnds && !pathStarts && (head.length === 1 || head.charCodeAt(head.length - 2) !== SLASH)) return head + path;
+  if (!headEnds && pathStarts && path.charCodeAt(1) !== SLASH) return head + path;
   return `${head.replace(/\/+$/u, '')}/${path.replace(/^\/+/u, '')}`;
 }

@@ -45,17 +45,23 @@ export function parseRawHeaders(raw: readonly (Buffer | string)[]): HttpHeaders 
   return headers;
 }
 
+class Response implements HttpResponse {
+  constructor(
+    readonly statusCode: number,
+    readonly headers: HttpHeaders,
+    readonly body: Buffer | string,
+  ) {}
+
+  json<T = unknown>(): T {
+    return JSON.parse(typeof this.body === 'string' ? this.body : this.body.toString('utf8')) as T;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
 /** Build a {@link HttpResponse}. */
 export function makeResponse(statusCode: number, headers: HttpHeaders, chunks: readonly Buffer[], as: BodyAs): HttpResponse {
-  const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const buffer = chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks);
   const text = as === 'text' || (as === 'auto' && isTextual(headers['content-type']));
-  const body = text ? buffer.toString('utf8') : buffer;
-  return {
-    statusCode,
-    headers,
-    body,
-    json<T>(): T {
-      return JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as T;
-    },
-  };
+  return new Response(statusCode, headers, text ? buffer.toString('utf8') : buffer);
 }
