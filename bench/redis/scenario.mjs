@@ -2,12 +2,14 @@
 // Redis (127.0.0.1:6379), through a 10-worker outpools pool or through 10 bare ioredis clients
 // used round-robin. One variant per process: `node scenario.mjs <outpools|ioredis> [concurrency]`.
 import { Redis } from 'ioredis';
-import { closedLoop, scenarioMain } from '../lib/load.mjs';
+import { closedLoop, durationMs, scenarioMain } from '../lib/load.mjs';
 
 const HOST = '127.0.0.1';
 const PORT = Number(process.env.BENCH_REDIS_PORT ?? 6379);
 const WORKERS = 10;
 const KEYS = 1000;
+// Two seconds per run by default: Redis shares the machine's two cores, one second is noisy.
+const DURATION_MS = durationMs(2000);
 const key = (i) => `outpools:bench:${i % KEYS}`;
 
 /** The load of one caller: GET and SET alternate, over a small key space. */
@@ -35,6 +37,7 @@ await scenarioMain({
     const result = await closedLoop({
       call: alternating((k) => redis.get(k), (k, v) => redis.set(k, v)),
       concurrency: Number(concurrency),
+      durationMs: DURATION_MS,
       latency: true,
     });
     await pools.stop();
@@ -52,6 +55,7 @@ await scenarioMain({
     const result = await closedLoop({
       call: alternating((k) => pick().get(k), (k, v) => pick().set(k, v)),
       concurrency: Number(concurrency),
+      durationMs: DURATION_MS,
       latency: true,
     });
     for (const c of clients) c.disconnect();
