@@ -89,6 +89,8 @@ export class PoolCore {
   readonly latency = new LatencyRecorder();
   liveCount = 0;
   stopping = false;
+  /** Unsettled user calls (internal pings excluded): what stop() drains. */
+  #pendingCalls = 0;
   readonly #clock: CoarseClock;
   #pick: WorkerPick;
   #drained: (() => void) | undefined = undefined;
@@ -140,6 +142,7 @@ export class PoolCore {
       false,
     );
     req.sampled = sampled;
+    this.#pendingCalls++;
     const promise = new Promise<R>((resolve, reject) => {
       req.resolve = resolve as (value: unknown) => void;
       req.reject = reject;
@@ -225,13 +228,14 @@ export class PoolCore {
     this.deadlines.remove(req);
     if (req.unhook) req.unhook();
     if (!req.internal) {
+      this.#pendingCalls--;
       if (req.sampled) this.latency.record(this.now() - req.startedAt);
       if (failed) this.counters.failures++;
       else this.counters.successes++;
     }
     if (failed) req.reject(result);
     else req.resolve(result);
-    if (this.#drained && this.deadlines.length === 0) this.#drained();
+    if (this.#drained && this.#pendingCalls === 0) this.#drained();
   }
 
   /** Take a request out of wherever it waits (or abort it where it runs) and fail it. */
@@ -343,7 +347,7 @@ export class PoolCore {
 
   async #stop(drainMs: number): Promise<void> {
     this.stopping = true;
-    if (this.deadlines.length > 0) {
+    if (this.#pendingCalls > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
         this.#drained = resolve;

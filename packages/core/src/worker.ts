@@ -252,7 +252,9 @@ export class Worker implements WorkerView {
     req.resolve = () => {
       if (this.gen === gen) this.#scheduleKeepalive();
     };
-    req.reject = (error) => this.lost(gen, error);
+    req.reject = (error) => {
+      if (!this.pool.stopping) this.lost(gen, error); // a ping failed by stop() is no sign of a broken connection
+    };
     this.submit(req);
   };
 
@@ -260,7 +262,7 @@ export class Worker implements WorkerView {
   #close(connection: unknown): void {
     if (connection === undefined) return;
     try {
-      this.#driver.close(connection).then(undefined, (error: unknown) => this.pool.closeFailed(this, error));
+      Promise.resolve(this.#driver.close(connection)).then(undefined, (error: unknown) => this.pool.closeFailed(this, error));
     } catch (error) {
       this.pool.closeFailed(this, error);
     }

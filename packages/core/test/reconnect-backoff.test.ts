@@ -200,6 +200,19 @@ describe('keepalive', () => {
     await pools.stop();
   });
 
+  it('does not wait for a running ping when stopping, nor count it as a broken connection', async () => {
+    const { fake, pools } = await setup({ keepaliveMs: 100, pingMode: 'hang' });
+    const disconnects: unknown[] = [];
+    pools.events.on('disconnect', (e) => disconnects.push(e));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fake.counts.pings).toBe(1);
+    await pools.stop(); // no timer advance needed: nothing to drain
+    expect(disconnects).toEqual([]);
+    expect(fake.counts.closes).toBe(1);
+    await vi.advanceTimersByTimeAsync(0); // the coarse clock's one-shot setImmediate
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('skips the ping of a busy worker', async () => {
     const { fake, pools, client } = await setup({ keepaliveMs: 100 });
     const call = client.call('long', { latencyMs: 250 });
