@@ -75,9 +75,9 @@ describe('redis pools through the engine', () => {
   });
 
   it('keeps answering on other workers while BLPOP blocks one (best_worker)', async () => {
-    const { client } = await pool('blocking', { workers: 4, call_timeout: 5000 });
+    const { client } = await pool('blocking', { workers: 4, call_timeout: 8000 });
     const key = `${prefix}:queue`;
-    const blocked = client.blpop(key, 3);
+    const blocked = client.blpop(key, 5);
     await until(async () => /cmd=blpop/.test(await client.command<string>('CLIENT', 'LIST')), 2000, 'BLPOP to run');
     const slowest = { ms: 0 };
     const began = Date.now();
@@ -86,8 +86,9 @@ describe('redis pools through the engine', () => {
       await client.get(`${prefix}:other`);
       slowest.ms = Math.max(slowest.ms, Date.now() - t0);
     }
-    expect(slowest.ms).toBeLessThan(250);
-    expect(Date.now() - began).toBeLessThan(1500);
+    // Behind the BLPOP a call would wait its 5 s; on other workers it takes a round trip.
+    expect(slowest.ms).toBeLessThan(1000);
+    expect(Date.now() - began).toBeLessThan(2500);
     await client.rpush(key, 'job');
     expect(await blocked).toEqual([key, 'job']);
   });
@@ -97,7 +98,7 @@ describe('redis pools through the engine', () => {
     const key = `${prefix}:never`;
     const t0 = Date.now();
     await expect(client.command('BLPOP', key, 5)).rejects.toBeInstanceOf(CallTimeoutError);
-    expect(Date.now() - t0).toBeLessThan(400);
+    expect(Date.now() - t0).toBeLessThan(1000); // call_timeout, not the BLPOP's 5 s
     await until(() => pools.stats()[0]?.counters.reconnects === 1, 3000, 'the blocked worker to reconnect');
     await until(() => pools.stats()[0]?.workers.live === 2, 3000, 'both workers live');
     const list = await client.command<string>('CLIENT', 'LIST');
@@ -152,7 +153,7 @@ describe('a redis pool whose server is down', () => {
     for (let i = 0; i < 10; i += 1) {
       const t0 = Date.now();
       await expect(i % 2 === 0 ? client.get('k') : client.set('k', 'v')).rejects.toBeInstanceOf(NoWorkersError);
-      expect(Date.now() - t0).toBeLessThan(50);
+      expect(Date.now() - t0).toBeLessThan(200); // at once, not after call_timeout (2000)
     }
     await server.start();
     await until(() => client.ping().then(() => true, () => false), 500 + 1000, 'the pool to be live again');
