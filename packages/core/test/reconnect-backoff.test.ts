@@ -209,7 +209,7 @@ describe('keepalive', () => {
     await pools.stop(); // no timer advance needed: nothing to drain
     expect(disconnects).toEqual([]);
     expect(fake.counts.closes).toBe(1);
-    await vi.advanceTimersByTimeAsync(0); // the coarse clock's one-shot setImmediate
+    await vi.advanceTimersByTimeAsync(1); // the coarse clock's one-shot (unref'd) setImmediate
     expect(vi.getTimerCount()).toBe(0);
   });
 
