@@ -284,10 +284,21 @@ export class Worker implements WorkerView {
     this.live = false;
     this.gen = -1;
     if (connection === undefined) return;
+    // A close that never settles must not hold stop() forever: bound it by the connect timeout.
+    const ms = this.pool.connectTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.pool.closeFailed(this, new Error(`close timed out after ${ms} ms`));
+        resolve();
+      }, ms);
+    });
     try {
-      await this.#driver.close(connection);
+      await Promise.race([Promise.resolve(this.#driver.close(connection)), timedOut]);
     } catch (error) {
       this.pool.closeFailed(this, error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

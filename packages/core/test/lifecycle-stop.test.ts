@@ -67,6 +67,21 @@ describe('stop', () => {
     expect(fake.counts.connectAttempts).toBe(2);
   });
 
+  it('does not let a close that never settles hold stop() forever', async () => {
+    const fake = createFakeDriver({ closeMode: 'hang' });
+    const pools = poolsOf(fake.driver, [poolSpec({ workers: 2, callTimeoutMs: 400 })]);
+    await pools.start();
+    const errors: string[] = [];
+    pools.events.on('close_error', (e) => errors.push(e.error));
+    let stopped = false;
+    const stopping = pools.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(399);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(errors).toEqual(['close timed out after 400 ms', 'close timed out after 400 ms']);
+  });
+
   it('closes a connection that completes after stop began', async () => {
     const fake = createFakeDriver({ connectDelayMs: 100 });
     const pools = poolsOf(fake.driver, [poolSpec({ workers: 1 })]);

@@ -27,8 +27,8 @@ export interface FakeBehavior {
   /** Default latency of a call. */
   callLatencyMs: number;
   pingMode: 'ok' | 'fail' | 'hang';
-  /** `'throw'`: close throws synchronously; `'reject'`: close rejects. */
-  closeMode: 'ok' | 'throw' | 'reject';
+  /** `'throw'`: close throws synchronously; `'reject'`: close rejects; `'hang'`: close never settles. */
+  closeMode: 'ok' | 'throw' | 'reject' | 'hang';
 }
 
 /** Options of {@link createFakeDriver}. */
@@ -156,6 +156,7 @@ function buildDriver(options: FakeDriverOptions, state: Omit<FakeDriver, 'driver
       connection.closed = true;
       if (behavior.closeMode === 'throw') throw new Error('fake close crashed');
       if (behavior.closeMode === 'reject') return Promise.reject(new Error('fake close failed'));
+      if (behavior.closeMode === 'hang') return new Promise<void>(() => {});
       return Promise.resolve();
     },
     async ping(connection: FakeConnection, ctx: CallContext): Promise<unknown> {
