@@ -75,6 +75,13 @@ export interface CallContext {
   readonly key: PoolKey;
   /** Aborted when the call times out (`call_timeout`) or the caller's own signal aborts. */
   readonly signal: AbortSignal;
+  /**
+   * The same abort as {@link CallContext.signal}, as one plain callback: called once with the
+   * reason, at once if the call was already aborted; a later registration replaces an earlier one.
+   * Costs no `AbortController`/`EventTarget` per call (use it on hot paths). Optional: contexts
+   * built outside the engine may lack it, so fall back to `signal`.
+   */
+  onAbort?(listener: (reason: unknown) => void): void;
 }
 
 /** A worker as a strategy or a custom picker sees it. */

@@ -57,6 +57,9 @@ export class Request implements MailboxNode, CallContext {
   /** Removes the listener on the caller's signal. */
   unhook: (() => void) | undefined = undefined;
   #controller: AbortController | undefined = undefined;
+  #onAbort: ((reason: unknown) => void) | undefined = undefined;
+  /** An abort that no `onAbort` listener has seen yet. */
+  #abortReason: { readonly reason: unknown } | undefined = undefined;
 
   constructor(
     readonly key: PoolKey,
@@ -76,9 +79,27 @@ export class Request implements MailboxNode, CallContext {
     return this.#controller.signal;
   }
 
-  /** Abort `ctx.signal` if anyone has read it. */
+  /** Abort `ctx.signal` if anyone has read it, and call the `onAbort` listener. */
   abort(reason: unknown): void {
     if (this.#controller && !this.#controller.signal.aborted) this.#controller.abort(reason);
+    const listener = this.#onAbort;
+    if (listener === undefined) {
+      this.#abortReason = { reason };
+      return;
+    }
+    this.#onAbort = undefined;
+    listener(reason);
+  }
+
+  /** One abort listener without an `AbortController` (see `CallContext.onAbort`). */
+  onAbort(listener: (reason: unknown) => void): void {
+    const aborted = this.#abortReason;
+    if (aborted !== undefined) {
+      this.#abortReason = undefined;
+      listener(aborted.reason);
+      return;
+    }
+    this.#onAbort = listener;
   }
 }
 

@@ -10,6 +10,15 @@ import { makeResponse, parseRawHeaders, type BodyAs, type HttpResponse } from '.
 type Abort = (reason?: Error) => void;
 
 /**
+ * How a request learns that its call was aborted: the pool's call context (its cheap `onAbort`
+ * when it has one; reading `signal` would create an `AbortController`), or just a signal.
+ */
+export interface Cancellation {
+  readonly signal?: AbortSignal | undefined;
+  onAbort?(listener: (reason: unknown) => void): void;
+}
+
+/**
  * An undici (legacy-style) dispatch handler for one request. It resolves with the whole
  * response, or rejects with:
  * - {@link ConnectionLostError} when the request failed before undici started writing it (the
@@ -23,6 +32,8 @@ export class Call {
   /** undici started writing the request (its `onConnect` ran). */
   started = false;
   settled = false;
+  /** The signal listened to, when the cancellation has no `onAbort`. */
+  private signal: AbortSignal | undefined = undefined;
   /** A timer of its own, when the connection's shared one is taken. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** When `request_timeout` fires (`performance.now()` time). */
@@ -40,10 +51,17 @@ export class Call {
     private readonly resolve: (response: HttpResponse) => void,
     private readonly reject: (error: unknown) => void,
     private readonly done: (call: Call) => void,
-    private readonly signal: AbortSignal | undefined,
+    cancellation: Cancellation | undefined,
   ) {
     this.deadline = performance.now() + timeoutMs;
-    signal?.addEventListener('abort', this, { once: true });
+    if (cancellation === undefined) return;
+    if (typeof cancellation.onAbort === 'function') {
+      cancellation.onAbort((reason) => this.cancel(reason));
+    } else if (cancellation.signal !== undefined) {
+      this.signal = cancellation.signal;
+      if (this.signal.aborted) this.cancel(this.signal.reason);
+      else this.signal.addEventListener('abort', this, { once: true });
+    }
   }
 
   /** The call's signal aborted (an `EventListener` object: no closure per call). */

@@ -88,7 +88,7 @@ export function createHttpClient(pool: PoolHandle<HttpConnection>, prefix: strin
             ...(options.signal !== undefined && { signal: options.signal }),
             ...(options.hashKey !== undefined && { hashKey: options.hashKey }),
           };
-    return pool.run((connection, ctx) => connection.request(wire, ctx.signal), runOptions);
+    return pool.run((connection, ctx) => connection.request(wire, ctx), runOptions);
   };
   return {
     request,

@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import { Client, type buildConnector, type Dispatcher } from 'undici';
 import type { PoolKey } from '@outpools/core';
-import { Call } from './call.js';
+import { Call, type Cancellation } from './call.js';
 import { openSocket, type SocketTarget } from './socket.js';
 import type { BodyAs, HttpResponse } from './response.js';
 
@@ -91,16 +91,13 @@ export class HttpConnection {
   }
 
   /**
-   * Send one request and read the whole response, bounded by `request_timeout`; `signal`
-   * (the call's) aborts it.
+   * Send one request and read the whole response, bounded by `request_timeout`. `cancellation`
+   * (the call's context, or `{ signal }`) aborts it.
    */
-  request(request: WireRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  request(request: WireRequest, cancellation?: Cancellation): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const call = new Call(this.#settings.requestTimeoutMs, request.as ?? 'auto', this.#settings.key, resolve, reject, this.#done, signal);
+      const call = new Call(this.#settings.requestTimeoutMs, request.as ?? 'auto', this.#settings.key, resolve, reject, this.#done, cancellation);
+      if (call.settled) return; // aborted already
       this.#arm(call);
       const options: Dispatcher.DispatchOptions = {
         method: request.method as Dispatcher.HttpMethod,

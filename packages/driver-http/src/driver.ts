@@ -69,7 +69,7 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
     ping: (connection, ctx) =>
       connection.request(
         { method: health.method, path: joinPath(connection.prefix, health.path ?? ''), as: 'buffer' },
-        ctx.signal,
+        ctx,
       ),
     client: (pool, options) => createHttpClient(pool, options.path_prefix, health),
   });

@@ -9,6 +9,7 @@ export type { HttpConnectionOptions } from './schema.js';
 export { createHttpClient, IDEMPOTENT_METHODS } from './client.js';
 export type { HttpClient, HttpRequestOptions, HttpHealth, HealthTarget } from './client.js';
 export { HttpConnection } from './connection.js';
+export type { Cancellation } from './call.js';
 export type { HttpRequestHeaders, WireRequest, ConnectionSettings } from './connection.js';
 export type { HttpResponse, HttpHeaders, BodyAs } from './response.js';
 export { HttpRequestError, HttpTimeoutError, HttpErrorCodes } from './errors.js';
