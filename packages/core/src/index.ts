@@ -90,7 +90,8 @@ export type { ConnectTlsOptions } from './tls/connect.js';
 export { createPools, Pools } from './manager.js';
 export type { PoolsOptions, StartOptions, StartReport } from './manager.js';
 export { Pool } from './pool.js';
-export type { InstanceReport, HealthReport } from './pool-core.js';
+export type { InstanceReport } from './pool-core.js';
+export type { HealthReport } from './health.js';
 export { PoolEvents, POOL_EVENTS } from './events.js';
 export type {
   PoolEventMap,

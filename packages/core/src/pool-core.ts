@@ -9,13 +9,7 @@ import type { CallContext, PoolDriver, ReconnectPolicy, RunOptions } from './dri
 import { DEFAULT_RECONNECT } from './driver.js';
 import type { Strategy } from './config/pool-schema.js';
 import type { PoolInstanceSpec } from './config/types.js';
-import {
-  CallTimeoutError,
-  NoAvailableWorkersError,
-  NoWorkersError,
-  PoolStoppedError,
-  type PoolKey,
-} from './errors.js';
+import { CallTimeoutError, NoAvailableWorkersError, NoWorkersError, PoolStoppedError, type PoolKey } from './errors.js';
 import { Mailbox } from './mailbox.js';
 import { Request, RequestState, type CallFn } from './request.js';
 import { CoarseClock, DeadlineList, monotonicNow, type Clock } from './deadlines.js';
@@ -49,16 +43,6 @@ export interface InstanceReport {
   /** Configured workers. */
   readonly workers: number;
   /** Why no worker is live (the last connect error), when none is. */
-  readonly error?: string;
-}
-
-/** The result of one instance's health check (a ping on every live worker). */
-export interface HealthReport {
-  readonly key: PoolKey;
-  /** At least one worker is live and every live worker answered. */
-  readonly ok: boolean;
-  /** Time until every ping answered, in milliseconds. */
-  readonly ms: number;
   readonly error?: string;
 }
 
@@ -361,30 +345,6 @@ export class PoolCore {
     }
     this.deadlines.clear();
     await Promise.all(this.workers.map((w) => w.stop()));
-  }
-
-  /** Ping every live worker through its mailbox. */
-  async health(): Promise<HealthReport> {
-    const started = this.now();
-    if (this.stopping) return { key: this.key, ok: false, ms: 0, error: new PoolStoppedError(this.key).message };
-    const live = this.workers.filter((w) => w.live);
-    if (live.length === 0) return { key: this.key, ok: false, ms: 0, error: new NoWorkersError(this.key).message };
-    const driver = this.driver;
-    const results = await Promise.allSettled(
-      live.map(
-        (worker) =>
-          new Promise<unknown>((resolve, reject) => {
-            const req = this.internalRequest((c, ctx) => driver.ping(c, ctx));
-            req.resolve = resolve;
-            req.reject = reject;
-            worker.submit(req);
-          }),
-      ),
-    );
-    const ms = this.now() - started;
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (!failure) return { key: this.key, ok: true, ms };
-    return { key: this.key, ok: false, ms, error: errorMessage(failure.reason) ?? 'ping failed' };
   }
 
   /** A snapshot of this instance (spec 7). */

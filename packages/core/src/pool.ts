@@ -6,7 +6,8 @@
 import type { CallContext, PoolHandle, RunOptions } from './driver.js';
 import type { PoolKey } from './errors.js';
 import type { PoolStats } from './stats.js';
-import { PoolCore, type HealthReport, type InstanceReport, type PoolCoreInit } from './pool-core.js';
+import { PoolCore, type InstanceReport, type PoolCoreInit } from './pool-core.js';
+import { checkHealth, type HealthReport } from './health.js';
 
 /**
  * One pool instance `(type, host, tag)`: `workers` connections, each with a FIFO mailbox,
@@ -59,7 +60,7 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
 
   /** Ping every live worker with the driver's cheapest round trip. */
   health(): Promise<HealthReport> {
-    return this.#core.health();
+    return checkHealth(this.#core);
   }
 
   /** Counters, worker load, queue length and latency summary. */
