@@ -43,7 +43,9 @@ describe('one http connection (undici Client with a verified connector)', () => 
   it('fails a request whose connection closed after it was sent with HttpRequestError', async () => {
     const server = await startServer();
     cleanup.push(() => server.dispose());
-    server.route('/hang-up', (req) => req.socket.destroy());
+    server.route('/hang-up', (req) => {
+      req.socket.destroy();
+    });
     const connection = await open(server);
     cleanup.push(() => connection.close());
     const error = await connection.request({ method: 'GET', path: '/hang-up' }).catch((e: unknown) => e);

@@ -82,7 +82,9 @@ describe('http pools when the server closes connections, is down, or comes back'
 
   it('does not retry a request whose connection broke after it was sent, even an idempotent one', async () => {
     const s = await server();
-    s.route('/hang-up', (req) => req.socket.destroy());
+    s.route('/hang-up', (req) => {
+      req.socket.destroy();
+    });
     const { pools, client } = await startPools(httpToml('once', { workers: 2 }, { host: s.origin }));
     cleanup.push(() => pools.stop());
     for (const method of ['GET', 'POST']) {
