@@ -4,11 +4,11 @@
  */
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import type { TlsConfig } from '../config/tls-schema.js';
-import { OutpoolsError, type OutpoolsErrorOptions } from '../errors.js';
+import { ErrorCodes, OutpoolsError, type OutpoolsErrorOptions } from '../errors.js';
 import { tlsCheckedName, type TlsTarget } from './map.js';
 
 /** The code of {@link TlsPeerError}. */
-export const TLS_PEER_ERROR_CODE = 'OUTPOOLS_TLS_PEER';
+export const TLS_PEER_ERROR_CODE = ErrorCodes.TlsPeerError;
 
 /** OpenSSL verification codes that `selfsigned_peer` accepts. */
 export const SELF_SIGNED_CODES: readonly string[] = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN'];
