@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, NoAvailableWorkersError, NoWorkersError } from '@outpools/core';
 import type { RedisClient } from '../src/client.js';
 import { clientOf, redisDriverWithBackoff, redisToml, startPools, type Pools } from './helpers/pools.js';
-import { startPrivateRedis, until, type PrivateRedis } from './helpers/servers.js';
+import { redisExtra, startPrivateRedis, until, type PrivateRedis } from './helpers/servers.js';
 
 const prefix = `outpools:pooltest:${process.pid}:${Date.now()}`;
 const started: Pools[] = [];
@@ -119,6 +119,23 @@ describe('redis pools through the engine', () => {
     const { pools } = await pool('health', { workers: 2 });
     const health = await pools.health();
     expect(health[0]).toMatchObject({ ok: true });
+  });
+});
+
+describe('a redis pool with a wrong password', () => {
+  it('reports the AUTH failure without the password, in the start report and in events', async () => {
+    const extra = await redisExtra();
+    const password = 'wrong-pool-secret-5521';
+    const { pools, report } = await startPools(
+      redisToml('badauth', { workers: 1, call_timeout: 1000 }, { port: extra.port, password }),
+    );
+    started.push(pools);
+    const seen: unknown[] = [];
+    pools.events.on('reconnect_attempt', (e) => seen.push(e));
+    expect(report.ok).toBe(false);
+    expect(report.instances[0]?.error).toMatch(/WRONGPASS/);
+    await until(() => seen.length > 0, 3000, 'a failed reconnect attempt');
+    expect(JSON.stringify({ report, seen, stats: pools.stats() })).not.toContain(password);
   });
 });
 
