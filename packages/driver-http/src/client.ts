@@ -69,17 +69,16 @@ export interface HealthTarget {
 
 /** Build an {@link HttpClient} over a pool. */
 export function createHttpClient(pool: PoolHandle<HttpConnection>, prefix: string, health: HealthTarget): HttpClient {
-  const request = (options: HttpRequestOptions): Promise<HttpResponse> => {
-    const method = methodOf(options.method);
-    let { headers, body } = options;
-    if (options.json !== undefined) {
+  const send = (method: string, path: string, options: HttpRequestOptions | undefined, body: string | Uint8Array | undefined): Promise<HttpResponse> => {
+    let headers = options?.headers;
+    if (options?.json !== undefined) {
       body = JSON.stringify(options.json);
       if (!hasHeader(headers, 'content-type')) headers = { ...headers, 'content-type': 'application/json' };
     }
-    const wire: WireRequest = { method, path: joinPath(prefix, options.path ?? ''), headers, body, as: options.as };
+    const wire: WireRequest = { method, path: joinPath(prefix, path), headers, body, as: options?.as };
     const retryOnLost = IDEMPOTENT_METHODS.has(method);
     const runOptions: RunOptions =
-      options.signal === undefined && options.hashKey === undefined
+      options === undefined || (options.signal === undefined && options.hashKey === undefined)
         ? retryOnLost
           ? RETRY
           : NO_RETRY
@@ -91,12 +90,12 @@ export function createHttpClient(pool: PoolHandle<HttpConnection>, prefix: strin
     return pool.run((connection, ctx) => connection.request(wire, ctx), runOptions);
   };
   return {
-    request,
-    get: (path, options) => request({ ...options, method: 'GET', path }),
-    post: (path, body, options) => request({ ...options, method: 'POST', path, ...(body !== undefined && { body }) }),
+    request: (options) => send(methodOf(options.method), options.path ?? '', options, options.body),
+    get: (path, options) => send('GET', path, options, options?.body),
+    post: (path, body, options) => send('POST', path, options, body),
     async health(path) {
       const t0 = performance.now();
-      const res = await request({ method: health.method, path: path ?? health.path ?? '', as: 'buffer' });
+      const res = await send(health.method, path ?? health.path ?? '', { as: 'buffer' }, undefined);
       return { statusCode: res.statusCode, ms: performance.now() - t0 };
     },
   };
