@@ -32,7 +32,9 @@ export interface RdbmsClient {
   /**
    * Run one statement with parameters on a worker chosen by the pool's strategy. A SQL error
    * rejects with `QueryError` (the worker stays live); a statement longer than `query_timeout`
-   * rejects with `QueryTimeoutError`.
+   * rejects with `QueryTimeoutError`. With `options.signal`, aborting it (or the call's
+   * `call_timeout`) also cancels the statement on the server; without one, a call that times
+   * out leaves its statement to `query_timeout`.
    */
   query<R = Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<QueryResult<R>>;
   /**
@@ -55,6 +57,15 @@ export function createRdbmsClient(pool: PoolHandle<RdbmsConnection>, driver: Rdb
   return {
     driver,
     query<R = Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<QueryResult<R>> {
+      if (options?.signal === undefined) {
+        // The hot path does not read ctx.signal: the core creates the call's AbortController only
+        // when it is read, and that costs a third of the throughput. The statement is then
+        // bounded by query_timeout; the caller still gets CallTimeoutError at call_timeout.
+        const run = (connection: RdbmsConnection): Promise<QueryResult<R>> =>
+          connection.query(sql, params, undefined) as Promise<QueryResult<R>>;
+        return pool.run(run, runOptions(options));
+      }
+      // With the caller's own signal, an abort (or call_timeout) cancels the statement on the server.
       return pool.run(
         (connection, ctx) => connection.query(sql, params, ctx.signal) as Promise<QueryResult<R>>,
         runOptions(options),

@@ -63,6 +63,14 @@ describe('pgsql pool through the engine', () => {
     expect(replaced).toBe(true);
   });
 
+  it('cancels the statement on the server when the caller\'s signal aborts', async () => {
+    const error = await db.query('SELECT pg_sleep(10)', [], { signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('TimeoutError');
+    const started = Date.now();
+    await db.query('SELECT 1'); // the one worker is free again: pg_sleep was cancelled
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
   it('reports a live pool through health()', async () => {
     const reports = await pools.health();
     expect(reports.length).toBe(1);
@@ -84,6 +92,14 @@ describe('mysql pool through the engine', () => {
   it('runs parameterised queries on a live worker', async () => {
     const { rows } = await db.query('SELECT ? + 1 AS n', [41]);
     expect(Number(rows[0]?.['n'])).toBe(42);
+  });
+
+  it('kills the statement on the server when the caller\'s signal aborts', async () => {
+    const error = await db.query('SELECT SLEEP(10)', [], { signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('TimeoutError');
+    const started = Date.now();
+    await db.query('SELECT 1'); // the one worker is free again: SLEEP was killed
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('replaces a connection killed on the server', async () => {
