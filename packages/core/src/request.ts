@@ -88,7 +88,11 @@ export class Request implements MailboxNode, CallContext {
       return;
     }
     this.#onAbort = undefined;
-    listener(reason);
+    try {
+      listener(reason);
+    } catch {
+      /* a driver's abort callback must not break the deadline sweep or a reconnect */
+    }
   }
 
   /** One abort listener without an `AbortController` (see `CallContext.onAbort`). */

@@ -83,6 +83,45 @@ describe('call_timeout', () => {
     await pools.stop();
   });
 
+  it('calls the ctx.onAbort callback on timeout, at once when registered after the abort', async () => {
+    const { pools } = await setup('best_worker');
+    const pool = pools.pool('fake', 'global', 'default');
+    const reasons: unknown[] = [];
+    let finish: (() => void) | undefined;
+    const call = pool
+      .run(
+        (_c, ctx) =>
+          new Promise<void>((resolve) => {
+            ctx.onAbort?.((reason) => {
+              reasons.push(reason);
+              throw new Error('a buggy abort callback');
+            });
+            finish = () => {
+              ctx.onAbort?.((reason) => reasons.push(reason));
+              resolve();
+            };
+          }),
+      )
+      .catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1000);
+    const error = await call;
+    expect(error).toBeInstanceOf(CallTimeoutError);
+    expect(reasons).toEqual([error]);
+    finish?.();
+    expect(reasons).toEqual([error]); // already consumed: a later registration is not called again
+
+    const late: unknown[] = [];
+    let register: (() => void) | undefined;
+    const second = pool
+      .run((_c, ctx) => new Promise<void>((resolve) => (register = () => (ctx.onAbort?.((r) => late.push(r)), resolve()))))
+      .catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1000);
+    const secondError = await second;
+    register?.();
+    expect(late).toEqual([secondError]);
+    await pools.stop();
+  });
+
   it('drops the late result of a call that ignored the abort, then the worker serves again', async () => {
     const { pools, client } = await setup('best_worker');
     const late = client.call('late', { latencyMs: 1500, ignoreSignal: true });
