@@ -59,7 +59,7 @@ export function createRdbmsClient(pool: PoolHandle<RdbmsConnection>, driver: Rdb
     query<R = Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<QueryResult<R>> {
       if (options?.signal === undefined) {
         // The hot path does not read ctx.signal: the core creates the call's AbortController only
-        // when it is read, and that costs a third of the throughput. The statement is then
+        // when it is read, which measurably lowered throughput in bench/rdbms. The statement is then
         // bounded by query_timeout; the caller still gets CallTimeoutError at call_timeout.
         const run = (connection: RdbmsConnection): Promise<QueryResult<R>> =>
           connection.query(sql, params, undefined) as Promise<QueryResult<R>>;
