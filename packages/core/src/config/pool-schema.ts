@@ -15,16 +15,28 @@ export const STRATEGIES = [
 ] as const;
 
 /** Schema of `outgoing_pools.*.*.strategy`. */
-export const StrategySchema = Type.Union(STRATEGIES.map((s) => Type.Literal(s)), { default: 'best_worker' });
+export const StrategySchema = Type.Union(
+  [
+    Type.Literal('best_worker'),
+    Type.Literal('random_worker'),
+    Type.Literal('next_worker'),
+    Type.Literal('available_worker'),
+    Type.Literal('next_available_worker'),
+  ],
+  { default: 'best_worker' },
+);
 /** A worker selection strategy name. */
-export type Strategy = (typeof STRATEGIES)[number];
+export type Strategy = Static<typeof StrategySchema>;
 
 /** Scope spellings accepted in TOML; `host_type` is MongooseIM 6's name for `host`. */
 export const SCOPES = ['global', 'host', 'single_host', 'host_type'] as const;
 /** Schema of `outgoing_pools.*.*.scope`. */
-export const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)), { default: 'global' });
+export const ScopeSchema = Type.Union(
+  [Type.Literal('global'), Type.Literal('host'), Type.Literal('single_host'), Type.Literal('host_type')],
+  { default: 'global' },
+);
 /** A scope as written in TOML. */
-export type ScopeInput = (typeof SCOPES)[number];
+export type ScopeInput = Static<typeof ScopeSchema>;
 /** A scope after normalisation (`host_type` becomes `host`). */
 export type Scope = Exclude<ScopeInput, 'host_type'>;
 
