@@ -110,10 +110,10 @@ export class PoolCore {
   /** Route a call to a worker and settle it within `call_timeout`. */
   run<R>(fn: (connection: never, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
     if (this.stopping) return Promise.reject(new PoolStoppedError(this.key));
-    // Latency is sampled (every call of the first 256, then one in eight) to keep clock reads
+    // Latency is sampled (every call of the first 256, then one in 32) to keep clock reads
     // off most calls; deadlines use the coarse clock.
     const calls = ++this.counters.calls;
-    const sampled = calls <= 256 || (calls & 7) === 0;
+    const sampled = calls <= 256 || (calls & 31) === 0;
     const now = sampled ? this.#clock.refresh() : this.#clock.now();
     const req = new Request(
       this.key,
