@@ -8,6 +8,10 @@ import { startBenchServer } from './start-server.mjs';
 const CONCURRENCY = 100;
 const label = (variant) => `${variant} c=${CONCURRENCY}`;
 
+// Measured runs of 2 s by default (`--duration-ms` overrides): 1 s runs on a busy 2-core machine
+// swing by 2x from run to run.
+process.env.BENCH_DURATION_MS ??= '2000';
+
 if (!process.env.BENCH_HTTP_PORT) {
   const server = await startBenchServer();
   process.env.BENCH_HTTP_PORT = String(server.port);

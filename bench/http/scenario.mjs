@@ -7,6 +7,8 @@ import { closedLoop, scenarioMain } from '../lib/load.mjs';
 import { startBenchServer } from './start-server.mjs';
 
 const WORKERS = 10;
+/** Both variants warm up for 1 s (JIT, connections) before the measured run. */
+const WARMUP_MS = 1000;
 
 async function serverPort() {
   if (process.env.BENCH_HTTP_PORT) return { port: Number(process.env.BENCH_HTTP_PORT), stop() {} };
@@ -33,6 +35,7 @@ await scenarioMain({
         if (res.statusCode !== 200 || res.body !== 'ok') throw new Error(`unexpected response ${res.statusCode}`);
       },
       concurrency: Number(concurrency),
+      warmupMs: WARMUP_MS,
       latency: true,
     });
     await pools.stop();
@@ -50,6 +53,7 @@ await scenarioMain({
         if (res.statusCode !== 200 || body !== 'ok') throw new Error(`unexpected response ${res.statusCode}`);
       },
       concurrency: Number(concurrency),
+      warmupMs: WARMUP_MS,
       latency: true,
     });
     await pool.close();
