@@ -2,7 +2,7 @@
  * The typed API of an rdbms pool: `query()` and `transaction()`, built on `pool.run()`.
  * @module
  */
-import type { PoolHandle, RunOptions } from '@outpools/core';
+import type { CallContext, PoolHandle, RunOptions } from '@outpools/core';
 import { TransactionClosedError } from './errors.js';
 import type { RdbmsDriverName } from './schema.js';
 import type { QueryOptions, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';
@@ -32,9 +32,8 @@ export interface RdbmsClient {
   /**
    * Run one statement with parameters on a worker chosen by the pool's strategy. A SQL error
    * rejects with `QueryError` (the worker stays live); a statement longer than `query_timeout`
-   * rejects with `QueryTimeoutError`. With `options.signal`, aborting it (or the call's
-   * `call_timeout`) also cancels the statement on the server; without one, a call that times
-   * out leaves its statement to `query_timeout`.
+   * rejects with `QueryTimeoutError`. When the call times out (`call_timeout`) or
+   * `options.signal` aborts, the statement is cancelled on the server (pgsql, mysql).
    */
   query<R = Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<QueryResult<R>>;
   /**
@@ -57,37 +56,29 @@ export function createRdbmsClient(pool: PoolHandle<RdbmsConnection>, driver: Rdb
   return {
     driver,
     query<R = Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<QueryResult<R>> {
-      if (options?.signal === undefined) {
-        // The hot path does not read ctx.signal: the core creates the call's AbortController only
-        // when it is read, which measurably lowered throughput in bench/rdbms. The statement is then
-        // bounded by query_timeout; the caller still gets CallTimeoutError at call_timeout.
-        const run = (connection: RdbmsConnection): Promise<QueryResult<R>> =>
-          connection.query(sql, params, undefined) as Promise<QueryResult<R>>;
-        return pool.run(run, runOptions(options));
-      }
-      // With the caller's own signal, an abort (or call_timeout) cancels the statement on the server.
       return pool.run(
-        (connection, ctx) => connection.query(sql, params, ctx.signal) as Promise<QueryResult<R>>,
+        (connection, ctx) => connection.query(sql, params, ctx) as Promise<QueryResult<R>>,
         runOptions(options),
       );
     },
     transaction<T>(fn: (tx: RdbmsTransaction) => Promise<T>, options?: QueryOptions): Promise<T> {
-      return pool.run((connection, ctx) => runTransaction(connection, ctx.signal, fn), runOptions(options));
+      return pool.run((connection, ctx) => runTransaction(connection, ctx, fn), runOptions(options));
     },
   };
 }
 
 async function runTransaction<T>(
   connection: RdbmsConnection,
-  signal: AbortSignal,
+  ctx: CallContext,
   fn: (tx: RdbmsTransaction) => Promise<T>,
 ): Promise<T> {
+  const signal = ctx.signal;
   await connection.begin();
   let open = true;
   const tx: RdbmsTransaction = {
     query<R = Row>(sql: string, params?: readonly SqlValue[]): Promise<QueryResult<R>> {
       if (!open) return Promise.reject(new TransactionClosedError());
-      return connection.query(sql, params, signal) as Promise<QueryResult<R>>;
+      return connection.query(sql, params, ctx) as Promise<QueryResult<R>>;
     },
   };
   let result: T;

@@ -28,7 +28,7 @@ export function connectRdbms(options: RdbmsConnectionOptions, ctx: ConnectContex
 /** `SELECT 1`, bounded by `query_timeout`: a slower reply rejects (the worker is then broken). */
 export function pingRdbms(connection: RdbmsConnection, ctx: CallContext): Promise<unknown> {
   return withTimeout(
-    connection.query('SELECT 1', undefined, ctx.signal),
+    connection.query('SELECT 1', undefined, ctx),
     connection.queryTimeoutMs,
     () => new QueryTimeoutError(connection.queryTimeoutMs),
   );

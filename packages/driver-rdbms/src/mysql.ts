@@ -19,8 +19,8 @@ import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from 
 import { loadMysql2, type Mysql2Module } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';
 import { connectTimeoutMs, describeTarget, networkTarget, type NetworkTarget } from './target.js';
-import type { FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';
-import { messageOf, settleWithin } from './util.js';
+import type { AbortSource, FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';
+import { messageOf, onCallAbort, settleWithin } from './util.js';
 
 type MysqlConnection = ReturnType<Mysql2Module['createConnection']>;
 type Callback = (error: Error | null, rows?: unknown, fields?: unknown) => void;
@@ -136,15 +136,15 @@ class MysqlRdbmsConnection implements RdbmsConnection {
     this.#ctx = ctx;
   }
 
-  query(sql: string, params: readonly SqlValue[] | undefined, signal?: AbortSignal): Promise<QueryResult> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  query(sql: string, params: readonly SqlValue[] | undefined, call?: AbortSource): Promise<QueryResult> {
     return new Promise<QueryResult>((resolve, reject) => {
       let done = false;
+      let unhook: (() => void) | undefined;
       const finish = (): boolean => {
         if (done) return false;
         done = true;
         clearTimeout(timer);
-        if (onAbort) signal.removeEventListener('abort', onAbort);
+        unhook?.();
         return true;
       };
       const timer = setTimeout(() => {
@@ -152,14 +152,16 @@ class MysqlRdbmsConnection implements RdbmsConnection {
         void this.killQuery();
         reject(new QueryTimeoutError(this.queryTimeoutMs));
       }, this.queryTimeoutMs);
-      const onAbort =
-        signal &&
-        ((): void => {
+      let sent = false;
+      if (call !== undefined) {
+        unhook = onCallAbort(call, (reason) => {
           if (!finish()) return;
-          void this.killQuery();
-          reject(signal.reason);
+          if (sent) void this.killQuery();
+          reject(reason);
         });
-      if (onAbort) signal.addEventListener('abort', onAbort, { once: true });
+        if (done) return;
+      }
+      sent = true;
       const callback: Callback = (error, rows, fields) => {
         if (!finish()) return;
         if (error) reject(this.#mapError(error));

@@ -15,7 +15,7 @@ import type { ConnectContext } from '@outpools/core';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
 import { loadOdbc, type OdbcModule } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';
-import type { FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';
+import type { AbortSource, FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';
 import { messageOf, settleWithin, withTimeout } from './util.js';
 
 /** How much later than the statement's query timeout the client-side timer fires. */
@@ -65,8 +65,8 @@ class OdbcRdbmsConnection implements RdbmsConnection {
     this.#timeoutSeconds = Math.max(1, Math.ceil(queryTimeoutMs / 1000));
   }
 
-  async query(sql: string, params: readonly SqlValue[] | undefined, signal?: AbortSignal): Promise<QueryResult> {
-    if (signal?.aborted) throw signal.reason;
+  /** `_call` is not used: the odbc library cannot cancel a running statement from another thread. */
+  async query(sql: string, params: readonly SqlValue[] | undefined, _call?: AbortSource): Promise<QueryResult> {
     const values = (params ?? []).map(toOdbcValue) as (string | number)[];
     const run = this.#conn.query<Row, { timeout: number }>(sql, values, { timeout: this.#timeoutSeconds });
     try {

@@ -21,11 +21,9 @@ import { loadPg, type PgModule } from './load.js';
 import { sendPgCancel } from './pg-cancel.js';
 import type { RdbmsConnectionOptions } from './schema.js';
 import { connectTimeoutMs, describeTarget, networkTarget, type NetworkTarget } from './target.js';
-import type { FieldInfo, QueryResult, RdbmsConnection, SqlValue } from './types.js';
+import type { AbortSource, FieldInfo, QueryResult, RdbmsConnection, SqlValue } from './types.js';
 import { unwatchDeadline, watchDeadline, type DeadlineWatched } from './deadline-sweep.js';
-import { messageOf, settleWithin } from './util.js';
-
-const ONCE = { once: true } as const;
+import { messageOf, onCallAbort, settleWithin } from './util.js';
 
 /** How much later than `statement_timeout` the client-side timeout fires. */
 export const PG_CLIENT_GRACE_MS = 1000;
@@ -144,6 +142,8 @@ class PgConnection implements RdbmsConnection, DeadlineWatched {
   #running = 0;
   #since = 0;
   #timedOut = false;
+  /** Numbers the statements, so that a late abort cancels only its own. */
+  #seq = 0;
 
   constructor(client: PgClient, internals: PgInternals, target: NetworkTarget, queryTimeoutMs: number, ctx: ConnectContext) {
     this.#client = client;
@@ -170,11 +170,19 @@ class PgConnection implements RdbmsConnection, DeadlineWatched {
     if (this.#running > 0) this.#since = Date.now();
   }
 
-  query(sql: string, params: readonly SqlValue[] | undefined, signal?: AbortSignal): Promise<QueryResult> {
-    // The hot path: no async frame, one shared abort listener per connection.
-    if (signal !== undefined) {
-      if (signal.aborted) return Promise.reject(signal.reason);
-      signal.addEventListener('abort', this.#onAbort, ONCE);
+  query(sql: string, params: readonly SqlValue[] | undefined, call?: AbortSource): Promise<QueryResult> {
+    // The hot path: no async frame, no AbortController (the core's onAbort), no timer per query.
+    let unhook: (() => void) | undefined;
+    const seq = ++this.#seq;
+    if (call !== undefined) {
+      let early: { readonly reason: unknown } | undefined;
+      let sent = false;
+      unhook = onCallAbort(call, (reason) => {
+        if (!sent) early = { reason };
+        else if (this.#seq === seq && this.#running > 0) void this.cancel();
+      });
+      if (early !== undefined) return Promise.reject(early.reason);
+      sent = true;
     }
     if (this.#running++ === 0) this.#since = Date.now();
     const pending = (
@@ -183,18 +191,16 @@ class PgConnection implements RdbmsConnection, DeadlineWatched {
     return pending.then(
       (result) => {
         this.#settled();
-        signal?.removeEventListener('abort', this.#onAbort);
+        unhook?.();
         return toResult(Array.isArray(result) ? (result[result.length - 1] ?? { rows: [], rowCount: 0 }) : result);
       },
       (error: unknown) => {
         this.#settled();
-        signal?.removeEventListener('abort', this.#onAbort);
+        unhook?.();
         throw this.#mapError(error);
       },
     );
   }
-
-  readonly #onAbort = (): void => void this.cancel();
 
   async begin(): Promise<void> {
     await this.query('BEGIN', undefined);

@@ -3,6 +3,7 @@
  * per-connection contract each backend (pg, mysql2, odbc) implements.
  * @module
  */
+import type { CallContext } from '@outpools/core';
 import type { RdbmsDriverName } from './schema.js';
 
 /**
@@ -46,6 +47,12 @@ export interface QueryOptions {
 }
 
 /**
+ * What can abort a statement: the core's call context. Its `onAbort` (no `AbortController` per
+ * call) is used when present, else its `signal`.
+ */
+export type AbortSource = Pick<CallContext, 'signal' | 'onAbort'>;
+
+/**
  * One open database connection as the client API drives it (one per worker). Internal contract
  * between the client and the backends; exported for the conformance suite and tests.
  */
@@ -53,8 +60,8 @@ export interface RdbmsConnection {
   readonly driver: RdbmsDriverName;
   /** The pool's `query_timeout` in ms (bounds keepalive pings too). */
   readonly queryTimeoutMs: number;
-  /** Run one statement; bounded by `query_timeout`; `signal` cancels it on the server. */
-  query(sql: string, params: readonly SqlValue[] | undefined, signal?: AbortSignal): Promise<QueryResult>;
+  /** Run one statement; bounded by `query_timeout`; an abort of `call` cancels it on the server. */
+  query(sql: string, params: readonly SqlValue[] | undefined, call?: AbortSource): Promise<QueryResult>;
   /** Start a transaction (autocommit off until commit/rollback). */
   begin(): Promise<void>;
   commit(): Promise<void>;

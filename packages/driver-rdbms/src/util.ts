@@ -1,3 +1,5 @@
+import type { AbortSource } from './types.js';
+
 /**
  * Small helpers shared by the backends: bounded waits and abort plumbing.
  * @module
@@ -62,6 +64,26 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
       },
     );
   });
+}
+
+/**
+ * Call `listener` once when `call` aborts (at once if it already has): through the core's cheap
+ * `onAbort` when the context has it, else through its `signal`. Returns a function that removes a
+ * `signal` listener (an `onAbort` listener needs no removal: it dies with its call).
+ */
+export function onCallAbort(call: AbortSource, listener: (reason: unknown) => void): (() => void) | undefined {
+  if (typeof call.onAbort === 'function') {
+    call.onAbort(listener);
+    return undefined;
+  }
+  const signal = call.signal;
+  if (signal.aborted) {
+    listener(signal.reason);
+    return undefined;
+  }
+  const handler = (): void => listener(signal.reason);
+  signal.addEventListener('abort', handler, { once: true });
+  return () => signal.removeEventListener('abort', handler);
 }
 
 /** The message of an unknown thrown value. */
