@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
-import type { Pools } from '@outpools/core';
+import { CallTimeoutError, type Pools } from '@outpools/core';
 import type { RdbmsClient } from '@outpools/driver-rdbms';
 import { connectionToml, recordStrayErrors, startRdbms, waitFor } from './helpers/pools.js';
 
@@ -108,4 +108,23 @@ describe('mysql pool through the engine', () => {
     const replaced = await waitFor(async () => (await threadId()) !== id, 3000);
     expect(replaced).toBe(true);
   });
+});
+
+describe('a call that times out cancels its statement on the server', () => {
+  for (const [driver, port, sleep] of [
+    ['pgsql', 5432, 'SELECT pg_sleep(10)'],
+    ['mysql', 3306, 'SELECT SLEEP(10)'],
+  ] as const) {
+    it(`${driver}: call_timeout stops the statement, and the one worker answers the next call at once`, async () => {
+      const { pools, db } = await startRdbms('workers = 1\ncall_timeout = 300', connectionToml(driver, port));
+      try {
+        await expect(db.query(sleep)).rejects.toBeInstanceOf(CallTimeoutError);
+        const started = Date.now();
+        await db.query('SELECT 1');
+        expect(Date.now() - started).toBeLessThan(1500);
+      } finally {
+        await pools.stop();
+      }
+    });
+  }
 });
