@@ -58,8 +58,8 @@ export class Request implements MailboxNode, CallContext {
   unhook: (() => void) | undefined = undefined;
   #controller: AbortController | undefined = undefined;
   #onAbort: ((reason: unknown) => void) | undefined = undefined;
-  /** An abort that no `onAbort` listener has seen yet. */
-  #abortReason: { readonly reason: unknown } | undefined = undefined;
+  /** Set by the first abort. */
+  #aborted: { readonly reason: unknown } | undefined = undefined;
 
   constructor(
     readonly key: PoolKey,
@@ -75,36 +75,38 @@ export class Request implements MailboxNode, CallContext {
 
   /** Aborted on `call_timeout`, the caller's signal, a lost connection or a forced stop. */
   get signal(): AbortSignal {
-    this.#controller ??= new AbortController();
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#aborted.reason); // read after the abort
+    }
     return this.#controller.signal;
   }
 
-  /** Abort `ctx.signal` if anyone has read it, and call the `onAbort` listener. */
+  /** Abort the call: `ctx.signal` (if anyone has read it) and the `onAbort` listener. The first abort wins. */
   abort(reason: unknown): void {
-    if (this.#controller && !this.#controller.signal.aborted) this.#controller.abort(reason);
+    if (this.#aborted) return;
+    this.#aborted = { reason };
+    if (this.#controller) this.#controller.abort(reason);
     const listener = this.#onAbort;
-    if (listener === undefined) {
-      this.#abortReason = { reason };
-      return;
-    }
+    if (listener === undefined) return;
     this.#onAbort = undefined;
-    try {
-      listener(reason);
-    } catch {
-      /* a driver's abort callback must not break the deadline sweep or a reconnect */
-    }
+    callSafely(listener, reason);
   }
 
-  /** One abort listener without an `AbortController` (see `CallContext.onAbort`). */
+  /** One abort listener without an `AbortController` (see `CallContext.onAbort`); called at once if already aborted. */
   onAbort(listener: (reason: unknown) => void): void {
-    const aborted = this.#abortReason;
-    if (aborted !== undefined) {
-      this.#abortReason = undefined;
-      listener(aborted.reason);
-      return;
-    }
-    this.#onAbort = listener;
+    if (this.#aborted) callSafely(listener, this.#aborted.reason);
+    else this.#onAbort = listener;
   }
 }
 
 function noop(): void {}
+
+/** A driver's abort callback must not break the deadline sweep or a reconnect. */
+function callSafely(listener: (reason: unknown) => void, reason: unknown): void {
+  try {
+    listener(reason);
+  } catch {
+    /* swallowed: see above */
+  }
+}

@@ -108,7 +108,7 @@ describe('call_timeout', () => {
     expect(error).toBeInstanceOf(CallTimeoutError);
     expect(reasons).toEqual([error]);
     finish?.();
-    expect(reasons).toEqual([error]); // already consumed: a later registration is not called again
+    expect(reasons).toEqual([error, error]); // a registration after the abort is called at once
 
     const late: unknown[] = [];
     let register: (() => void) | undefined;
@@ -119,6 +119,17 @@ describe('call_timeout', () => {
     const secondError = await second;
     register?.();
     expect(late).toEqual([secondError]);
+
+    let lateSignal: AbortSignal | undefined;
+    let readSignal: (() => void) | undefined;
+    const third = pool
+      .run((_c, ctx) => new Promise<void>((resolve) => (readSignal = () => ((lateSignal = ctx.signal), resolve()))))
+      .catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1000);
+    const thirdError = await third;
+    readSignal?.();
+    expect(lateSignal?.aborted).toBe(true); // ctx.signal read after the timeout is already aborted
+    expect(lateSignal?.reason).toBe(thirdError);
     await pools.stop();
   });
 
