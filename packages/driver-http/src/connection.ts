@@ -206,10 +206,13 @@ export class HttpConnection {
     this.#probe = probe;
     probe.then(
       (socket) => {
+        if (this.#closed) {
+          socket.destroy();
+          return;
+        }
         if (this.#probe !== probe) return; // undici took it
         this.#probe = undefined;
-        if (this.#closed) socket.destroy();
-        else this.#keep(socket);
+        this.#keep(socket);
       },
       (failure: unknown) => {
         if (this.#probe === probe) this.#probe = undefined;

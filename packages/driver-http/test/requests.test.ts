@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRATEGIES } from '@outpools/core';
-import { httpToml, recordUnhandled, startPools } from './helpers/pools.js';
+import { FAST_BACKOFF, httpDriverWith, httpToml, recordUnhandled, startPools } from './helpers/pools.js';
 import { startServer, type TestServer } from './helpers/servers.js';
 
 describe('http requests through a pool against a real node:http server', () => {
@@ -107,6 +107,27 @@ describe('http requests through a pool against a real node:http server', () => {
       const own = await client('h').health('/ready');
       expect(own.statusCode).toBe(200);
       expect(server.seen.at(-1)).toMatchObject({ method: 'HEAD', url: '/base/ready' });
+    } finally {
+      await pools.stop();
+    }
+  });
+
+  it('sends the health request chosen in code (createHttpDriver) and counts any status as alive', async () => {
+    server.route('/healthz', (_req, res) => {
+      res.statusCode = 503;
+      res.end();
+    });
+    const { pools, client } = await startPools(
+      httpToml('hz', { workers: 2 }, { host: server.origin, path_prefix: '/svc/' }),
+      httpDriverWith(FAST_BACKOFF, { healthPath: '/healthz', healthMethod: 'GET' }),
+    );
+    try {
+      const before = server.seen.length;
+      const health = await pools.health();
+      expect(health[0]).toMatchObject({ ok: true });
+      expect(server.seen.slice(before).map((s) => `${s.method} ${s.url}`)).toEqual(['GET /svc/healthz', 'GET /svc/healthz']);
+      expect((await client('hz').health()).statusCode).toBe(200); // /svc/ itself is unrouted: 200
+      expect(server.seen.at(-1)).toMatchObject({ method: 'GET', url: '/svc/healthz' });
     } finally {
       await pools.stop();
     }
