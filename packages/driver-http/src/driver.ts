@@ -46,7 +46,7 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
     concurrency: () => 1,
     connect: (options: HttpConnectionOptions, ctx: ConnectContext) => {
       const origin = parseOrigin(options.host);
-      const tls = origin.protocol === 'https:' ? tlsForOrigin(options.tls, origin) : undefined;
+      const tls = origin.protocol === 'https:' ? tlsForOrigin(ctx, origin) : undefined;
       return HttpConnection.open(
         {
           key: ctx.key,
