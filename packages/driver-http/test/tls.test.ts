@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, type TestCertificate, type TestPki } from '@outpools/testing';
-import { httpToml, startPools } from './helpers/pools.js';
-import { startServer, type TestServer } from './helpers/servers.js';
+import { httpDriverWith, httpToml, startPools } from './helpers/pools.js';
+import { startServer, until, type TestServer } from './helpers/servers.js';
 
 type TomlTable = Record<string, string | boolean>;
 
@@ -103,6 +103,32 @@ describe('https pools against real node:https servers with test certificates', (
     const result = await attempt('wrongHost', { cacertfile: pki.ca.certFile }, { enabled: false });
     expect(result.live).toBe(1);
     expect(result.seen[0]?.servername).toBe(false);
+  });
+
+  it('verifies every new socket, not only the first: a server that comes back with an expired certificate is refused', async () => {
+    const first = await startServer({ tls: { key: pki.selfSigned.key, cert: pki.selfSigned.cert } });
+    const { pools, report, client } = await startPools(
+      httpToml('again', { workers: 1, call_timeout: 3000 }, { host: first.origin }, { verify_mode: 'selfsigned_peer' }),
+      httpDriverWith({ kind: 'exponential', baseMs: 50, capMs: 200 }),
+    );
+    const port = first.port;
+    let second: TestServer | undefined;
+    try {
+      expect(report.ok).toBe(true);
+      expect((await client('again').get('/one')).statusCode).toBe(200);
+      await first.kill();
+      second = await startServer({ port, tls: { key: pki.expired.key, cert: pki.expired.cert } });
+      const live = (): number => pools.pool('http', 'global', 'again').stats().workers.live;
+      await until(() => live() === 0, 2000, 'the worker to be taken out');
+      // It keeps trying, and keeps refusing: the new server never receives a request.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(live()).toBe(0);
+      expect(second.seen).toEqual([]);
+    } finally {
+      await pools.stop();
+      await second?.dispose();
+      await first.dispose();
+    }
   });
 
   it('connects to anything with verify_mode = "none"', async () => {
