@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 // The `outpools` command. The CLI itself is compiled to dist/ by `pnpm run build`.
+
+// `outpools check file | head`: a closed pipe ends the output quietly instead of crashing.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 import('../dist/cli.js')
   .then((cli) => cli.main(process.argv.slice(2)))
   .then((code) => {
