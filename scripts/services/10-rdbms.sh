@@ -7,7 +7,10 @@
 #     (CommLog=0: psqlODBC would otherwise write a log file per process under /tmp) and an
 #     odbc.ini with the DSNs "outpools-pg" and "outpools-mariadb" in /tmp/outpools-services/odbc/;
 #     tests set ODBCSYSINI and ODBCINI to that directory;
-#   - the native build of the `odbc` npm package (rebuilt when it does not load).
+#   - the native build of the `odbc` npm package (rebuilt when it does not load);
+#   - a private MariaDB with TLS on 127.0.0.1:33307 (state, CA and server certificate in
+#     /tmp/outpools-services/mariadb-tls/; the certificate file carries the CA in its chain),
+#     same user, for the mysql TLS tests.
 # Idempotent: run it as often as you like.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -104,4 +107,51 @@ if ! (cd "$root" && node -e "require('odbc')" >/dev/null 2>&1); then
   (cd "$root" && npm_config_nodedir=/usr pnpm rebuild odbc >/dev/null)
   (cd "$root" && node -e "require('odbc')")
 fi
+# --- a private MariaDB with TLS (the base one has none)
+mport=33307
+mdir=/tmp/outpools-services/mariadb-tls
+if ! port_open "$mport"; then
+  mkdir -p "$mdir"
+  chmod 755 /tmp/outpools-services "$mdir"
+  if [ ! -s "$mdir/server.crt" ] || [ ! -s "$mdir/ca.crt" ]; then
+    command -v openssl >/dev/null || apt_install openssl
+    tmp=$(mktemp -d)
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=outpools mariadb test CA" \
+      -keyout "$tmp/ca.key" -out "$tmp/ca.crt" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tmp/server.key" -out "$tmp/server.csr" 2>/dev/null
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+      "extendedKeyUsage=serverAuth" >"$tmp/ext.cnf"
+    openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.crt" -CAkey "$tmp/ca.key" -CAcreateserial \
+      -days 3650 -extfile "$tmp/ext.cnf" -out "$tmp/server.crt" 2>/dev/null
+    cat "$tmp/ca.crt" >>"$tmp/server.crt"
+    install -m 644 "$tmp/ca.crt" "$mdir/ca.crt"
+    install -m 644 -o mysql "$tmp/server.crt" "$mdir/server.crt"
+    install -m 600 -o mysql "$tmp/server.key" "$mdir/server.key"
+    rm -rf "$tmp"
+  fi
+  if [ ! -d "$mdir/data/mysql" ]; then
+    rm -rf "$mdir/data"
+    install -d -o mysql -g mysql -m 750 "$mdir/data"
+    mariadb-install-db --user=mysql --datadir="$mdir/data" --auth-root-authentication-method=socket \
+      --skip-test-db >"$mdir/install.log" 2>&1
+  fi
+  touch "$mdir/mariadbd.log" && chown mysql "$mdir/mariadbd.log" "$mdir"
+  setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$mdir/data" --port="$mport" \
+    --bind-address=127.0.0.1 --socket="$mdir/mysqld.sock" --pid-file="$mdir/mysqld.pid" \
+    --log-error="$mdir/mariadbd.log" --skip-name-resolve --skip-log-bin --performance-schema=OFF \
+    --innodb-buffer-pool-size=16M --max-connections=100 \
+    --ssl-ca="$mdir/ca.crt" --ssl-cert="$mdir/server.crt" --ssl-key="$mdir/server.key" \
+    </dev/null >/dev/null 2>&1 &
+  wait_port "$mport" 60
+  mysql --socket="$mdir/mysqld.sock" -uroot <<SQL
+CREATE DATABASE IF NOT EXISTS test;
+CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$pass';
+CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$pass';
+GRANT ALL PRIVILEGES ON test.* TO '$user'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON test.* TO '$user'@'localhost';
+FLUSH PRIVILEGES;
+SQL
+fi
+
 echo "rdbms fixtures ready: user $user in postgresql and mariadb, ODBC DSNs in $odbc_dir"

@@ -10,7 +10,7 @@ import {
   type RdbmsConnectionOptions,
 } from '@outpools/driver-rdbms';
 import { OutpoolsError, type TlsConfig } from '@outpools/core';
-import { MARIADB, PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
+import { PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
 import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';
 import { connectionToml, recordStrayErrors, startRdbms, waitFor } from './helpers/pools.js';
 import { startTlsCluster, stopTlsCluster } from './helpers/cluster.js';
@@ -135,24 +135,6 @@ describe('pgsql TLS with the core\'s mapping of each verify_mode', () => {
   it('none: encrypted without any check', async () => {
     const connection = await connect(withTls(PG_TLS), coreTlsContext(tls({ verify_mode: 'none' }), '127.0.0.1'));
     expect(await usesTls(connection)).toBe(true);
-  });
-});
-
-describe('mysql TLS and authentication', () => {
-  it('requires TLS whenever the tls section is present (the base MariaDB has none)', async () => {
-    const error = await connect({ ...MARIADB, tls: { ...TLS_SECTION } }, fakeContext(trustCa)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RdbmsConnectError);
-    expect((error as Error).message).toMatch(/with TLS/);
-    expect((error as Error).message).toMatch(/secure connection|SSL|TLS/i);
-  });
-
-  it('gives a clear error for a wrong password, without the password in it', async () => {
-    const wrong = 'not-the-password-xyz';
-    const error = await connect({ ...MARIADB, password: wrong }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RdbmsConnectError);
-    const text = `${(error as Error).message} ${String((error as Error).stack)}`;
-    expect(text).toMatch(/Access denied for user 'outpools'/);
-    expect(text).not.toContain(wrong);
   });
 });
 

@@ -34,6 +34,10 @@ export const PG_TLS: RdbmsConnectionOptions = { ...PG_BASE, port: PG_TLS_PORT };
 /** The base MariaDB (no TLS). */
 export const MARIADB: RdbmsConnectionOptions = { ...PG_BASE, driver: 'mysql', port: 3306 };
 
+/** The private MariaDB with TLS (scripts/services/10-rdbms.sh). */
+export const MARIADB_TLS: RdbmsConnectionOptions = { ...MARIADB, port: 33307 };
+export const MARIADB_TLS_CA = '/tmp/outpools-services/mariadb-tls/ca.crt';
+
 export const ODBC_PG: RdbmsConnectionOptions = { ...common, driver: 'odbc', settings: 'DSN=outpools-pg' };
 export const ODBC_MARIADB: RdbmsConnectionOptions = { ...common, driver: 'odbc', settings: 'DSN=outpools-mariadb' };
 
