@@ -133,6 +133,19 @@ describe('http requests through a pool against a real node:http server', () => {
     }
   });
 
+  it('reaches an origin given as a bracketed IPv6 literal', async () => {
+    const v6 = await startServer({ host: '::1' });
+    const { pools, report, client } = await startPools(httpToml('v6', { workers: 1 }, { host: v6.origin }));
+    try {
+      expect(v6.origin).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      expect(report.ok).toBe(true);
+      expect((await client('v6').get('/six')).body).toBe('ok GET /six');
+    } finally {
+      await pools.stop();
+      await v6.dispose();
+    }
+  });
+
   for (const strategy of STRATEGIES) {
     it(`serves 40 concurrent calls with strategy ${strategy}, one request per connection at a time`, async () => {
       const unhandled = recordUnhandled();

@@ -46,11 +46,13 @@ export interface ServerOptions {
   readonly keepAliveTimeoutMs?: number;
   /** A fixed port (to start a server where a pool already points). */
   readonly port?: number;
+  /** Address to listen on. Default `127.0.0.1`. */
+  readonly host?: '127.0.0.1' | '::1';
   /** Do not listen yet: call `start()` later. */
   readonly stopped?: boolean;
 }
 
-/** Start a server on 127.0.0.1 (port 0 unless given). Unrouted paths answer 200 `ok <method> <url>`. */
+/** Start a server on 127.0.0.1 or ::1 (port 0 unless given). Unrouted paths answer 200 `ok <method> <url>`. */
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const routes = new Map<string, Handler>();
   const seen: Seen[] = [];
@@ -97,7 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     server = make();
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
-      server!.listen(port, '127.0.0.1', () => resolve());
+      server!.listen(port, options.host ?? '127.0.0.1', () => resolve());
     });
     port = (server.address() as AddressInfo).port;
   };
@@ -120,7 +122,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       return port;
     },
     get origin() {
-      return `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+      return `${options.tls ? 'https' : 'http'}://${options.host === '::1' ? '[::1]' : '127.0.0.1'}:${port}`;
     },
     seen,
     get accepted() {
