@@ -5,7 +5,7 @@
  */
 import { ConnectionLostError, type PoolKey } from '@outpools/core';
 import { HttpRequestError, HttpTimeoutError, messageOf } from './errors.js';
-import { makeResponse, parseRawHeaders, type BodyAs, type HttpResponse } from './response.js';
+import { makeResponse, type BodyAs, type HttpResponse } from './response.js';
 
 type Abort = (reason?: Error) => void;
 
@@ -112,7 +112,7 @@ export class Call {
     this.#finish();
     let response: HttpResponse;
     try {
-      response = makeResponse(this.#statusCode, parseRawHeaders(this.#rawHeaders), this.#chunks, this.as);
+      response = makeResponse(this.#statusCode, this.#rawHeaders, this.#chunks, this.as);
     } catch (error) {
       this.reject(new HttpRequestError(`invalid http response: ${messageOf(error)}`, this.#options(error)));
       return;

@@ -45,12 +45,29 @@ export function parseRawHeaders(raw: readonly (Buffer | string)[]): HttpHeaders 
   return headers;
 }
 
+/** Raw header list as undici hands it over: `[name, value, name, value, ...]`. */
+type RawHeaders = readonly (Buffer | string)[];
+
+/** Headers are parsed on first access only: most callers read the status and the body. */
 class Response implements HttpResponse {
+  #raw: RawHeaders | undefined;
+  #headers: HttpHeaders | undefined = undefined;
+
   constructor(
     readonly statusCode: number,
-    readonly headers: HttpHeaders,
+    raw: RawHeaders,
     readonly body: Buffer | string,
-  ) {}
+  ) {
+    this.#raw = raw;
+  }
+
+  get headers(): HttpHeaders {
+    if (this.#headers === undefined) {
+      this.#headers = parseRawHeaders(this.#raw ?? []);
+      this.#raw = undefined;
+    }
+    return this.#headers;
+  }
 
   json<T = unknown>(): T {
     return JSON.parse(typeof this.body === 'string' ? this.body : this.body.toString('utf8')) as T;
@@ -58,10 +75,22 @@ class Response implements HttpResponse {
 }
 
 const EMPTY = Buffer.alloc(0);
+const CONTENT_TYPE = 'content-type';
 
-/** Build a {@link HttpResponse}. */
-export function makeResponse(statusCode: number, headers: HttpHeaders, chunks: readonly Buffer[], as: BodyAs): HttpResponse {
+/** The first `content-type` value of a raw header list, without parsing the others. */
+export function rawContentType(raw: RawHeaders): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === CONTENT_TYPE.length && name.toString('latin1').toLowerCase() === CONTENT_TYPE) {
+      return raw[i + 1]!.toString('latin1');
+    }
+  }
+  return undefined;
+}
+
+/** Build a {@link HttpResponse} from undici's raw parts. */
+export function makeResponse(statusCode: number, raw: RawHeaders, chunks: readonly Buffer[], as: BodyAs): HttpResponse {
   const buffer = chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks);
-  const text = as === 'text' || (as === 'auto' && isTextual(headers['content-type']));
-  return new Response(statusCode, headers, text ? buffer.toString('utf8') : buffer);
+  const text = as === 'text' || (as === 'auto' && isTextual(rawContentType(raw)));
+  return new Response(statusCode, raw, text ? buffer.toString('utf8') : buffer);
 }
