@@ -44,6 +44,15 @@ export function maskUserInfo(value: string): string {
 }
 
 /**
+ * Mask every secret a string may embed: a URL's user info, and the `PWD=` / `PASSWORD=` of an
+ * ODBC-style connection string (`DSN=db;UID=app;PWD=secret` -> `DSN=db;UID=app;PWD=***`, a
+ * `{...}`-quoted value included).
+ */
+export function maskEmbeddedSecrets(value: string): string {
+  return maskUserInfo(value).replace(/(^|;)(\s*(?:PWD|PASSWORD)\s*=\s*)(\{[^}]*\}|[^;]*)/giu, `$1$2${REDACTED}`);
+}
+
+/**
  * Describe a value as it was given, for a "got ..." message. A secret is shown as `"***"`;
  * tables and arrays are named, never printed (they could hold a secret).
  */
@@ -51,7 +60,7 @@ export function describeValue(value: unknown, secret = false): string {
   if (secret && value !== undefined) return JSON.stringify(REDACTED);
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') {
-    const safe = maskUserInfo(value);
+    const safe = maskEmbeddedSecrets(value);
     const shown = safe.length > MAX_SHOWN ? `${safe.slice(0, MAX_SHOWN)}...` : safe;
     return JSON.stringify(shown);
   }
@@ -134,7 +143,7 @@ export class IssueCollector {
  */
 export function redactSecrets<T>(value: T, secret = false): T {
   if (secret && value !== undefined) return REDACTED as T;
-  if (typeof value === 'string') return maskUserInfo(value) as T;
+  if (typeof value === 'string') return maskEmbeddedSecrets(value) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => redactSecrets(item)) as T;
   if (isTable(value)) {
     const out: Record<string, unknown> = {};
