@@ -48,6 +48,16 @@ export interface InstanceReport {
 
 const noVerify = (): void => {};
 
+/** The request whose promise is being built: lets one shared executor take its resolve/reject (no closure per call). */
+let capturing: Request | undefined;
+
+function captureSettlers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  const req = capturing!;
+  capturing = undefined;
+  req.resolve = resolve as (value: unknown) => void;
+  req.reject = reject;
+}
+
 /** @internal */
 export class PoolCore {
   readonly key: PoolKey;
@@ -127,10 +137,8 @@ export class PoolCore {
     );
     req.sampled = sampled;
     this.#pendingCalls++;
-    const promise = new Promise<R>((resolve, reject) => {
-      req.resolve = resolve as (value: unknown) => void;
-      req.reject = reject;
-    });
+    capturing = req;
+    const promise = new Promise<R>(captureSettlers);
     const signal = options?.signal;
     if (signal) {
       if (signal.aborted) {
