@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionLostError, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core';
 import { createHttpClient, HttpConnection, HttpRequestError, type HttpResponse } from '@outpools/driver-http';
-import { startServer, until, type TestServer } from './helpers/servers.js';
+import { until } from '@outpools/testing';
+import { startServer, type TestServer } from './helpers/servers.js';
 
 function open(server: TestServer, lost: (error: unknown) => void = () => {}): Promise<HttpConnection> {
   return HttpConnection.open({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRATEGIES } from '@outpools/core';
-import { FAST_BACKOFF, httpDriverWith, httpToml, recordUnhandled, startPools } from './helpers/pools.js';
+import { recordUnhandled } from '@outpools/testing';
+import { FAST_BACKOFF, httpDriverWith, httpToml, startPools } from './helpers/pools.js';
 import { startServer, type TestServer } from './helpers/servers.js';
 
 describe('http requests through a pool against a real node:http server', () => {

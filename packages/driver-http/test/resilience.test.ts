@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NoWorkersError } from '@outpools/core';
-import { FAST_BACKOFF, httpToml, recordUnhandled, startPools, type Pools } from './helpers/pools.js';
-import { freePort, startServer, until, type TestServer } from './helpers/servers.js';
+import { recordUnhandled, until } from '@outpools/testing';
+import { FAST_BACKOFF, httpToml, startPools, type Pools } from './helpers/pools.js';
+import { freePort, startServer, type TestServer } from './helpers/servers.js';
 
 const live = (pools: Pools, tag: string): number => pools.pool('http', 'global', tag).stats().workers.live;
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { HttpRequestError, HttpTimeoutError } from '@outpools/driver-http';
-import { httpDriverWith, httpToml, recordUnhandled, startPools } from './helpers/pools.js';
-import { startServer, until, type TestServer } from './helpers/servers.js';
+import { recordUnhandled, until } from '@outpools/testing';
+import { httpDriverWith, httpToml, startPools } from './helpers/pools.js';
+import { startServer, type TestServer } from './helpers/servers.js';
 
 const CALL_TIMEOUT = 1000;
 const BACKOFF = { kind: 'exponential', baseMs: 100, capMs: 1000 } as const;

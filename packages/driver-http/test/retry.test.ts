@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionLostError, type ConnectContext } from '@outpools/core';
 import type { HttpConnectionOptions } from '@outpools/driver-http';
 import { FAST_BACKOFF, httpDriverWith, httpToml, startPools } from './helpers/pools.js';
-import { startServer, until, type TestServer } from './helpers/servers.js';
+import { until } from '@outpools/testing';
+import { startServer, type TestServer } from './helpers/servers.js';
 
 /** A TCP proxy to `port` on 127.0.0.1 that can stop accepting. */
 async function startProxy(port: number): Promise<{ port: number; open: number; close(): Promise<void> }> {

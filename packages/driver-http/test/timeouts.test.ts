@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError } from '@outpools/core';
 import { HttpTimeoutError } from '@outpools/driver-http';
-import { httpToml, recordUnhandled, startPools } from './helpers/pools.js';
+import { recordUnhandled } from '@outpools/testing';
+import { httpToml, startPools } from './helpers/pools.js';
 import { delay, startServer, type TestServer } from './helpers/servers.js';
 
 describe('http timeouts against a slow real server', () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, type TestCertificate, type TestPki } from '@outpools/testing';
 import { httpDriverWith, httpToml, startPools } from './helpers/pools.js';
-import { startServer, until, type TestServer } from './helpers/servers.js';
+import { until } from '@outpools/testing';
+import { startServer, type TestServer } from './helpers/servers.js';
 
 type TomlTable = Record<string, string | boolean>;
 

@@ -4,7 +4,7 @@ import mysql from 'mysql2/promise';
 import { connectRdbms, type RdbmsConnection } from '@outpools/driver-rdbms';
 import { MARIADB, ODBC_MARIADB, ODBC_PG, PG_BASE } from './helpers/servers.js';
 import { fakeContext, type FakeContext } from './helpers/fake-pool.js';
-import { waitFor } from './helpers/pools.js';
+import { waitUntil } from '@outpools/testing';
 
 async function terminatePg(pid: number): Promise<void> {
   const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
@@ -44,13 +44,13 @@ describe('a connection killed on the server is reported lost', () => {
   it('pgsql: pg_terminate_backend reports the idle connection lost at once (pg end/error events)', async () => {
     const { connection, ctx } = await connect(PG_BASE);
     await terminatePg(await idOf(connection, 'SELECT pg_backend_pid()'));
-    expect(await waitFor(() => ctx.lostErrors.length > 0, 3000)).toBe(true);
+    expect(await waitUntil(() => ctx.lostErrors.length > 0, { timeoutMs: 3000 })).toBe(true);
   });
 
   it('mysql: KILL reports the idle connection lost at once (mysql2 end/error events)', async () => {
     const { connection, ctx } = await connect(MARIADB);
     await killMysql(await idOf(connection, 'SELECT CONNECTION_ID()'));
-    expect(await waitFor(() => ctx.lostErrors.length > 0, 3000)).toBe(true);
+    expect(await waitUntil(() => ctx.lostErrors.length > 0, { timeoutMs: 3000 })).toBe(true);
   });
 
   it('odbc (PostgreSQL driver): the next statement fails and reports the connection lost', async () => {

@@ -3,11 +3,12 @@ import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { CallTimeoutError, type Pools } from '@outpools/core';
 import type { RdbmsClient } from '@outpools/driver-rdbms';
-import { connectionToml, recordStrayErrors, startRdbms, waitFor } from './helpers/pools.js';
+import { recordUnhandled, waitUntil } from '@outpools/testing';
+import { connectionToml, startRdbms } from './helpers/pools.js';
 
-const stray = recordStrayErrors();
+const stray = recordUnhandled();
 afterAll(() => {
-  stray.dispose();
+  stray.uninstall();
   expect(stray.errors).toEqual([]);
 });
 
@@ -48,18 +49,18 @@ describe('pgsql pool through the engine', () => {
   it('sends SELECT 1 on the idle connection every keepalive_interval (seen in pg_stat_activity)', async () => {
     const pid = await backendPid();
     const starts = new Set<string>();
-    const seen = await waitFor(async () => {
+    const seen = await waitUntil(async () => {
       const { rows } = await adminPg((c) => c.query('SELECT query, query_start FROM pg_stat_activity WHERE pid = $1', [pid]));
       if (rows[0]?.query === 'SELECT 1') starts.add(String(rows[0].query_start));
       return starts.size >= 3;
-    }, 4000, 200);
+    }, { timeoutMs: 4000, intervalMs: 200 });
     expect(seen, `keepalive query starts seen: ${[...starts].join(', ')}`).toBe(true);
   });
 
   it('replaces a connection whose backend was terminated', async () => {
     const pid = await backendPid();
     await adminPg((c) => c.query('SELECT pg_terminate_backend($1)', [pid]));
-    const replaced = await waitFor(async () => (await backendPid()) !== pid, 3000);
+    const replaced = await waitUntil(async () => (await backendPid()) !== pid, { timeoutMs: 3000 });
     expect(replaced).toBe(true);
   });
 
@@ -105,7 +106,7 @@ describe('mysql pool through the engine', () => {
   it('replaces a connection killed on the server', async () => {
     const id = await threadId();
     await adminMysql((c) => c.query(`KILL ${id}`));
-    const replaced = await waitFor(async () => (await threadId()) !== id, 3000);
+    const replaced = await waitUntil(async () => (await threadId()) !== id, { timeoutMs: 3000 });
     expect(replaced).toBe(true);
   });
 });

@@ -12,7 +12,8 @@ import {
 import { OutpoolsError, type TlsConfig } from '@outpools/core';
 import { PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
 import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';
-import { connectionToml, recordStrayErrors, startRdbms, waitFor } from './helpers/pools.js';
+import { recordUnhandled, waitUntil } from '@outpools/testing';
+import { connectionToml, startRdbms } from './helpers/pools.js';
 import { startTlsCluster, stopTlsCluster } from './helpers/cluster.js';
 
 const TLS_SECTION = { verify_mode: 'peer', required: false } as const;
@@ -189,7 +190,7 @@ describe('pgsql pool while its (private TLS) server is killed and restarted unde
   const MAX_START_INTERVAL = 2;
 
   it('settles every call within call_timeout + 100 ms and is live again within max_start_interval + 1 s', async () => {
-    const stray = recordStrayErrors();
+    const stray = recordUnhandled();
     const { pools, db } = await startRdbms(
       `workers = 4\ncall_timeout = ${CALL_TIMEOUT}`,
       connectionToml('pgsql', PG_TLS_PORT, `query_timeout = 500\nmax_start_interval = ${MAX_START_INTERVAL}`),
@@ -222,7 +223,7 @@ describe('pgsql pool while its (private TLS) server is killed and restarted unde
       await new Promise((resolve) => setTimeout(resolve, 800));
       await startTlsCluster();
       restartedAt = Date.now();
-      const live = await waitFor(() => liveAgainAt !== Number.POSITIVE_INFINITY, MAX_START_INTERVAL * 1000 + 1000, 20);
+      const live = await waitUntil(() => liveAgainAt !== Number.POSITIVE_INFINITY, { timeoutMs: MAX_START_INTERVAL * 1000 + 1000, intervalMs: 20 });
       running = false;
       await Promise.all(callers);
       expect(live, 'a call succeeded again after the restart').toBe(true);
@@ -233,7 +234,7 @@ describe('pgsql pool while its (private TLS) server is killed and restarted unde
       expect(stray.errors).toEqual([]);
     } finally {
       running = false;
-      stray.dispose();
+      stray.uninstall();
       await startTlsCluster();
       await pools.stop();
     }

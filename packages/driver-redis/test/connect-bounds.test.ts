@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redisDriver, CONNECT_TIMEOUT_MS } from '@outpools/driver-redis';
 import { connectionOptions, directContext } from './helpers/direct.js';
-import { until } from './helpers/servers.js';
+import { until } from '@outpools/testing';
 
 // A server that accepts connections and never answers: the handshake (INFO ready check) hangs.
 let server: Server;

@@ -5,7 +5,8 @@ import { ConnectionLostError } from '@outpools/core';
 import { redisDriver } from '@outpools/driver-redis';
 import { createRedisClient } from '../src/client.js';
 import { connectionOptions, directContext, singleConnectionHandle } from './helpers/direct.js';
-import { freePort, redisExtra, until, type RedisExtraInfo } from './helpers/servers.js';
+import { until } from '@outpools/testing';
+import { freePort, redisExtra, type RedisExtraInfo } from './helpers/servers.js';
 
 const open: Redis[] = [];
 async function connect(input: Parameters<typeof connectionOptions>[0], ctx = directContext()): Promise<Redis> {

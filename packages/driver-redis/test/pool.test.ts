@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, NoAvailableWorkersError, NoWorkersError } from '@outpools/core';
 import type { RedisClient } from '../src/client.js';
-import { clientOf, redisDriverWithBackoff, redisToml, startPools, type Pools } from './helpers/pools.js';
-import { redisExtra, startPrivateRedis, until, type PrivateRedis } from './helpers/servers.js';
+import { redisDriver } from '@outpools/driver-redis';
+import { until, withReconnect } from '@outpools/testing';
+import { clientOf, redisToml, startPools, type Pools } from './helpers/pools.js';
+import { redisExtra, startPrivateRedis, type PrivateRedis } from './helpers/servers.js';
 
 const prefix = `outpools:pooltest:${process.pid}:${Date.now()}`;
 const started: Pools[] = [];
@@ -149,7 +151,7 @@ describe('a redis pool whose server is down', () => {
   });
 
   it('fails calls at once with NoWorkersError, and is live again after the server returns', async () => {
-    const driver = redisDriverWithBackoff({ kind: 'exponential', baseMs: 100, capMs: 500 });
+    const driver = withReconnect(redisDriver, { kind: 'exponential', baseMs: 100, capMs: 500 });
     const { pools, report } = await startPools(
       redisToml('down', { workers: 2, call_timeout: 2000 }, { port: server.port }),
       driver,

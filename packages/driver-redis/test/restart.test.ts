@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
-import { clientOf, recordUnhandled, redisDriverWithBackoff, redisToml, startPools } from './helpers/pools.js';
-import { startPrivateRedis, until, type PrivateRedis } from './helpers/servers.js';
+import { redisDriver } from '@outpools/driver-redis';
+import { recordUnhandled, until, withReconnect } from '@outpools/testing';
+import { clientOf, redisToml, startPools } from './helpers/pools.js';
+import { startPrivateRedis, type PrivateRedis } from './helpers/servers.js';
 
 const CALL_TIMEOUT = 1000;
 const BACKOFF = { kind: 'exponential', baseMs: 100, capMs: 1000 } as const;
@@ -25,7 +27,7 @@ describe('a redis server killed and restarted under load', () => {
     const unhandled = recordUnhandled();
     const { pools, report } = await startPools(
       redisToml('restart', { workers: 4, call_timeout: CALL_TIMEOUT }, { port: server.port }),
-      redisDriverWithBackoff(BACKOFF),
+      withReconnect(redisDriver, BACKOFF),
     );
     try {
       expect(report.ok).toBe(true);

@@ -3,7 +3,8 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisDriver } from '@outpools/driver-redis';
 import { connectionOptions, directContext } from './helpers/direct.js';
-import { redisExtra, until, type RedisExtraInfo } from './helpers/servers.js';
+import { until } from '@outpools/testing';
+import { redisExtra, type RedisExtraInfo } from './helpers/servers.js';
 
 // A fake TLS "Redis" that records every byte a client sends after the handshake: the only way to
 // prove that the driver checks the peer (ctx.verifyTls) before AUTH leaves the process.

@@ -33,3 +33,11 @@ export type { ConformanceOptions, TomlValue } from './conformance/index.js';
 // --- test certificates (tls area)
 export { createTestPki, TEST_SERVER_NAMES, TEST_WRONG_HOST, TEST_KEY_PASSPHRASE } from './certs.js';
 export type { TestPki, TestCertificate, TestEncryptedCertificate } from './certs.js';
+
+// --- test helpers: pools from TOML, unhandled errors, polling (cleanup area)
+export { startPoolsFromToml, poolToml, withReconnect } from './helpers/pools.js';
+export type { StartedPools, TomlTable } from './helpers/pools.js';
+export { recordUnhandled } from './helpers/unhandled.js';
+export type { UnhandledRecorder } from './helpers/unhandled.js';
+export { waitUntil, until } from './helpers/wait.js';
+export type { PollOptions } from './helpers/wait.js';

@@ -1,26 +1,17 @@
 /**
- * Start redis pools through the real engine from TOML, and record unhandled errors.
+ * Start redis pools through the real engine from TOML (shared helpers from `@outpools/testing`,
+ * with the redis driver as the default and its typed client).
  */
-import { createPools, DriverRegistry, parseConfig, type PoolDriver, type ReconnectPolicy } from '@outpools/core';
+import type { Pools } from '@outpools/core';
 import { redisDriver } from '@outpools/driver-redis';
+import { poolToml, startPoolsFromToml, type StartedPools, type TomlTable } from '@outpools/testing';
 import type { RedisClient } from '../../src/client.js';
 
-export type Pools = ReturnType<typeof createPools>;
+export type { Pools } from '@outpools/core';
 
-/** The redis driver with a short reconnect backoff, so tests can wait for the cap + 1 s. */
-export function redisDriverWithBackoff(policy: ReconnectPolicy): typeof redisDriver {
-  return Object.freeze({ ...redisDriver, reconnect: () => policy });
-}
-
-/** Parse `toml` with a registry holding `driver`, create the pools and start them. */
-export async function startPools(
-  toml: string,
-  driver: PoolDriver = redisDriver as unknown as PoolDriver,
-): Promise<{ pools: Pools; report: Awaited<ReturnType<Pools['start']>> }> {
-  const registry = new DriverRegistry([driver]);
-  const pools = createPools(parseConfig(toml, { registry }), { registry });
-  const report = await pools.start();
-  return { pools, report };
+/** Start the pools of `toml` with `driver` (default: the redis driver). */
+export function startPools(toml: string, driver: typeof redisDriver = redisDriver): Promise<StartedPools> {
+  return startPoolsFromToml(toml, [driver]);
 }
 
 /** The typed client of `redis.<tag>@global`. */
@@ -29,37 +20,6 @@ export function clientOf(pools: Pools, tag: string): RedisClient {
 }
 
 /** A TOML file with one redis pool. */
-export function redisToml(
-  tag: string,
-  pool: Record<string, string | number>,
-  connection: Record<string, string | number>,
-  tls?: Record<string, string>,
-): string {
-  const value = (v: string | number): string => (typeof v === 'number' ? String(v) : JSON.stringify(v));
-  const lines = [`[outgoing_pools.redis.${tag}]`];
-  for (const [k, v] of Object.entries(pool)) lines.push(`${k} = ${value(v)}`);
-  lines.push(`[outgoing_pools.redis.${tag}.connection]`);
-  for (const [k, v] of Object.entries(connection)) lines.push(`${k} = ${value(v)}`);
-  if (tls) {
-    lines.push(`[outgoing_pools.redis.${tag}.connection.tls]`);
-    for (const [k, v] of Object.entries(tls)) lines.push(`${k} = ${value(v)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** Records `unhandledRejection` and `uncaughtException` while installed. */
-export function recordUnhandled(): { readonly errors: unknown[]; uninstall(): void } {
-  const errors: unknown[] = [];
-  const onError = (error: unknown): void => {
-    errors.push(error);
-  };
-  process.on('unhandledRejection', onError);
-  process.on('uncaughtException', onError);
-  return {
-    errors,
-    uninstall() {
-      process.off('unhandledRejection', onError);
-      process.off('uncaughtException', onError);
-    },
-  };
+export function redisToml(tag: string, pool: TomlTable, connection: TomlTable, tls?: TomlTable): string {
+  return poolToml('redis', tag, pool, connection, tls);
 }
