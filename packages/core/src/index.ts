@@ -89,6 +89,7 @@ export type { ConnectTlsOptions } from './tls/connect.js';
 // --- engine: pools, workers, strategies, manager, stats, events (engine area)
 export { createPools, Pools } from './manager.js';
 export type { PoolsOptions, StartOptions, StartReport } from './manager.js';
+export { raceAbort } from './abort.js';
 export { Pool } from './pool.js';
 export type { InstanceReport } from './pool-core.js';
 export type { HealthReport } from './health.js';

@@ -15,6 +15,7 @@ import { PoolEvents } from './events.js';
 import type { PoolStats } from './stats.js';
 import type { RandomSource } from './backoff.js';
 import { tlsForPool } from './engine-tls.js';
+import { raceAbort } from './abort.js';
 
 /** Options of {@link createPools}. */
 export interface PoolsOptions {
@@ -116,7 +117,7 @@ export class Pools implements AsyncDisposable {
     if (this.#stopping) throw new PoolStoppedError();
     this.#startedOnce = true;
     const round = Promise.all([...this.#entries.values()].map((e) => e.pool.start()));
-    const instances = options.signal ? await untilAborted(round, options.signal) : await round;
+    const instances = options.signal ? await raceAbort(round, options.signal) : await round;
     const ok = instances.every((i) => i.live > 0);
     if (!ok && options.requireLive) {
       await this.stop();
@@ -204,22 +205,4 @@ export class Pools implements AsyncDisposable {
   #drainMs(): number {
     return this.#options.drainTimeoutMs ?? 5000;
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

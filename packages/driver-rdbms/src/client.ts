@@ -2,11 +2,10 @@
  * The typed API of an rdbms pool: `query()` and `transaction()`, built on `pool.run()`.
  * @module
  */
-import type { CallContext, PoolHandle, RunOptions } from '@outpools/core';
+import { raceAbort, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core';
 import { TransactionClosedError } from './errors.js';
 import type { RdbmsDriverName } from './schema.js';
 import type { QueryOptions, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';
-import { raceAbort } from './util.js';
 
 /** The statements a transaction runs; only valid while the transaction function runs. */
 export interface RdbmsTransaction {

@@ -47,25 +47,6 @@ export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Er
   });
 }
 
-/** Reject as soon as `signal` aborts (with its reason), else settle like `work`. */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /**
  * Call `listener` once when `call` aborts (at once if it already has): through the core's cheap
  * `onAbort` when the context has it, else through its `signal`. Returns a function that removes a
