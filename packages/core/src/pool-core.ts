@@ -241,7 +241,7 @@ export class PoolCore {
         stage = 'queue';
         break;
       case RequestState.Mailbox:
-        (req.worker as Worker).mailbox.remove(req);
+        (req.worker as Worker).unqueue(req);
         req.state = RequestState.Done;
         stage = 'mailbox';
         break;

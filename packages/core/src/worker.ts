@@ -20,6 +20,8 @@ export class Worker implements WorkerView {
   live = false;
   state: WorkerState = 'new';
   running = 0;
+  /** Running plus queued requests, kept up to date at every change (a plain field: strategies read it on every call). */
+  load = 0;
   readonly mailbox = new Mailbox<Request>();
   readonly active = new Mailbox<Request>();
   connection: unknown = undefined;
@@ -42,11 +44,6 @@ export class Worker implements WorkerView {
     this.#driver = pool.driver;
   }
 
-  /** Running plus queued requests. */
-  get load(): number {
-    return this.running + this.mailbox.length;
-  }
-
   /** Start connecting; resolves after the first attempt (success, failure or connect timeout). */
   start(): Promise<void> {
     return new Promise<void>((resolve) => {
@@ -64,10 +61,12 @@ export class Worker implements WorkerView {
     }
     req.state = RequestState.Mailbox;
     this.mailbox.push(req);
+    this.load++;
     const limit = this.pool.maxQueue;
     if (limit !== undefined) {
       while (this.mailbox.length > limit) {
         const dropped = this.mailbox.shift()!;
+        this.load--;
         dropped.state = RequestState.Done;
         this.pool.dropped(dropped, this, limit, new RequestDroppedError(limit, this.pool.key));
       }
@@ -78,7 +77,9 @@ export class Worker implements WorkerView {
   pump(): void {
     const concurrency = this.pool.concurrency;
     while (this.live && this.running < concurrency) {
-      const req = this.mailbox.shift() ?? (this.mailbox.length === 0 ? this.pool.takeQueued() : undefined);
+      let req = this.mailbox.shift();
+      if (req) this.load--;
+      else req = this.pool.takeQueued();
       if (!req) break;
       this.#execute(req);
     }
@@ -88,6 +89,7 @@ export class Worker implements WorkerView {
     req.state = RequestState.Running;
     req.worker = this;
     this.running++;
+    this.load++;
     this.active.push(req);
     const runId = ++req.runId;
     const gen = this.gen;
@@ -111,9 +113,17 @@ export class Worker implements WorkerView {
     }
     this.active.remove(req);
     this.running--;
+    this.load--;
     req.state = RequestState.Done;
     if (!req.settled) this.pool.complete(req, failed, result);
     this.pump();
+  }
+
+  /** Take a queued request out of the mailbox (its caller gave up). */
+  unqueue(req: Request): void {
+    if (req.list !== (this.mailbox as unknown as Request['list'])) return;
+    this.mailbox.remove(req);
+    this.load--;
   }
 
   /** The connection of generation `gen` broke. */
@@ -128,6 +138,7 @@ export class Worker implements WorkerView {
     this.pool.workerDown(this, error);
     const running = this.active.drain();
     this.running = 0;
+    this.load = this.mailbox.length;
     for (const req of running) {
       req.state = RequestState.New;
       if (req.settled) continue;
@@ -141,7 +152,9 @@ export class Worker implements WorkerView {
         this.pool.complete(req, true, lostError);
       }
     }
-    for (const req of this.mailbox.drain()) {
+    const queued = this.mailbox.drain();
+    this.load = this.running + this.mailbox.length;
+    for (const req of queued) {
       req.state = RequestState.New;
       this.pool.reroute(req);
     }
