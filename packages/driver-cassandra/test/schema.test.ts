@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfig, DriverRegistry, OutpoolsError, type CheckResult, type PoolHandle } from '@outpools/core';
+import { OutpoolsError } from '@outpools/core';
+import { schemaChecker, stubContexts } from '@outpools/testing';
 import { cassandraDriver, NOT_IMPLEMENTED_CODE } from '@outpools/driver-cassandra';
 
-const registry = new DriverRegistry([cassandraDriver]);
-const check = (text: string): CheckResult => checkConfig(text, { registry });
-const POOL = 'outgoing_pools.cassandra.default';
-const C = `${POOL}.connection`;
-const withConnection = (lines: string): string => `[${POOL}]\n[${C}]\n${lines}\n`;
-const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
-const connectionOf = (result: CheckResult): Readonly<Record<string, unknown>> | undefined =>
-  result.config?.pools[0]?.connection;
+const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker(cassandraDriver);
 
 describe('cassandra connection schema', () => {
   it('fills in the seed defaults and 20 workers for an empty section', () => {
@@ -112,22 +106,18 @@ describe('cassandra connection schema', () => {
 });
 
 describe('cassandra driver in this version', () => {
-  const handle: PoolHandle<never> = {
-    key: { type: 'cassandra', host: 'global', tag: 'default' },
-    run: (fn) => Promise.resolve().then(() => fn(undefined as never, { key: handle.key, signal: new AbortController().signal })),
-  };
+  const stub = stubContexts('cassandra');
 
   it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
     const options = { servers: [{ host: 'localhost', port: 9042 }], keyspace: 'mongooseim' };
-    const ctx = { key: handle.key, signal: new AbortController().signal };
-    await expect(cassandraDriver.connect(options, { ...ctx, workerIndex: 0, tls: undefined, verifyTls() {}, lost() {} }))
+    await expect(cassandraDriver.connect(options, stub.connect))
       .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/cassandra connection is not implemented yet/) });
-    await expect(cassandraDriver.ping(undefined as never, ctx)).rejects.toBeInstanceOf(OutpoolsError);
+    await expect(cassandraDriver.ping(undefined as never, stub.call)).rejects.toBeInstanceOf(OutpoolsError);
     await expect(cassandraDriver.close(undefined as never)).resolves.toBeUndefined();
   });
 
   it('gives a client whose execute goes through the pool and rejects as not implemented', async () => {
-    const client = cassandraDriver.client(handle, { servers: [], keyspace: 'k' });
+    const client = cassandraDriver.client(stub.handle, { servers: [], keyspace: 'k' });
     await expect(client.execute('SELECT 1')).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
   });
 });

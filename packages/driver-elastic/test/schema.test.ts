@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfig, DriverRegistry, OutpoolsError, type CheckResult, type PoolHandle } from '@outpools/core';
+import { OutpoolsError } from '@outpools/core';
+import { schemaChecker, stubContexts } from '@outpools/testing';
 import { elasticDriver, NOT_IMPLEMENTED_CODE } from '@outpools/driver-elastic';
 
-const registry = new DriverRegistry([elasticDriver]);
-const check = (text: string): CheckResult => checkConfig(text, { registry });
-const POOL = 'outgoing_pools.elastic.default';
-const C = `${POOL}.connection`;
-const withConnection = (lines: string): string => `[${POOL}]\n[${C}]\n${lines}\n`;
-const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
-const connectionOf = (result: CheckResult): Readonly<Record<string, unknown>> | undefined =>
-  result.config?.pools[0]?.connection;
+const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker(elasticDriver);
 
 describe('elastic connection schema', () => {
   it('fills in the seed defaults for an empty section', () => {
@@ -87,23 +81,18 @@ describe('elastic connection schema', () => {
 });
 
 describe('elastic driver in this version', () => {
-  const key = { type: 'elastic', host: 'global', tag: 'default' };
-  const signal = new AbortController().signal;
-  const handle: PoolHandle<never> = {
-    key,
-    run: (fn) => Promise.resolve().then(() => fn(undefined as never, { key, signal })),
-  };
+  const stub = stubContexts('elastic');
 
   it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
     const options = { host: 'localhost', port: 9200 };
-    await expect(elasticDriver.connect(options, { key, signal, workerIndex: 0, tls: undefined, verifyTls() {}, lost() {} }))
+    await expect(elasticDriver.connect(options, stub.connect))
       .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/elastic connection is not implemented yet/) });
-    await expect(elasticDriver.ping(undefined as never, { key, signal })).rejects.toBeInstanceOf(OutpoolsError);
+    await expect(elasticDriver.ping(undefined as never, stub.call)).rejects.toBeInstanceOf(OutpoolsError);
     await expect(elasticDriver.close(undefined as never)).resolves.toBeUndefined();
   });
 
   it('gives a client whose health goes through the pool and rejects as not implemented', async () => {
-    const client = elasticDriver.client(handle, { host: 'localhost', port: 9200 });
+    const client = elasticDriver.client(stub.handle, { host: 'localhost', port: 9200 });
     await expect(client.health()).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
   });
 });

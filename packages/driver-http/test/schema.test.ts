@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfig, DriverRegistry, type CheckResult } from '@outpools/core';
+import type { CheckResult } from '@outpools/core';
 import { httpDriver, joinPath, parseOrigin } from '@outpools/driver-http';
+import { schemaChecker } from '@outpools/testing';
 
-const registry = new DriverRegistry([httpDriver]);
-const check = (text: string): CheckResult => checkConfig(text, { registry });
-const POOL = 'outgoing_pools.http.default';
+const { check, errorPaths, connectionOf, pool: POOL } = schemaChecker(httpDriver);
 const withConnection = (lines: string, pool = ''): string => `[${POOL}]\n${pool}\n[${POOL}.connection]\n${lines}\n`;
-const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
 const warningPaths = (result: CheckResult): string[] => result.warnings.map((e) => e.path);
-const connectionOf = (result: CheckResult): Readonly<Record<string, unknown>> | undefined =>
-  result.config?.pools[0]?.connection;
 
 describe('http connection schema', () => {
   it('requires host', () => {

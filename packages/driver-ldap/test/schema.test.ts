@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfig, DriverRegistry, OutpoolsError, type CheckResult, type PoolHandle } from '@outpools/core';
+import { OutpoolsError } from '@outpools/core';
+import { schemaChecker, stubContexts } from '@outpools/testing';
 import { ldapDriver, NOT_IMPLEMENTED_CODE, type LdapConnectionOptions } from '@outpools/driver-ldap';
 
-const registry = new DriverRegistry([ldapDriver]);
-const check = (text: string): CheckResult => checkConfig(text, { registry });
-const POOL = 'outgoing_pools.ldap.default';
-const C = `${POOL}.connection`;
-const withConnection = (lines: string): string => `[${POOL}]\n[${C}]\n${lines}\n`;
+const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker<LdapConnectionOptions>(ldapDriver);
 const withTls = (lines: string): string => `${withConnection(lines)}[${C}.tls]\nverify_mode = "none"\n`;
-const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
-const connectionOf = (result: CheckResult): LdapConnectionOptions | undefined =>
-  result.config?.pools[0]?.connection as LdapConnectionOptions | undefined;
 const DEFAULTS: LdapConnectionOptions = {
   servers: ['localhost'],
   port: 389,
@@ -103,26 +97,21 @@ describe('ldap connection schema', () => {
 });
 
 describe('ldap driver in this version', () => {
-  const key = { type: 'ldap', host: 'global', tag: 'default' };
-  const signal = new AbortController().signal;
-  const handle: PoolHandle<never> = {
-    key,
-    run: (fn) => Promise.resolve().then(() => fn(undefined as never, { key, signal })),
-  };
+  const stub = stubContexts('ldap');
 
   it('reconnects at the fixed connect_interval', () => {
     expect(ldapDriver.reconnect?.({ ...DEFAULTS, connect_interval: 2500 })).toEqual({ kind: 'fixed', intervalMs: 2500 });
   });
 
   it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
-    await expect(ldapDriver.connect(DEFAULTS, { key, signal, workerIndex: 0, tls: undefined, verifyTls() {}, lost() {} }))
+    await expect(ldapDriver.connect(DEFAULTS, stub.connect))
       .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/ldap connection is not implemented yet/) });
-    await expect(ldapDriver.ping(undefined as never, { key, signal })).rejects.toBeInstanceOf(OutpoolsError);
+    await expect(ldapDriver.ping(undefined as never, stub.call)).rejects.toBeInstanceOf(OutpoolsError);
     await expect(ldapDriver.close(undefined as never)).resolves.toBeUndefined();
   });
 
   it('gives a client whose search goes through the pool and rejects as not implemented', async () => {
-    const client = ldapDriver.client(handle, DEFAULTS);
+    const client = ldapDriver.client(stub.handle, DEFAULTS);
     await expect(client.search('dc=example,dc=com')).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
   });
 });

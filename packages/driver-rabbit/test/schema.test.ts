@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfig, DriverRegistry, OutpoolsError, type CheckResult, type PoolHandle } from '@outpools/core';
+import { OutpoolsError } from '@outpools/core';
+import { schemaChecker, stubContexts } from '@outpools/testing';
 import { rabbitDriver, NOT_IMPLEMENTED_CODE, type RabbitConnectionOptions } from '@outpools/driver-rabbit';
 
-const registry = new DriverRegistry([rabbitDriver]);
-const check = (text: string): CheckResult => checkConfig(text, { registry });
-const POOL = 'outgoing_pools.rabbit.event_pusher';
-const C = `${POOL}.connection`;
-const withConnection = (lines: string): string => `[${POOL}]\n[${C}]\n${lines}\n`;
-const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
-const connectionOf = (result: CheckResult): RabbitConnectionOptions | undefined =>
-  result.config?.pools[0]?.connection as RabbitConnectionOptions | undefined;
+const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker<RabbitConnectionOptions>(rabbitDriver, 'event_pusher');
 const DEFAULTS: RabbitConnectionOptions = {
   host: 'localhost',
   port: 5672,
@@ -95,12 +89,7 @@ describe('rabbit connection schema', () => {
 });
 
 describe('rabbit driver in this version', () => {
-  const key = { type: 'rabbit', host: 'global', tag: 'event_pusher' };
-  const signal = new AbortController().signal;
-  const handle: PoolHandle<never> = {
-    key,
-    run: (fn) => Promise.resolve().then(() => fn(undefined as never, { key, signal })),
-  };
+  const stub = stubContexts('rabbit', 'event_pusher');
 
   it('reports max_worker_queue_len as the mailbox limit, and no limit for "infinity"', () => {
     expect(rabbitDriver.maxQueue?.(DEFAULTS)).toBe(1000);
@@ -113,14 +102,14 @@ describe('rabbit driver in this version', () => {
   });
 
   it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
-    await expect(rabbitDriver.connect(DEFAULTS, { key, signal, workerIndex: 0, tls: undefined, verifyTls() {}, lost() {} }))
+    await expect(rabbitDriver.connect(DEFAULTS, stub.connect))
       .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/rabbit connection is not implemented yet/) });
-    await expect(rabbitDriver.ping(undefined as never, { key, signal })).rejects.toBeInstanceOf(OutpoolsError);
+    await expect(rabbitDriver.ping(undefined as never, stub.call)).rejects.toBeInstanceOf(OutpoolsError);
     await expect(rabbitDriver.close(undefined as never)).resolves.toBeUndefined();
   });
 
   it('gives a client whose publish goes through the pool and rejects as not implemented', async () => {
-    const client = rabbitDriver.client(handle, DEFAULTS);
+    const client = rabbitDriver.client(stub.handle, DEFAULTS);
     await expect(client.publish('ex', 'rk', 'hello')).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
   });
 });

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfig, DriverRegistry, type CheckResult } from '@outpools/core';
 import { rdbmsDriver } from '@outpools/driver-rdbms';
+import { schemaChecker } from '@outpools/testing';
 
-const registry = new DriverRegistry([rdbmsDriver]);
-const check = (text: string): CheckResult => checkConfig(text, { registry });
-const POOL = 'outgoing_pools.rdbms.default';
-const CONN = `${POOL}.connection`;
+const { check, errorPaths, connectionOf, pool: POOL, connectionPath: CONN } = schemaChecker(rdbmsDriver);
 const section = (lines: string, pool = ''): string => `[${POOL}]\n${pool}\n[${CONN}]\n${lines}\n`;
 const PG = 'driver = "pgsql"\nhost = "localhost"\ndatabase = "mim-db"\nusername = "mim-user"\npassword = "mim-password"';
 const MY = PG.replace('"pgsql"', '"mysql"');
 const ODBC = 'driver = "odbc"\nsettings = "DSN=mydb"';
-const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
-const connectionOf = (result: CheckResult): Readonly<Record<string, unknown>> | undefined => result.config?.pools[0]?.connection;
 
 describe('rdbms connection schema', () => {
   it('accepts the seed example pool and fills in the rdbms defaults', () => {

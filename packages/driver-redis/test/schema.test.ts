@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfig, DriverRegistry, type CheckResult } from '@outpools/core';
+import { schemaChecker } from '@outpools/testing';
 import { redisDriver } from '@outpools/driver-redis';
 
-const registry = new DriverRegistry([redisDriver]);
-const check = (text: string): CheckResult => checkConfig(text, { registry });
-const POOL = 'outgoing_pools.redis.default';
-const withConnection = (lines: string): string =>
-  `[${POOL}]\n[${POOL}.connection]\n${lines}\n`;
-const errorPaths = (result: CheckResult): string[] => result.errors.map((e) => e.path);
-const connectionOf = (result: CheckResult): Readonly<Record<string, unknown>> | undefined =>
-  result.config?.pools[0]?.connection;
+const { check, withConnection, errorPaths, connectionOf, pool: POOL } = schemaChecker(redisDriver);
 
 describe('redis connection schema', () => {
   it('fills in the seed defaults for an empty connection section', () => {

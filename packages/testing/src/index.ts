@@ -41,3 +41,5 @@ export { recordUnhandled } from './helpers/unhandled.js';
 export type { UnhandledRecorder } from './helpers/unhandled.js';
 export { waitUntil, until } from './helpers/wait.js';
 export type { PollOptions } from './helpers/wait.js';
+export { schemaChecker, stubContexts } from './helpers/schema.js';
+export type { SchemaChecker, StubContexts } from './helpers/schema.js';
