@@ -125,16 +125,7 @@ export class PoolCore {
     const calls = ++this.counters.calls;
     const sampled = calls <= 256 || (calls & 31) === 0;
     const now = sampled ? this.#clock.refresh() : this.#clock.now();
-    const req = new Request(
-      this.key,
-      fn as CallFn,
-      now,
-      now + this.callTimeoutMs,
-      options?.hashKey,
-      options?.pick,
-      options?.retryOnLost === true,
-      false,
-    );
+    const req = new Request(this.key, fn as CallFn, now, now + this.callTimeoutMs, options, false);
     req.sampled = sampled;
     this.#pendingCalls++;
     capturing = req;
@@ -159,30 +150,15 @@ export class PoolCore {
   /** A pool-internal request (keepalive or health ping), bounded by `call_timeout`. */
   internalRequest(fn: (connection: unknown, ctx: CallContext) => unknown): Request {
     const now = this.#clock.refresh();
-    const req = new Request(this.key, fn as CallFn, now, now + this.callTimeoutMs, undefined, undefined, false, true);
+    const req = new Request(this.key, fn as CallFn, now, now + this.callTimeoutMs, undefined, true);
     this.deadlines.push(req);
     return req;
   }
 
   #route(req: Request, handback: boolean): void {
     const workers = this.workers;
-    if (req.hashKey !== undefined) {
-      workers[hashIndex(req.hashKey, workers.length)]!.submit(req);
-      return;
-    }
-    if (req.pick) {
-      let view;
-      try {
-        view = req.pick(workers);
-      } catch (error) {
-        this.complete(req, true, error);
-        return;
-      }
-      const chosen = view === undefined ? undefined : workers[view.index];
-      if (chosen && chosen === view) chosen.submit(req);
-      else this.complete(req, true, new NoWorkersError(this.key));
-      return;
-    }
+    const options = req.options;
+    if (options !== undefined && this.#routeByOption(req, options, workers)) return;
     const worker = this.#pick(workers);
     if (worker) {
       worker.submit(req);
@@ -200,6 +176,27 @@ export class PoolCore {
         ? new NoAvailableWorkersError(this.key)
         : new NoWorkersError(this.key),
     );
+  }
+
+  /** Route by `hashKey` or a custom `pick`; false when the options name neither (the strategy decides). */
+  #routeByOption(req: Request, options: RunOptions, workers: Worker[]): boolean {
+    if (options.hashKey !== undefined) {
+      workers[hashIndex(options.hashKey, workers.length)]!.submit(req);
+      return true;
+    }
+    const pick = options.pick;
+    if (!pick) return false;
+    let view;
+    try {
+      view = pick(workers);
+    } catch (error) {
+      this.complete(req, true, error);
+      return true;
+    }
+    const chosen = view === undefined ? undefined : workers[view.index];
+    if (chosen && chosen === view) chosen.submit(req);
+    else this.complete(req, true, new NoWorkersError(this.key));
+    return true;
   }
 
   /** Route again a request taken back from a broken worker; it waits when nothing fits. */

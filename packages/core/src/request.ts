@@ -5,7 +5,7 @@
  * into the pool's deadline list at the same time.
  * @module
  */
-import type { CallContext, Picker } from './driver.js';
+import type { CallContext, RunOptions } from './driver.js';
 import type { PoolKey } from './errors.js';
 import type { MailboxNode, Mailbox } from './mailbox.js';
 
@@ -66,9 +66,8 @@ export class Request implements MailboxNode, CallContext {
     readonly fn: CallFn,
     readonly startedAt: number,
     readonly deadline: number,
-    readonly hashKey: string | number | undefined,
-    readonly pick: Picker | undefined,
-    readonly retryOnLost: boolean,
+    /** The caller's routing options (`hashKey`, `pick`, `retryOnLost`), kept as given: one slot instead of three. */
+    readonly options: RunOptions | undefined,
     /** A pool-internal request (keepalive, health): not counted in stats. */
     readonly internal: boolean,
   ) {}

@@ -142,7 +142,7 @@ export class Worker implements WorkerView {
     for (const req of running) {
       req.state = RequestState.New;
       if (req.settled) continue;
-      if (req.retryOnLost && !req.retried) {
+      if (req.options?.retryOnLost === true && !req.retried) {
         req.retried = true;
         this.pool.reroute(req);
       } else {
