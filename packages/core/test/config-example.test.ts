@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_TYPES, defineDriver, DriverRegistry, expandPools, parseConfig, TlsSchema, Type } from '@outpools/core';
+import { noopMethods } from './cli-fake-drivers.mjs';
 
 const example = fileURLToPath(new URL('../../../examples/outgoing-pools.toml', import.meta.url));
 const perType = { cassandra: { workers: 20 }, rdbms: { call_timeout: 60000 } } as Record<string, { workers?: number; call_timeout?: number }>;
@@ -13,14 +14,7 @@ const permissive = (type: string) =>
     type,
     ...(perType[type] && { defaults: perType[type] }),
     connectionSchema: Type.Object({ tls: Type.Optional(TlsSchema) }, { additionalProperties: Type.Unknown() }),
-    async connect() {
-      return {};
-    },
-    async close() {},
-    async ping() {
-      return true;
-    },
-    client: () => ({}),
+    ...noopMethods,
   });
 
 describe('examples/outgoing-pools.toml', () => {

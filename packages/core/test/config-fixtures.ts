@@ -1,16 +1,6 @@
 // Small fake pool drivers for the config tests (TypeBox schemas, no client library).
 import { defineDriver, Type } from '@outpools/core';
-
-const noop = {
-  async connect() {
-    return {};
-  },
-  async close() {},
-  async ping() {
-    return true;
-  },
-  client: () => ({}),
-};
+import { noopMethods as noop } from './cli-fake-drivers.mjs';
 
 /** A redis-like type: host/port/database/password, refuses available_worker. */
 export const kvDriver = defineDriver({

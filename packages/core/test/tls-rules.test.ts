@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkConfig, defineDriver, DriverRegistry, TlsSchema, Type } from '@outpools/core';
 import { tlsIssues } from '../src/config/tls-rules.js';
+import { noopMethods } from './cli-fake-drivers.mjs';
 
 const P = 'outgoing_pools.http.api.connection.tls';
 const dir = mkdtempSync(join(tmpdir(), 'outpools-tls-rules-'));
@@ -87,14 +88,7 @@ describe('tlsIssues', () => {
     const webDriver = defineDriver({
       type: 'web',
       connectionSchema: Type.Object({ host: Type.String({ default: 'localhost' }), tls: Type.Optional(TlsSchema) }, { additionalProperties: false }),
-      async connect() {
-        return {};
-      },
-      async close() {},
-      async ping() {
-        return true;
-      },
-      client: () => ({}),
+      ...noopMethods,
     });
     const toml = `[outgoing_pools.web.api.connection.tls]\ncertfile = ${JSON.stringify(pem)}\nversions = ["tlsv1.1", "tlsv1.2"]\n`;
     const result = checkConfig(toml, { registry: new DriverRegistry([webDriver]) });
