@@ -1,31 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { HttpRequestError, HttpTimeoutError } from '@outpools/driver-http';
-import { recordUnhandled, until } from '@outpools/testing';
+import { errorKind, recordUnhandled, startLoad, until } from '@outpools/testing';
 import { httpDriverWith, httpToml, startPools } from './helpers/pools.js';
 import { startServer, type TestServer } from './helpers/servers.js';
 
 const CALL_TIMEOUT = 1000;
 const BACKOFF = { kind: 'exponential', baseMs: 100, capMs: 1000 } as const;
 
-interface Outcome {
-  readonly ms: number;
-  readonly ok: boolean;
-  readonly error?: unknown;
-}
-
-const kindOf = (error: unknown): string =>
-  error instanceof NoWorkersError
-    ? 'NoWorkersError'
-    : error instanceof ConnectionLostError
-      ? 'ConnectionLostError'
-      : error instanceof HttpRequestError
-        ? 'HttpRequestError'
-        : error instanceof HttpTimeoutError
-          ? 'HttpTimeoutError'
-          : error instanceof CallTimeoutError
-            ? 'CallTimeoutError'
-            : `unexpected: ${String(error)}`;
+const ERROR_CLASSES = { NoWorkersError, ConnectionLostError, HttpRequestError, HttpTimeoutError, CallTimeoutError };
 
 describe('an http server killed and restarted under load', () => {
   let server: TestServer;
@@ -51,39 +34,25 @@ describe('an http server killed and restarted under load', () => {
     try {
       expect(report.ok).toBe(true);
       const http = client('restart');
-      const outcomes: Outcome[] = [];
-      let running = true;
-      const caller = async (id: number): Promise<void> => {
-        for (let n = 0; running; n += 1) {
-          const t0 = performance.now();
-          try {
-            if (n % 3 === 0) await http.post('/work', `caller ${id}`);
-            else await http.get('/work');
-            outcomes.push({ ms: performance.now() - t0, ok: true });
-          } catch (error) {
-            outcomes.push({ ms: performance.now() - t0, ok: false, error });
-            // A failed call returns at once; do not spin the CPU while the server is down.
-            await new Promise((resolve) => setTimeout(resolve, 5));
-          }
-        }
-      };
-      const load = Array.from({ length: 30 }, (_, id) => caller(id));
+      const load = startLoad(30, (id, n) => (n % 3 === 0 ? http.post('/work', `caller ${id}`) : http.get('/work')), {
+        pauseAfterFailureMs: 5,
+      });
+      const { outcomes } = load;
 
-      await until(() => outcomes.filter((o) => o.ok).length > 300, 5000, 'load before the kill');
+      await until(() => load.okCount() > 300, 5000, 'load before the kill');
       await server.kill();
       await until(() => outcomes.some((o) => !o.ok), 2000, 'failures after the kill');
       const downSince = outcomes.length;
       await until(() => outcomes.length > downSince + 100, 3000, 'calls while the server is down');
       await server.start();
       const restartedAt = performance.now();
-      const okBefore = outcomes.filter((o) => o.ok).length;
-      await until(() => outcomes.filter((o) => o.ok).length > okBefore + 100, BACKOFF.capMs + 1000, 'the pool to be live again');
+      const okBefore = load.okCount();
+      await until(() => load.okCount() > okBefore + 100, BACKOFF.capMs + 1000, 'the pool to be live again');
       const liveAfterMs = performance.now() - restartedAt;
-      running = false;
-      await Promise.all(load);
+      await load.stop();
 
       expect(outcomes.filter((o) => o.ms > CALL_TIMEOUT + 100)).toEqual([]);
-      const kinds = new Set(outcomes.filter((o) => !o.ok).map((o) => kindOf(o.error)));
+      const kinds = new Set(outcomes.filter((o) => !o.ok).map((o) => errorKind(o.error, ERROR_CLASSES)));
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);
       expect(liveAfterMs).toBeLessThan(BACKOFF.capMs + 1000);

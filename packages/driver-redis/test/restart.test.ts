@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { redisDriver } from '@outpools/driver-redis';
-import { recordUnhandled, until, withReconnect } from '@outpools/testing';
+import { errorKind, recordUnhandled, startLoad, until, withReconnect } from '@outpools/testing';
 import { clientOf, redisToml, startPools } from './helpers/pools.js';
 import { startPrivateRedis, type PrivateRedis } from './helpers/servers.js';
 
 const CALL_TIMEOUT = 1000;
 const BACKOFF = { kind: 'exponential', baseMs: 100, capMs: 1000 } as const;
-
-interface Outcome {
-  readonly ms: number;
-  readonly ok: boolean;
-  readonly error?: unknown;
-}
 
 describe('a redis server killed and restarted under load', () => {
   let server: PrivateRedis;
@@ -32,25 +26,10 @@ describe('a redis server killed and restarted under load', () => {
     try {
       expect(report.ok).toBe(true);
       const client = clientOf(pools, 'restart');
-      const outcomes: Outcome[] = [];
-      let running = true;
-      const caller = async (id: number): Promise<void> => {
-        for (let n = 0; running; n += 1) {
-          const t0 = performance.now();
-          try {
-            if (n % 2 === 0) await client.set(`k${id}`, String(n));
-            else await client.get(`k${id}`);
-            outcomes.push({ ms: performance.now() - t0, ok: true });
-          } catch (error) {
-            outcomes.push({ ms: performance.now() - t0, ok: false, error });
-            // A failed call returns at once; do not spin the CPU while the server is down.
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-        }
-      };
-      const load = Array.from({ length: 50 }, (_, id) => caller(id));
+      const load = startLoad(50, (id, n) => (n % 2 === 0 ? client.set(`k${id}`, String(n)) : client.get(`k${id}`)));
+      const { outcomes } = load;
 
-      await until(() => outcomes.filter((o) => o.ok).length > 500, 5000, 'load before the kill');
+      await until(() => load.okCount() > 500, 5000, 'load before the kill');
       await server.kill();
       await until(() => outcomes.some((o) => !o.ok), 2000, 'failures after the kill');
       // Stay down until every worker has failed to reconnect at least twice (backoff growing).
@@ -63,29 +42,20 @@ describe('a redis server killed and restarted under load', () => {
       );
       await server.start();
       const restartedAt = performance.now();
-      const okBefore = outcomes.filter((o) => o.ok).length;
+      const okBefore = load.okCount();
       await until(
-        () => pools.stats()[0]?.workers.live === 4 && outcomes.filter((o) => o.ok).length > okBefore + 100,
+        () => pools.stats()[0]?.workers.live === 4 && load.okCount() > okBefore + 100,
         BACKOFF.capMs + 1000,
         'every worker live and calls succeeding again',
       );
       const liveAfterMs = performance.now() - restartedAt;
-      running = false;
-      await Promise.all(load);
+      await load.stop();
 
       const slow = outcomes.filter((o) => o.ms > CALL_TIMEOUT + 100);
       expect(slow).toEqual([]);
       expect(outcomes.filter((o) => !o.ok).length).toBeGreaterThan(0);
       const kinds = new Set(
-        outcomes.filter((o) => !o.ok).map((o) =>
-          o.error instanceof NoWorkersError
-            ? 'NoWorkersError'
-            : o.error instanceof ConnectionLostError
-              ? 'ConnectionLostError'
-              : o.error instanceof CallTimeoutError
-                ? 'CallTimeoutError'
-                : `unexpected: ${String(o.error)}`,
-        ),
+        outcomes.filter((o) => !o.ok).map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
       );
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);

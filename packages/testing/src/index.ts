@@ -43,3 +43,5 @@ export { waitUntil, until } from './helpers/wait.js';
 export type { PollOptions } from './helpers/wait.js';
 export { schemaChecker, stubContexts } from './helpers/schema.js';
 export type { SchemaChecker, StubContexts } from './helpers/schema.js';
+export { startLoad, errorKind } from './helpers/load.js';
+export type { CallOutcome, Load, LoadOptions, ErrorClasses } from './helpers/load.js';
