@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { connectRdbms, type RdbmsConnection } from '@outpools/driver-rdbms';
 import { MARIADB, ODBC_MARIADB, ODBC_PG, PG_BASE } from './helpers/servers.js';
 import { fakeContext, type FakeContext } from './helpers/fake-pool.js';
-import { waitUntil } from '@outpools/testing';
+import { closeAfterEach, waitUntil } from '@outpools/testing';
 
 async function terminatePg(pid: number): Promise<void> {
   const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
@@ -25,15 +25,11 @@ async function killMysql(id: number): Promise<void> {
   }
 }
 
-const open: RdbmsConnection[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
+const track = closeAfterEach((connection: RdbmsConnection) => connection.close());
 
 async function connect(options: Parameters<typeof connectRdbms>[0]): Promise<{ connection: RdbmsConnection; ctx: FakeContext }> {
   const ctx = fakeContext();
-  const connection = await connectRdbms(options, ctx);
-  open.push(connection);
+  const connection = track(await connectRdbms(options, ctx));
   return { connection, ctx };
 }
 

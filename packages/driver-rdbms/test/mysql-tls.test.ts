@@ -1,23 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TlsConfig } from '@outpools/core';
 import { connectRdbms, RdbmsConnectError, type RdbmsConnection, type RdbmsConnectionOptions } from '@outpools/driver-rdbms';
 import { MARIADB, MARIADB_TLS, MARIADB_TLS_CA } from './helpers/servers.js';
 import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';
+import { closeAfterEach } from '@outpools/testing';
 import { connectionToml, startRdbms } from './helpers/pools.js';
 
 const TLS_SECTION = { verify_mode: 'peer', required: false } as const;
 const withTls = (options: RdbmsConnectionOptions): RdbmsConnectionOptions => ({ ...options, tls: { ...TLS_SECTION } });
 const tls = (extra: Partial<TlsConfig>): TlsConfig => ({ verify_mode: 'peer', ...extra });
 
-const open: RdbmsConnection[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-async function connect(options: RdbmsConnectionOptions, ctx = fakeContext()): Promise<RdbmsConnection> {
-  const connection = await connectRdbms(options, ctx);
-  open.push(connection);
-  return connection;
-}
+const track = closeAfterEach((connection: RdbmsConnection) => connection.close());
+const connect = async (options: RdbmsConnectionOptions, ctx = fakeContext()): Promise<RdbmsConnection> =>
+  track(await connectRdbms(options, ctx));
 async function cipher(connection: RdbmsConnection): Promise<string> {
   const { rows } = await connection.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'", undefined);
   return String(rows[0]?.['Value'] ?? '');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectRdbms,
   PG_CLIENT_GRACE_MS,
@@ -12,7 +12,7 @@ import {
 import { OutpoolsError, type TlsConfig } from '@outpools/core';
 import { PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
 import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';
-import { recordUnhandled, waitUntil } from '@outpools/testing';
+import { closeAfterEach, recordUnhandled, waitUntil } from '@outpools/testing';
 import { connectionToml, startRdbms } from './helpers/pools.js';
 import { startTlsCluster, stopTlsCluster } from './helpers/cluster.js';
 
@@ -23,15 +23,9 @@ const withTls = (options: RdbmsConnectionOptions, required = false): RdbmsConnec
 });
 const trustCa: ConnectionOptions = { ca: readFileSync(PG_TLS_CA), rejectUnauthorized: true };
 
-const open: RdbmsConnection[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-async function connect(options: RdbmsConnectionOptions, ctx = fakeContext()): Promise<RdbmsConnection> {
-  const connection = await connectRdbms(options, ctx);
-  open.push(connection);
-  return connection;
-}
+const track = closeAfterEach((connection: RdbmsConnection) => connection.close());
+const connect = async (options: RdbmsConnectionOptions, ctx = fakeContext()): Promise<RdbmsConnection> =>
+  track(await connectRdbms(options, ctx));
 async function usesTls(connection: RdbmsConnection): Promise<boolean> {
   const { rows } = await connection.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()', undefined);
   return rows[0]?.['ssl'] === true;

@@ -1,22 +1,16 @@
 import { inspect } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { ConnectionLostError } from '@outpools/core';
 import { redisDriver } from '@outpools/driver-redis';
 import { createRedisClient } from '../src/client.js';
 import { connectionOptions, directContext, singleConnectionHandle } from './helpers/direct.js';
-import { until } from '@outpools/testing';
+import { closeAfterEach, until } from '@outpools/testing';
 import { freePort, redisExtra, type RedisExtraInfo } from './helpers/servers.js';
 
-const open: Redis[] = [];
-async function connect(input: Parameters<typeof connectionOptions>[0], ctx = directContext()): Promise<Redis> {
-  const redis = await redisDriver.connect(connectionOptions(input), ctx);
-  open.push(redis);
-  return redis;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => redisDriver.close(r)));
-});
+const track = closeAfterEach((redis: Redis) => redisDriver.close(redis));
+const connect = async (input: Parameters<typeof connectionOptions>[0], ctx = directContext()): Promise<Redis> =>
+  track(await redisDriver.connect(connectionOptions(input), ctx));
 
 let extra: RedisExtraInfo;
 beforeAll(async () => {

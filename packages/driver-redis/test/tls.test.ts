@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
 import type { Redis } from 'ioredis';
 import { toNodeTlsOptions, verifyTlsPeer, type TlsConfig } from '@outpools/core';
 import { redisDriver } from '@outpools/driver-redis';
+import { closeAfterEach } from '@outpools/testing';
 import { createRedisClient } from '../src/client.js';
 import { connectionOptions, directContext, singleConnectionHandle } from './helpers/direct.js';
 import { redisExtra, startPrivateRedis, type PrivateRedis, type RedisExtraInfo } from './helpers/servers.js';
@@ -23,10 +24,7 @@ afterAll(async () => {
   await selfSigned.dispose();
   await leafOnly.dispose();
 });
-const open: Redis[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => redisDriver.close(r)));
-});
+const track = closeAfterEach((redis: Redis) => redisDriver.close(redis));
 
 async function connectTls(port: number, tls: TlsConfig, password = ''): Promise<Redis> {
   const host = '127.0.0.1';
@@ -34,9 +32,7 @@ async function connectTls(port: number, tls: TlsConfig, password = ''): Promise<
     tls: toNodeTlsOptions(tls, { host }),
     verifyTls: (socket) => verifyTlsPeer(socket, tls, { host }),
   });
-  const redis = await redisDriver.connect(connectionOptions({ host, port, password, tls }), ctx);
-  open.push(redis);
-  return redis;
+  return track(await redisDriver.connect(connectionOptions({ host, port, password, tls }), ctx));
 }
 
 const refusal = (promise: Promise<unknown>): Promise<Error | undefined> =>

@@ -45,3 +45,4 @@ export { schemaChecker, stubContexts } from './helpers/schema.js';
 export type { SchemaChecker, StubContexts } from './helpers/schema.js';
 export { startLoad, errorKind } from './helpers/load.js';
 export type { CallOutcome, Load, LoadOptions, ErrorClasses } from './helpers/load.js';
+export { closeAfterEach } from './helpers/close-after-each.js';
