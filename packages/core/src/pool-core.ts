@@ -14,7 +14,7 @@ import { Mailbox } from './mailbox.js';
 import { Request, RequestState, type CallFn } from './request.js';
 import { CoarseClock, DeadlineList, monotonicNow, type Clock } from './deadlines.js';
 import { Worker } from './worker.js';
-import { STRATEGY_FACTORIES, hashIndex, type WorkerPick } from './strategies/index.js';
+import { LeastLoaded, STRATEGY_FACTORIES, hashIndex, type WorkerPick } from './strategies/index.js';
 import { Counters, LatencyRecorder, type PoolStats } from './stats.js';
 import { errorMessage, type CallStage, type PoolEvents } from './events.js';
 import type { RandomSource } from './backoff.js';
@@ -81,6 +81,8 @@ export class PoolCore {
   readonly deadlines: DeadlineList;
   readonly counters = new Counters();
   readonly latency = new LatencyRecorder();
+  /** best_worker's picker and lower bound of the least load (workers report loads that drop). */
+  readonly leastLoaded: LeastLoaded;
   liveCount = 0;
   stopping = false;
   /** Unsettled user calls (internal pings excluded): what stop() drains. */
@@ -111,7 +113,11 @@ export class PoolCore {
     this.random = init.random ?? Math.random;
     this.now = init.now ?? monotonicNow;
     this.events = init.events;
-    this.#pick = STRATEGY_FACTORIES[this.strategy](this.random);
+    const leastLoaded = (this.leastLoaded = new LeastLoaded(this.random));
+    this.#pick =
+      this.strategy === 'best_worker'
+        ? (workers) => leastLoaded.pick(workers)
+        : STRATEGY_FACTORIES[this.strategy](this.random);
     this.#clock = new CoarseClock(this.now);
     this.deadlines = new DeadlineList(this.now, (req) => this.#expire(req));
     this.workers = Array.from({ length: Math.max(1, spec.options.workers) }, (_, i) => new Worker(i, this));
@@ -276,6 +282,7 @@ export class PoolCore {
 
   workerUp(worker: Worker): void {
     this.liveCount++;
+    this.leastLoaded.lowered(worker.load);
     if (this.events.wants('connect')) this.events.publish('connect', { key: this.key, worker: worker.index });
   }
 

@@ -66,7 +66,7 @@ export class Worker implements WorkerView {
     if (limit !== undefined) {
       while (this.mailbox.length > limit) {
         const dropped = this.mailbox.shift()!;
-        this.load--;
+        this.pool.leastLoaded.lowered(--this.load);
         dropped.state = RequestState.Done;
         this.pool.dropped(dropped, this, limit, new RequestDroppedError(limit, this.pool.key));
       }
@@ -113,7 +113,8 @@ export class Worker implements WorkerView {
     }
     this.active.remove(req);
     this.running--;
-    this.load--;
+    const leastLoaded = this.pool.leastLoaded;
+    if (--this.load < leastLoaded.floor) leastLoaded.floor = this.load;
     req.state = RequestState.Done;
     if (!req.settled) this.pool.complete(req, failed, result);
     this.pump();
@@ -123,7 +124,7 @@ export class Worker implements WorkerView {
   unqueue(req: Request): void {
     if (req.list !== (this.mailbox as unknown as Request['list'])) return;
     this.mailbox.remove(req);
-    this.load--;
+    this.pool.leastLoaded.lowered(--this.load);
   }
 
   /** The connection of generation `gen` broke. */

@@ -5,6 +5,8 @@
  * are taken in turn).
  * @module
  */
+import type { WorkerView } from '../driver.js';
+import type { RandomSource } from '../backoff.js';
 import type { StrategyFactory, WorkerPick } from './types.js';
 
 /** Build a `best_worker` picker. */
@@ -37,3 +39,55 @@ export const bestWorker: StrategyFactory = (random) => {
   };
   return pick;
 };
+
+/**
+ * The engine's `best_worker` (same picks as {@link bestWorker}), with a known lower bound of the
+ * live workers' least load: the scan stops at the first worker whose load equals it, so a
+ * pool where every worker is busy does not scan all of them on every call. The engine keeps
+ * the bound valid by calling {@link LeastLoaded.lowered} whenever a worker's load drops or a
+ * worker comes up (a load that grows, or a worker that goes down, cannot break it).
+ * @internal
+ */
+export class LeastLoaded {
+  /** No live worker has less load than this. */
+  floor = 0;
+  #cursor = -1;
+
+  constructor(private readonly random: RandomSource) {}
+
+  /** A live worker's load dropped to `load` (or a worker with that load came up). */
+  lowered(load: number): void {
+    if (load < this.floor) this.floor = load;
+  }
+
+  /** The live worker with the least load, the first seen from a rotating start. */
+  pick<W extends WorkerView>(workers: readonly W[]): W | undefined {
+    const n = workers.length;
+    if (n === 0) return undefined;
+    let j = this.#cursor;
+    if (j < 0 || j >= n) j = Math.floor(this.random() * n) % n;
+    const floor = this.floor;
+    let best: W | undefined;
+    let bestAt = 0;
+    let bestLoad = Infinity;
+    for (let i = 0; i < n; i++, j = j + 1 === n ? 0 : j + 1) {
+      const w = workers[j]!;
+      if (!w.live) continue;
+      const load = w.load;
+      if (load <= floor) {
+        this.#cursor = j + 1 === n ? 0 : j + 1;
+        this.floor = load;
+        return w;
+      }
+      if (load < bestLoad) {
+        best = w;
+        bestAt = j;
+        bestLoad = load;
+      }
+    }
+    if (best === undefined) return undefined;
+    this.#cursor = bestAt + 1 === n ? 0 : bestAt + 1;
+    this.floor = bestLoad; // a full scan saw every live worker: this is the least load now
+    return best;
+  }
+}

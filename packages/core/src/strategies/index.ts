@@ -20,6 +20,7 @@ export const STRATEGY_FACTORIES: { readonly [K in Strategy]: StrategyFactory } =
 };
 
 export { bestWorker, randomWorker, nextWorker, availableWorker, nextAvailableWorker };
+export { LeastLoaded } from './best-worker.js';
 export { hashIndex } from './hash.js';
 export { isIdle } from './types.js';
 export type { StrategyFactory, WorkerPick } from './types.js';

@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import { LeastLoaded } from '../src/strategies/best-worker.js';
+
+interface FakeWorker {
+  index: number;
+  live: boolean;
+  load: number;
+}
+
+const lcg = (seed: number): (() => number) => () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+
+describe('best_worker in the engine (LeastLoaded)', () => {
+  it('stops at the first idle worker from a random first start, then starts after the last pick', () => {
+    const workers: FakeWorker[] = [0, 1, 2, 3].map((index) => ({ index, live: true, load: 0 }));
+    const picker = new LeastLoaded(() => 0.5);
+    expect(picker.pick(workers)?.index).toBe(2);
+    expect(picker.pick(workers)?.index).toBe(3);
+    expect(picker.pick(workers)?.index).toBe(0);
+  });
+
+  it('gives ties to the first worker seen and skips dead workers', () => {
+    const workers: FakeWorker[] = [
+      { index: 0, live: true, load: 2 },
+      { index: 1, live: false, load: 0 },
+      { index: 2, live: true, load: 1 },
+      { index: 3, live: true, load: 1 },
+    ];
+    const picker = new LeastLoaded(() => 0);
+    expect(picker.pick(workers)?.index).toBe(2);
+    workers[2]!.load = 2;
+    expect(picker.pick(workers)?.index).toBe(3);
+    expect(picker.pick(workers.map((w) => ({ ...w, live: false })))).toBeUndefined();
+    expect(picker.pick([])).toBeUndefined();
+  });
+
+  it('always picks a live worker with the least load while loads rise and fall and workers come and go', () => {
+    const random = lcg(11);
+    const workers: FakeWorker[] = Array.from({ length: 7 }, (_, index) => ({ index, live: true, load: 0 }));
+    const picker = new LeastLoaded(random);
+    for (let step = 0; step < 5000; step++) {
+      const w = workers[Math.floor(random() * workers.length)]!;
+      const r = random();
+      if (r < 0.05) {
+        w.live = !w.live; // down: nothing to report; up: report its load, as the engine does
+        if (w.live) picker.lowered(w.load);
+      } else if (r < 0.5 && w.load > 0) {
+        w.load--;
+        if (w.live) picker.lowered(w.load);
+      } else {
+        const chosen = picker.pick(workers);
+        const live = workers.filter((x) => x.live);
+        if (live.length === 0) {
+          expect(chosen).toBeUndefined();
+          continue;
+        }
+        expect(chosen!.live).toBe(true);
+        expect(chosen!.load).toBe(Math.min(...live.map((x) => x.load)));
+        chosen!.load++;
+      }
+    }
+  });
+});
