@@ -10,12 +10,23 @@ interface FakeWorker {
 const lcg = (seed: number): (() => number) => () => (seed = (seed * 48271) % 2147483647) / 2147483647;
 
 describe('best_worker in the engine (LeastLoaded)', () => {
-  it('stops at the first idle worker from a random first start, then starts after the last pick', () => {
+  it('starts every scan at a random worker and stops at the first idle one', () => {
     const workers: FakeWorker[] = [0, 1, 2, 3].map((index) => ({ index, live: true, load: 0 }));
-    const picker = new LeastLoaded(() => 0.5);
+    const starts = [0.5, 0.75, 0, 0.3];
+    const picker = new LeastLoaded(() => starts.shift()!);
     expect(picker.pick(workers)?.index).toBe(2);
     expect(picker.pick(workers)?.index).toBe(3);
     expect(picker.pick(workers)?.index).toBe(0);
+    workers[1]!.load = 1;
+    expect(picker.pick(workers)?.index).toBe(2); // starts at 1 (busy), 2 is the first idle
+  });
+
+  it('spreads idle picks evenly over the workers', () => {
+    const workers: FakeWorker[] = Array.from({ length: 5 }, (_, index) => ({ index, live: true, load: 0 }));
+    const picker = new LeastLoaded(lcg(7));
+    const counts = [0, 0, 0, 0, 0];
+    for (let i = 0; i < 5000; i++) counts[picker.pick(workers)!.index]! += 1;
+    for (const count of counts) expect(count).toBeGreaterThan(850);
   });
 
   it('gives ties to the first worker seen and skips dead workers', () => {

@@ -1,8 +1,7 @@
 /**
  * `best_worker`: the live worker with the least load; the scan stops at the first idle one;
- * ties go to the first seen. The first scan starts at a random worker, each later one at the
- * worker after the last pick (a rotating start: no random number per call, and idle workers
- * are taken in turn).
+ * ties go to the first seen. Each scan starts at a random worker (spec 2), so ties and idle
+ * workers are spread evenly.
  * @module
  */
 import type { WorkerView } from '../driver.js';
@@ -11,30 +10,22 @@ import type { StrategyFactory, WorkerPick } from './types.js';
 
 /** Build a `best_worker` picker. */
 export const bestWorker: StrategyFactory = (random) => {
-  let cursor = -1;
   const pick: WorkerPick = (workers) => {
     const n = workers.length;
     if (n === 0) return undefined;
-    let j = cursor;
-    if (j < 0 || j >= n) j = Math.floor(random() * n) % n;
+    let j = Math.floor(random() * n) % n;
     let best: (typeof workers)[number] | undefined;
-    let bestAt = 0;
     let bestLoad = Infinity;
     for (let i = 0; i < n; i++, j = j + 1 === n ? 0 : j + 1) {
       const w = workers[j]!;
       if (!w.live) continue;
       const load = w.load;
-      if (load === 0) {
-        cursor = j + 1 === n ? 0 : j + 1;
-        return w;
-      }
+      if (load === 0) return w;
       if (load < bestLoad) {
         best = w;
-        bestAt = j;
         bestLoad = load;
       }
     }
-    if (best !== undefined) cursor = bestAt + 1 === n ? 0 : bestAt + 1;
     return best;
   };
   return pick;
@@ -51,8 +42,6 @@ export const bestWorker: StrategyFactory = (random) => {
 export class LeastLoaded {
   /** No live worker has less load than this. */
   floor = 0;
-  #cursor = -1;
-
   constructor(private readonly random: RandomSource) {}
 
   /** A live worker's load dropped to `load` (or a worker with that load came up). */
@@ -60,33 +49,28 @@ export class LeastLoaded {
     if (load < this.floor) this.floor = load;
   }
 
-  /** The live worker with the least load, the first seen from a rotating start. */
+  /** The live worker with the least load, the first seen from a random start. */
   pick<W extends WorkerView>(workers: readonly W[]): W | undefined {
     const n = workers.length;
     if (n === 0) return undefined;
-    let j = this.#cursor;
-    if (j < 0 || j >= n) j = Math.floor(this.random() * n) % n;
+    let j = Math.floor(this.random() * n) % n;
     const floor = this.floor;
     let best: W | undefined;
-    let bestAt = 0;
     let bestLoad = Infinity;
     for (let i = 0; i < n; i++, j = j + 1 === n ? 0 : j + 1) {
       const w = workers[j]!;
       if (!w.live) continue;
       const load = w.load;
       if (load <= floor) {
-        this.#cursor = j + 1 === n ? 0 : j + 1;
         this.floor = load;
         return w;
       }
       if (load < bestLoad) {
         best = w;
-        bestAt = j;
         bestLoad = load;
       }
     }
     if (best === undefined) return undefined;
-    this.#cursor = bestAt + 1 === n ? 0 : bestAt + 1;
     this.floor = bestLoad; // a full scan saw every live worker: this is the least load now
     return best;
   }
