@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
 import type { CallContext } from '../../driver.js';
 import { formatPoolKey, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../manager.js';
@@ -159,25 +160,19 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     args: [...args],
     allowPositionals: true,
     options: {
+      ...FILE_COMMAND_OPTIONS,
       pool: { type: 'string' },
       host: { type: 'string' },
       'duration-ms': { type: 'string' },
       concurrency: { type: 'string' },
       'wait-ms': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      hosts: { type: 'string' },
-      'host-types': { type: 'string' },
-      plugin: { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     io.stdout(`${usage}\n`);
     return ExitCode.ok;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('missing the configuration file');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const file = fileArgument(positionals);
   const target = values.pool;
   const dot = target?.indexOf('.') ?? -1;
   if (target === undefined || dot <= 0 || dot === target.length - 1) throw new UsageError('--pool expects <type.tag>, e.g. --pool redis.default');

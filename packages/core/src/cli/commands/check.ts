@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
 import { loadDrivers } from '../../driver-loader.js';
 import type { ConfigIssue } from '../../errors.js';
 import { isTable, joinPath, redactSecrets } from '../../config/issues.js';
@@ -73,20 +74,14 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     args: [...args],
     allowPositionals: true,
     options: {
-      json: { type: 'boolean', default: false },
-      hosts: { type: 'string' },
-      'host-types': { type: 'string' },
-      plugin: { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...FILE_COMMAND_OPTIONS,
     },
   });
   if (values.help) {
     io.stdout(`${usage}\n`);
     return ExitCode.ok;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('missing the configuration file');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const file = fileArgument(positionals);
   let text: string;
   try {
     text = await readFile(resolve(io.cwd, file), 'utf8');

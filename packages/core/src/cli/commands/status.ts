@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
 import { isTable, joinPath } from '../../config/issues.js';
 import { checkConfig } from '../../config/load.js';
 import { readToml } from '../../config/toml.js';
@@ -189,21 +190,15 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     args: [...args],
     allowPositionals: true,
     options: {
-      json: { type: 'boolean', default: false },
+      ...FILE_COMMAND_OPTIONS,
       'wait-ms': { type: 'string' },
-      hosts: { type: 'string' },
-      'host-types': { type: 'string' },
-      plugin: { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     io.stdout(`${usage}\n`);
     return ExitCode.ok;
   }
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('missing the configuration file');
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const file = fileArgument(positionals);
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
   const opened = await openConfig({ file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin }, io);
   if (!opened.ok) {
