@@ -113,6 +113,12 @@ export interface RunOptions {
    * requests (ldap, idempotent HTTP methods).
    */
   readonly retryOnLost?: boolean;
+  /**
+   * Translate a rejection (or throw) of `fn` before the pool sees it, e.g. a client library's
+   * "connection is gone" error into {@link ConnectionLostError} (which then breaks the worker).
+   * Drivers pass it in options built once, instead of a `.catch` per call.
+   */
+  readonly mapError?: (error: unknown) => unknown;
 }
 
 /**

@@ -101,7 +101,10 @@ export class Worker implements WorkerView {
     }
     (result instanceof Promise ? result : Promise.resolve(result)).then(
       (value: unknown) => this.#finish(req, runId, gen, false, value),
-      (error: unknown) => this.#finish(req, runId, gen, true, error),
+      (error: unknown) => {
+        const mapError = req.options?.mapError;
+        this.#finish(req, runId, gen, true, mapError === undefined ? error : mapSafely(mapError, error));
+      },
     );
   }
 
@@ -319,6 +322,15 @@ export class Worker implements WorkerView {
   /** Message of the last connect or connection error, for reports. */
   lastErrorMessage(): string | undefined {
     return errorMessage(this.lastError);
+  }
+}
+
+/** A driver's error mapper that throws gives the thrown value instead (the call must still settle). */
+function mapSafely(mapError: (error: unknown) => unknown, error: unknown): unknown {
+  try {
+    return mapError(error);
+  } catch (thrown) {
+    return thrown;
   }
 }
 

@@ -130,11 +130,9 @@ export interface RedisClient {
 }
 
 /** Translate ioredis' "connection is gone" errors into the pool's {@link ConnectionLostError}. */
-function lostErrorMapper(pool: PoolHandle<Redis>): (error: unknown) => never {
-  return (error) => {
-    if (isConnectionGone(error)) throw new ConnectionLostError('redis connection lost', pool.key, { cause: error });
-    throw error;
-  };
+function lostErrorMapper(pool: PoolHandle<Redis>): (error: unknown) => unknown {
+  return (error) =>
+    isConnectionGone(error) ? new ConnectionLostError('redis connection lost', pool.key, { cause: error }) : error;
 }
 
 function setArgs(options: RedisSetOptions | undefined): RedisArg[] {
@@ -158,17 +156,18 @@ async function runBatch(
 
 /** Build the typed client of a redis pool on top of its {@link PoolHandle}. */
 export function createRedisClient(pool: PoolHandle<Redis>, callOptions: RedisCallOptions = {}): RedisClient {
+  // The error mapper rides in the options (built once per client): no `.catch` promise and no
+  // wrapper closure per call, the engine maps a rejection on its single failure path.
   const base: RunOptions = {
     ...(callOptions.hashKey !== undefined && { hashKey: callOptions.hashKey }),
     ...(callOptions.signal !== undefined && { signal: callOptions.signal }),
+    mapError: lostErrorMapper(pool),
   };
   // Reads are safe to send again after a reconnect; writes are not retried.
   const read: RunOptions = { ...base, retryOnLost: true };
-  const onError = lostErrorMapper(pool);
-  const exec = <R>(fn: (redis: Redis) => Promise<R>, options: RunOptions = base): Promise<R> =>
-    pool.run((redis) => fn(redis).catch(onError), options);
+  const exec = <R>(fn: (redis: Redis) => Promise<R>, options: RunOptions = base): Promise<R> => pool.run(fn, options);
   const execBlocking = <R>(send: (redis: Redis) => Promise<R>): Promise<R> =>
-    pool.run((redis, ctx) => runBlocking(redis, ctx.signal, () => send(redis)).catch(onError), base);
+    pool.run((redis, ctx) => runBlocking(redis, ctx.signal, () => send(redis)), base);
 
   const client: RedisClient = {
     command: <T>(name: string, ...args: RedisArg[]) =>
@@ -176,14 +175,16 @@ export function createRedisClient(pool: PoolHandle<Redis>, callOptions: RedisCal
         ? execBlocking((r) => r.call(name, ...args) as Promise<T>)
         : exec((r) => r.call(name, ...args) as Promise<T>),
     withOptions: (options) => createRedisClient(pool, { ...callOptions, ...options }),
-    run: (fn) => pool.run((redis, ctx) => Promise.resolve(fn(redis, ctx)).catch(onError), base),
+    run: (fn) => pool.run(fn, base),
     pipeline: (fn) => exec(async (r) => (await runBatch(r.pipeline(), fn)) ?? []),
     multi: (fn) => exec((r) => runBatch(r.multi(), fn)),
     ping: () => exec((r) => r.ping(), read),
-    get: (key) => exec((r) => r.get(key), read),
+    get: (key) => pool.run((r) => r.get(key), read),
     mget: (...keys) => exec((r) => r.mget(...keys), read),
     set: (key, value, options) =>
-      exec((r) => r.call('SET', key, value, ...setArgs(options)) as Promise<'OK' | null>),
+      options === undefined
+        ? pool.run((r) => r.set(key, value), base)
+        : exec((r) => r.call('SET', key, value, ...setArgs(options)) as Promise<'OK' | null>),
     del: (...keys) => exec((r) => r.del(...keys)),
     exists: (...keys) => exec((r) => r.exists(...keys), read),
     incr: (key) => exec((r) => r.incr(key)),

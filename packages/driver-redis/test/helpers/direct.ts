@@ -3,7 +3,7 @@
  * pool handle, for tests of the adapter itself (connect, AUTH, SELECT, TLS, lost events).
  */
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import type { CallContext, ConnectContext, PoolHandle } from '@outpools/core';
+import type { CallContext, ConnectContext, PoolHandle, RunOptions } from '@outpools/core';
 import type { Redis } from 'ioredis';
 import type { RedisConnectionOptions } from '../../src/schema.js';
 
@@ -42,9 +42,11 @@ export function connectionOptions(input: Partial<RedisConnectionOptions>): Redis
 export function singleConnectionHandle(redis: Redis): PoolHandle<Redis> {
   return {
     key: KEY,
-    run<R>(fn: (connection: Redis, ctx: CallContext) => Promise<R> | R): Promise<R> {
+    run<R>(fn: (connection: Redis, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
       const ctx: CallContext = { key: KEY, signal: new AbortController().signal };
-      return Promise.resolve().then(() => fn(redis, ctx));
+      const result = Promise.resolve().then(() => fn(redis, ctx));
+      const mapError = options?.mapError;
+      return mapError === undefined ? result : result.catch((error: unknown) => Promise.reject(mapError(error)));
     },
   };
 }
