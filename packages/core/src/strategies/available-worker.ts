@@ -4,22 +4,8 @@
  * The scan rotates its start so that idle workers share the work.
  * @module
  */
-import { isIdle, type StrategyFactory, type WorkerPick } from './types.js';
+import { rotatingPick } from './rotating.js';
+import { isIdle, type StrategyFactory } from './types.js';
 
 /** Build an `available_worker` picker. */
-export const availableWorker: StrategyFactory = () => {
-  let cursor = 0;
-  const pick: WorkerPick = (workers) => {
-    const n = workers.length;
-    for (let i = 0; i < n; i++) {
-      const j = (cursor + i) % n;
-      const w = workers[j]!;
-      if (isIdle(w)) {
-        cursor = j + 1 === n ? 0 : j + 1;
-        return w;
-      }
-    }
-    return undefined;
-  };
-  return pick;
-};
+export const availableWorker: StrategyFactory = () => rotatingPick(isIdle, () => 0);

@@ -2,22 +2,11 @@
  * `next_worker`: round robin over the live workers.
  * @module
  */
-import type { StrategyFactory, WorkerPick } from './types.js';
+import type { WorkerView } from '../driver.js';
+import { rotatingPick } from './rotating.js';
+import type { StrategyFactory } from './types.js';
+
+const isLive = (worker: WorkerView): boolean => worker.live;
 
 /** Build a `next_worker` picker. */
-export const nextWorker: StrategyFactory = () => {
-  let cursor = 0;
-  const pick: WorkerPick = (workers) => {
-    const n = workers.length;
-    for (let i = 0; i < n; i++) {
-      const j = (cursor + i) % n;
-      const w = workers[j]!;
-      if (w.live) {
-        cursor = j + 1 === n ? 0 : j + 1;
-        return w;
-      }
-    }
-    return undefined;
-  };
-  return pick;
-};
+export const nextWorker: StrategyFactory = () => rotatingPick(isLive, () => 0);
