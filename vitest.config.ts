@@ -5,9 +5,11 @@ import { readdirSync } from 'node:fs';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const packages = readdirSync(`${root}packages`);
 // Tests import the TypeScript sources directly: no build needed to run them.
-const alias = Object.fromEntries(
-  packages.map((dir) => [`@outpools/${dir}`, `${root}packages/${dir}/src/index.ts`]),
-);
+// `@outpools/core/driver` before `@outpools/core` (an alias also matches its subpaths).
+const alias = [
+  { find: '@outpools/core/driver', replacement: `${root}packages/core/src/driver/index.ts` },
+  ...packages.map((dir) => ({ find: new RegExp(`^@outpools/${dir}$`), replacement: `${root}packages/${dir}/src/index.ts` })),
+];
 
 export default defineConfig({
   resolve: { alias },

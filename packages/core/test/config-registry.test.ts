@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DriverRegistry, driversOf, isPoolDriver, loadDrivers, PoolTypeNotRegisteredError } from '@outpools/core';
+import { DriverRegistry, loadDrivers, PoolTypeNotRegisteredError } from '@outpools/core';
+import { driversOf } from '../src/driver/loader.js';
+import { isPoolDriver } from '../src/driver/registry.js';
 import { kvDriver, sqlDriver } from './config-fixtures.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -1,13 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import {
-  availableWorker,
-  bestWorker,
-  hashIndex,
-  nextAvailableWorker,
-  nextWorker,
-  randomWorker,
-  type WorkerView,
-} from '@outpools/core';
+import { availableWorker } from '../src/strategies/available-worker.js';
+import { bestWorker } from '../src/strategies/best-worker.js';
+import { hashIndex } from '../src/strategies/hash.js';
+import { nextAvailableWorker } from '../src/strategies/next-available-worker.js';
+import { nextWorker } from '../src/strategies/next-worker.js';
+import { randomWorker } from '../src/strategies/random-worker.js';
+import { type WorkerView } from '@outpools/core';
 
 const w = (index: number, live: boolean, load: number): WorkerView => ({ index, live, load });
 const seq = (...values: number[]): (() => number) => {

@@ -2,7 +2,8 @@
  * Drive the rdbms driver without the engine: a fake ConnectContext, and a one-connection
  * PoolHandle that bounds each call like the engine's call_timeout does.
  */
-import { CallTimeoutError, toNodeTlsOptions, verifyTlsPeer, type TlsConfig, type ConnectContext, type PoolHandle, type PoolKey, type RunOptions, type CallContext } from '@outpools/core';
+import { CallTimeoutError, type TlsConfig, type PoolHandle, type PoolKey, type RunOptions, type CallContext } from '@outpools/core';
+import { toNodeTlsOptions, verifyTlsPeer, type ConnectContext } from '@outpools/core/driver';
 import type { RdbmsConnection } from '@outpools/driver-rdbms';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';
 

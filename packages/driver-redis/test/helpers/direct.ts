@@ -3,7 +3,8 @@
  * pool handle, for tests of the adapter itself (connect, AUTH, SELECT, TLS, lost events).
  */
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import type { CallContext, ConnectContext, PoolHandle, RunOptions } from '@outpools/core';
+import type { CallContext, PoolHandle, RunOptions } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
 import type { Redis } from 'ioredis';
 import type { RedisConnectionOptions } from '../../src/schema.js';
 
