@@ -1,5 +1,6 @@
 /**
- * Schema of `[outgoing_pools.http.<tag>.connection]` (seed "HTTP options", spec 5.7).
+ * Schema of `[outgoing_pools.http.<tag>.connection]`: the options table of the driver README
+ * (packages/driver-http/README.md) and "Connection options" in docs/configuration.md.
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';

@@ -1,16 +1,17 @@
 /**
- * Schema of `[outgoing_pools.rdbms.<tag>.connection]` (seed "RDBMS options", "ODBC options",
- * spec 5.1), the driver-dependent defaults (`resolve`) and the cross-field rules (`check`).
+ * Schema of `[outgoing_pools.rdbms.<tag>.connection]` (the options table of the driver README,
+ * packages/driver-rdbms/README.md, and "Connection options" in docs/configuration.md), the
+ * driver-dependent defaults (`resolve`) and the cross-field rules (`check`).
  * @module
  */
 import { Type, tlsSchemaWith, type DriverCheckContext, type Static } from '@outpools/core/driver';
 
-/** The three RDBMS drivers, as the seed spells them. */
+/** The three RDBMS drivers, as the `driver` option spells them (see the driver README). */
 export const RDBMS_DRIVERS = ['pgsql', 'mysql', 'odbc'] as const;
 /** One RDBMS driver name. */
 export type RdbmsDriverName = (typeof RDBMS_DRIVERS)[number];
 
-/** Default ports of the network drivers (seed: 5432 for pgsql, 3306 for mysql). */
+/** Default ports of the network drivers: 5432 for pgsql, 3306 for mysql (see the driver README). */
 export const DEFAULT_PORTS = { pgsql: 5432, mysql: 3306 } as const;
 
 /** The TLS section of an rdbms pool: the common TLS keys plus `required` (PostgreSQL only). */

@@ -1,5 +1,6 @@
 /**
- * Schema of `[outgoing_pools.redis.<tag>.connection]` (seed "Redis-specific options", spec 5.2).
+ * Schema of `[outgoing_pools.redis.<tag>.connection]`: the options table of the driver README
+ * (packages/driver-redis/README.md) and "Connection options" in docs/configuration.md.
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';
