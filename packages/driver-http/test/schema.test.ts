@@ -130,6 +130,13 @@ describe('origin parsing and path joining', () => {
     expect(parseOrigin('http://127.0.0.1:81')).toMatchObject({ hostname: '127.0.0.1', port: 81, isIp: true });
   });
 
+  it('names the host TLS verifies (tlsHost): the URL\'s host name, IPv6 without brackets', () => {
+    const options = (host: string) => ({ host, path_prefix: '/', request_timeout: 2000 });
+    expect(httpDriver.tlsHost?.(options('https://auth.example.com:8443'))).toBe('auth.example.com');
+    expect(httpDriver.tlsHost?.(options('https://[::1]:8443'))).toBe('::1');
+    expect(httpDriver.tlsHost?.(options('https://127.0.0.1'))).toBe('127.0.0.1');
+  });
+
   it('joins the prefix and the path with exactly one slash', () => {
     expect(joinPath('/', '')).toBe('/');
     expect(joinPath('/', 'a')).toBe('/a');

@@ -209,9 +209,9 @@ class PgConnection implements RdbmsConnection {
     abortable: boolean,
     clientMs: number,
   ): Promise<QueryResult> {
+    const seq = ++this.#seq;
     if (call !== undefined) {
       if (abortable) {
-        const seq = ++this.#seq;
         let early: { readonly reason: unknown } | undefined;
         let sent = false;
         (call as StatementCall).onAbort((reason) => {

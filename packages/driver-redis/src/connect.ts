@@ -1,8 +1,8 @@
 /**
  * Open and close one worker's ioredis connection.
  *
- * ioredis is set up so that it never hides a dead server from the pool (see the "Failures"
- * section of the driver README): no offline queue, no retries per request, no reconnect loop
+ * ioredis is set up so that it never hides a dead server from the pool (see "Connection
+ * behaviour" in packages/driver-redis/README.md): no offline queue, no retries per request, no reconnect loop
  * and no connect timer of its own (the core bounds every connect attempt through `ctx.signal`). When the connection breaks the
  * worker reports it with `ctx.lost()` and the pool reconnects with its backoff.
  * @module
