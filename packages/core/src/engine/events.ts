@@ -1,5 +1,5 @@
 /**
- * Pool events (spec 7): on a typed `EventEmitter` and on `node:diagnostics_channel` channels
+ * Pool events (docs/lifecycle.md, Stats and events): on a typed `EventEmitter` and on `node:diagnostics_channel` channels
  * named `outpools:<event>`. Payloads never carry secrets: errors appear as their message only.
  * @module
  */
