@@ -3,8 +3,8 @@
  * whole response, and decides how a failure is reported.
  * @module
  */
-import { ConnectionLostError, type CallContext, type PoolKey } from '@outpools/core/driver';
-import { HttpRequestError, HttpTimeoutError, messageOf } from './errors.js';
+import { ConnectionLostError, messageOf, type CallContext, type PoolKey } from '@outpools/core/driver';
+import { HttpRequestError, HttpTimeoutError } from './errors.js';
 import { makeResponse, type BodyAs, type HttpResponse } from './response.js';
 
 type Abort = (reason?: Error) => void;

@@ -16,14 +16,14 @@
  *   check itself.
  * @module
  */
-import type { ConnectContext } from '@outpools/core/driver';
+import { messageOf, type ConnectContext } from '@outpools/core/driver';
 import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
 import { loadMysql2, type Mysql2Module } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';
 import { describeTarget, networkTarget, type NetworkTarget } from './target.js';
 import type { FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue, StatementBound, StatementCall } from './types.js';
-import { messageOf, settleWithin } from './util.js';
+import { settleWithin } from './util.js';
 
 /** How long `KILL QUERY` (side connection, login, kill) may take after `query_timeout` fired. */
 export const MYSQL_KILL_GRACE_MS = 1000;

@@ -11,12 +11,12 @@
  *   find the rest.
  * @module
  */
-import type { ConnectContext } from '@outpools/core/driver';
+import { messageOf, type ConnectContext } from '@outpools/core/driver';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
 import { loadOdbc, type OdbcModule } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';
 import type { FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue, StatementBound, StatementCall } from './types.js';
-import { messageOf, settleWithin } from './util.js';
+import { settleWithin } from './util.js';
 
 /** How much later than the statement's query timeout the client-side timer fires. */
 export const ODBC_CLIENT_GRACE_MS = 250;

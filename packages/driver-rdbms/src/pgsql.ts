@@ -17,7 +17,7 @@
  *   before the server's authentication request is read, so no password is sent to a refused peer.
  * @module
  */
-import type { ConnectContext } from '@outpools/core/driver';
+import { messageOf, type ConnectContext } from '@outpools/core/driver';
 import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
 import { loadPg, type PgModule } from './load.js';
@@ -25,7 +25,7 @@ import { sendPgCancel, type PgCancel } from './pg-cancel.js';
 import type { RdbmsConnectionOptions } from './schema.js';
 import { describeTarget, networkTarget, type NetworkTarget } from './target.js';
 import type { FieldInfo, QueryResult, RdbmsConnection, SqlValue, StatementBound, StatementCall } from './types.js';
-import { messageOf, settleWithin } from './util.js';
+import { settleWithin } from './util.js';
 
 /** How much later than `statement_timeout` the client-side timeout fires. */
 export const PG_CLIENT_GRACE_MS = 1000;

@@ -1,5 +1,5 @@
 /**
- * Small helpers shared by the backends: a bounded wait at close, messages.
+ * A helper shared by the backends: a bounded wait at close.
  * @module
  */
 
@@ -18,9 +18,4 @@ export async function settleWithin(promise: Promise<unknown>, ms: number): Promi
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The message of an unknown thrown value. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

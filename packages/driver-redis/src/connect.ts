@@ -9,9 +9,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { ConnectContext } from '@outpools/core/driver';
-import { formatPoolKey } from '@outpools/core/driver';
+import { formatPoolKey, messageOf } from '@outpools/core/driver';
 import { verifyingConnector } from './connector.js';
-import { messageOf, redactRedisError } from './errors.js';
+import { redactRedisError } from './errors.js';
 import { loadIoredis } from './load.js';
 import type { RedisConnectionOptions } from './schema.js';
 
