@@ -88,6 +88,8 @@ export function optionsTable(schema: TObject, options: OptionsTableOptions = {})
   const used = new Set<string>();
   const rows: string[] = [];
 
+  // `all`: every key of `table` gets a row (the top level, an expanded table); otherwise only the
+  // keys that `expand` names or leads to.
   const addRows = (table: SchemaNode, prefix: string, all: boolean): void => {
     const props = propertiesOf(table) ?? {};
     const required = new Set(Array.isArray(table.required) ? table.required : []);
