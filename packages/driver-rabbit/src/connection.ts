@@ -77,7 +77,11 @@ export class RabbitConnection {
   #closed = false;
   /** Work waiting for a channel (while one reopens) or for the RPCs in flight (no confirms). */
   #waiting: Array<() => void> = [];
-  /** Outstanding RPCs; without confirms, publishes wait while one could close the channel. */
+  /**
+   * Outstanding RPCs. Publishes made while one runs wait for it: a publish that follows a
+   * declaration finds what was declared, and (without confirms) no publish is written on a
+   * channel that the RPC may get closed.
+   */
   #rpcs = 0;
   /** Without confirms: exchanges known to exist, and checks in flight. */
   readonly #known = new Set<string>(['']);
@@ -126,7 +130,7 @@ export class RabbitConnection {
     if (this.#confirms) {
       return new Promise<void>((resolve, reject) => {
         const pending: Pending = { exchange, routingKey, content, options, resolve, reject, resent: false };
-        if (channel === undefined) this.#later(() => this.#send(pending));
+        if (channel === undefined || this.#rpcs > 0) this.#later(() => this.#send(pending));
         else this.#sendOn(channel, pending);
       });
     }
@@ -151,10 +155,9 @@ export class RabbitConnection {
    * closing the channel rejects with `RabbitChannelError`; the channel is then reopened.
    */
   async rpc<R>(fn: (channel: Channel) => Promise<R>): Promise<R> {
-    const channel = await this.#ready();
-    this.#rpcs += 1;
+    this.#rpcs += 1; // at once: publishes made from now on wait for this RPC
     try {
-      return await fn(channel);
+      return await fn(await this.#ready());
     } catch (error) {
       throw this.#closedError(error);
     } finally {
@@ -216,7 +219,7 @@ export class RabbitConnection {
 
   #send(pending: Pending): void {
     const channel = this.#channel;
-    if (channel === undefined) this.#later(() => this.#send(pending));
+    if (channel === undefined || this.#rpcs > 0) this.#later(() => this.#send(pending));
     else this.#sendOn(channel, pending);
   }
 
