@@ -14,6 +14,10 @@ import { topologyOf } from './topology.js';
 
 /** AMQP reply codes of a refused login (403 ACCESS_REFUSED) or virtual host (530 NOT_ALLOWED). */
 const REFUSED_CODES = new Set([403, 530]);
+/** amqplib's message when the broker ends the handshake: `Handshake terminated by server: 403 (ACCESS-REFUSED) ...`. */
+const HANDSHAKE_CODE = /Handshake terminated by server: (\d{3})/;
+/** amqplib's message when the broker answers `connection.open` (the virtual host) with a close: 530 NOT_ALLOWED. */
+const VHOST_REFUSED = /Expected ConnectionOpenOk; got <ConnectionClose/;
 
 /** The `connection_name` a worker shows in the broker's management UI: `outpools:<type>.<tag>@<host>#<index>`. */
 export function connectionName(ctx: Pick<ConnectContext, 'key' | 'workerIndex'>): string {
@@ -84,12 +88,19 @@ export function closeRabbitConnection(connection: RabbitConnection): Promise<voi
 function connectError(error: unknown, options: RabbitConnectionOptions, tls: boolean): Error {
   if (error instanceof Error && (error as { code?: unknown }).code === 'OUTPOOLS_TLS_PEER') return error;
   const where = brokerName(options, tls);
-  const code = replyCodeOf(error);
   const detail = scrub(messageOf(error), options.password);
-  if (code !== undefined && REFUSED_CODES.has(code)) {
-    return new RabbitAccessRefusedError(`rabbit login to ${where} refused (${code}): check username, password and virtual_host; ${detail}`);
+  const code = replyCodeOf(error) ?? Number(HANDSHAKE_CODE.exec(detail)?.[1] ?? Number.NaN);
+  if (REFUSED_CODES.has(code)) {
+    return new RabbitAccessRefusedError(`rabbit login to ${where} refused (${code}): check username and password; ${detail}`);
   }
-  return new RabbitConnectError(`rabbit connect to ${where} failed: ${detail}`, code, { cause: scrubbed(error, options.password) });
+  if (VHOST_REFUSED.test(detail)) {
+    return new RabbitAccessRefusedError(
+      `rabbit login to ${where} refused (530 NOT_ALLOWED): virtual host "${options.virtual_host}" does not exist or user "${options.username}" may not open it`,
+    );
+  }
+  return new RabbitConnectError(`rabbit connect to ${where} failed: ${detail}`, Number.isNaN(code) ? undefined : code, {
+    cause: scrubbed(error, options.password),
+  });
 }
 
 function scrub(text: string, secret: string): string {
