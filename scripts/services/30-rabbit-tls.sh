@@ -56,7 +56,9 @@ write_info() {
   "caFile": "$dir/ca.crt",
   "otherCaFile": "$dir/other-ca.crt",
   "selfSignedCertFile": "$dir/selfsigned.crt",
-  "selfSignedKeyFile": "$dir/selfsigned.key"
+  "selfSignedKeyFile": "$dir/selfsigned.key",
+  "otherHostCertFile": "$dir/selfsigned-other.crt",
+  "otherHostKeyFile": "$dir/selfsigned-other.key"
 }
 EOF
   mv "$dir/info.json.tmp" "$dir/info.json"
@@ -75,7 +77,7 @@ if port_open 5672; then
   rabbitmqctl -q set_permissions -p "$vhost" "$vhost_user" ".*" ".*" ".*"
 fi
 
-if port_open "$port" && port_open "$tls_port" && [ -f "$dir/info.json" ]; then
+if port_open "$port" && port_open "$tls_port" && [ -f "$dir/info.json" ] && [ -f "$dir/selfsigned-other.crt" ]; then
   echo "rabbit-tls already up on $port (tls $tls_port)"
   exit 0
 fi
@@ -97,6 +99,12 @@ if [ ! -f "$dir/selfsigned.crt" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=localhost" \
     -addext "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost" \
     -keyout "$dir/selfsigned.key" -out "$dir/selfsigned.crt" 2>/dev/null
+fi
+# A self-signed certificate for another host name (selfsigned_peer must refuse it).
+if [ ! -f "$dir/selfsigned-other.crt" ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=other.example" \
+    -addext "subjectAltName=DNS:other.example" \
+    -keyout "$dir/selfsigned-other.key" -out "$dir/selfsigned-other.crt" 2>/dev/null
 fi
 chmod 644 "$dir"/*.crt "$dir"/*.key
 

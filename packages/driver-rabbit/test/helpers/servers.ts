@@ -27,6 +27,8 @@ export interface RabbitInfo {
   otherCaFile: string;
   selfSignedCertFile: string;
   selfSignedKeyFile: string;
+  otherHostCertFile: string;
+  otherHostKeyFile: string;
 }
 
 const INFO = '/tmp/outpools-services/rabbit-tls/info.json';
