@@ -18,16 +18,27 @@ const QUEUE_ARGS = { 'x-max-length': 20000 };
 // amqplib is a dependency of the driver package, not of the workspace root: load it from there.
 const amqplib = createRequire(import.meta.resolve('@outpools/driver-rabbit'))('amqplib');
 
+/** Run one variant with its queue, adding the client's CPU time per publish (µs, user + system). */
 async function withQueue(run) {
   const admin = await amqplib.connect({ protocol: 'amqp', hostname: HOST, port: PORT, username: 'guest', password: 'guest' });
   const channel = await admin.createChannel();
   await channel.assertQueue(QUEUE, { durable: false, arguments: QUEUE_ARGS });
   try {
-    return await run();
+    const result = await run();
+    return { ...result, cpuUsPerOp: result.cpuUs / result.ops, cpuUs: undefined };
   } finally {
     await channel.deleteQueue(QUEUE);
     await admin.close();
   }
+}
+
+/** A 300 ms warm-up, then the measured closed loop and the CPU time it took. */
+async function measured(call, concurrency) {
+  await closedLoop({ call, concurrency, durationMs: 300, warmupMs: 0 });
+  const before = process.cpuUsage();
+  const result = await closedLoop({ call, concurrency, durationMs: DURATION_MS, warmupMs: 0, latency: true });
+  const used = process.cpuUsage(before);
+  return { ...result, cpuUs: used.user + used.system };
 }
 
 await scenarioMain({
@@ -44,12 +55,7 @@ await scenarioMain({
       const pools = createPools(config, { registry });
       await pools.start({ requireLive: true });
       const rabbit = pools.get(rabbitDriver, 'global', 'default');
-      const result = await closedLoop({
-        call: () => rabbit.publish('', QUEUE, BODY),
-        concurrency,
-        durationMs: DURATION_MS,
-        latency: true,
-      });
+      const result = await measured(() => rabbit.publish('', QUEUE, BODY), concurrency);
       await pools.stop();
       return result;
     }),
@@ -67,7 +73,7 @@ await scenarioMain({
         new Promise((resolve, reject) => {
           channels[next++ % WORKERS].publish('', QUEUE, BODY, {}, (error) => (error ? reject(error) : resolve()));
         });
-      const result = await closedLoop({ call: publish, concurrency, durationMs: DURATION_MS, latency: true });
+      const result = await measured(publish, concurrency);
       await Promise.all(models.map((m) => m.close()));
       return result;
     }),
