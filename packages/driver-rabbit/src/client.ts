@@ -2,7 +2,7 @@
  * The typed client of a rabbit pool, built on `pool.run()`.
  * @module
  */
-import type { PoolHandle } from '@outpools/core';
+import type { PoolHandle } from '@outpools/core/driver';
 import type { RabbitConnection, RabbitPublishOptions } from './connection.js';
 import {
   checkReplayableQueue,

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ChannelModel, SocketOptions } from 'amqplib';
-import { formatPoolKey, type ConnectContext } from '@outpools/core';
+import { formatPoolKey, type ConnectContext } from '@outpools/core/driver';
 import { RabbitConnection } from './connection.js';
 import { RabbitAccessRefusedError, RabbitConnectError, messageOf, replyCodeOf } from './errors.js';
 import { loadAmqplib } from './load.js';

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { ConnectionLostError, type ConnectContext, type PoolKey } from '@outpools/core';
+import { ConnectionLostError, type ConnectContext, type PoolKey } from '@outpools/core/driver';
 import { PublishNackedError, RabbitChannelError, messageOf, replyCodeOf } from './errors.js';
 import { apply, type Declaration, type Topology } from './topology.js';
 
@@ -55,12 +55,6 @@ const BASIC_CLASS = 60;
 const EXCHANGE_IN_MESSAGE = /exchange '((?:[^'\\]|\\.)*)'/;
 const NACKED = 'message nacked';
 
-/** Optional parts of the connect context (the blocked/unblocked pair is newer than some cores). */
-type BlockingContext = ConnectContext & {
-  blocked?(reason?: string): void;
-  unblocked?(): void;
-};
-
 /**
  * One worker's connection. Publishes run many at a time on its channel; declarations and health
  * round trips are RPCs on the same channel.
@@ -72,7 +66,7 @@ export class RabbitConnection {
   readonly #confirms: boolean;
   readonly #key: PoolKey;
   readonly #topology: Topology;
-  readonly #ctx: BlockingContext;
+  readonly #ctx: ConnectContext;
   #channel: Channel | undefined = undefined;
   #closed = false;
   /** Work waiting for a channel (while one reopens) or for the RPCs in flight (no confirms). */
@@ -97,7 +91,7 @@ export class RabbitConnection {
     this.#confirms = confirms;
     this.#key = ctx.key;
     this.#topology = topology;
-    this.#ctx = ctx as BlockingContext;
+    this.#ctx = ctx;
     model.on('error', () => undefined); // 'close' follows and carries the error
     model.on('close', (error?: Error) => {
       if (this.#closed) return;
@@ -106,11 +100,11 @@ export class RabbitConnection {
     });
     model.on('blocked', (reason: string) => {
       this.blocked = true;
-      this.#ctx.blocked?.(reason);
+      this.#ctx.blocked(reason);
     });
     model.on('unblocked', () => {
       this.blocked = false;
-      this.#ctx.unblocked?.();
+      this.#ctx.unblocked();
     });
     this.#attach(channel);
   }

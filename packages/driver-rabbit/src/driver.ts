@@ -3,7 +3,7 @@
  * channel with `confirms_enabled`) that runs many publishes at once.
  * @module
  */
-import { defineDriver } from '@outpools/core';
+import { defineDriver } from '@outpools/core/driver';
 import { createRabbitClient } from './client.js';
 import { closeRabbitConnection, openRabbitConnection } from './connect.js';
 import { INFINITY, RabbitConnectionSchema, type RabbitConnectionOptions } from './schema.js';

@@ -2,7 +2,7 @@
  * The rabbit pool type's own errors. Each extends the core's `OutpoolsError` with a stable code.
  * @module
  */
-import { OutpoolsError, type OutpoolsErrorOptions, type PoolKey } from '@outpools/core';
+import { OutpoolsError, type OutpoolsErrorOptions, type PoolKey } from '@outpools/core/driver';
 
 /** The codes of the rabbit errors. */
 export const RabbitErrorCodes = {

@@ -12,7 +12,7 @@
  * @module
  */
 import { connect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
-import type { ConnectContext } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
 import type { RabbitConnectionOptions } from './schema.js';
 
 /** The TLS socket options of one amqps connection (`undefined` for plain amqp). */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NoWorkersError, type ConnectContext } from '@outpools/core';
+import { NoWorkersError } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
 import { stubContexts } from '@outpools/testing';
 import { RabbitAccessRefusedError, RabbitConnectError, rabbitDriver, type RabbitConnectionOptions } from '@outpools/driver-rabbit';
 import { clientOf, rabbitToml, startPools, type Pools } from './helpers/pools.js';
