@@ -144,6 +144,42 @@ describe('rabbit connection.blocked', () => {
   });
 });
 
+describe('a blocked worker in a pool', () => {
+  it('emits blocked/unblocked pool events and routes calls to the other worker while one is blocked', async () => {
+    const { pools, report } = await startPools(
+      rabbitToml('blocking', { workers: 2, call_timeout: 3000 }, { host: '127.0.0.1', port: info.port, ...login() }),
+    );
+    started.push(pools);
+    expect(report.ok, report.instances[0]?.error).toBe(true);
+    const pool = pools.pool('rabbit', 'global', 'blocking');
+    const events: string[] = [];
+    pools.events.on('blocked', (e) => events.push(`blocked ${e.worker}`));
+    pools.events.on('unblocked', (e) => events.push(`unblocked ${e.worker}`));
+    const first = (workers: readonly { index: number }[]) => workers.find((w) => w.index === 0) as never;
+    const connection0 = await pool.run((c: RabbitConnection) => c, { pick: first });
+    try {
+      await privateCtl(info, 'set_vm_memory_high_watermark', '0.000001');
+      // Only a connection that publishes is blocked by the broker: publish on worker 0 alone.
+      await pool.run((c: RabbitConnection) => c.publish('', 'outpools-nowhere', Buffer.from('x')), { pick: first });
+      await until(() => events.includes('blocked 0'), 15_000, 'worker 0 blocked');
+      const seen = await Promise.all(Array.from({ length: 20 }, () => pool.run((c: RabbitConnection) => c)));
+      expect(seen.filter((c) => c === connection0)).toEqual([]);
+    } finally {
+      await privateCtl(info, 'set_vm_memory_high_watermark', '0.4');
+    }
+    await until(() => events.includes('unblocked 0'), 15_000, 'worker 0 unblocked');
+    expect(events).toEqual(['blocked 0', 'unblocked 0']);
+    // Worker 0 takes calls again.
+    const picked = new Set<unknown>();
+    await until(async () => {
+      picked.add(await pool.run((c: RabbitConnection) => c));
+      return picked.has(connection0);
+    }, 5000, 'worker 0 picked again');
+    const health = await pools.health();
+    expect(health[0]).toMatchObject({ ok: true });
+  });
+});
+
 describe("the private node's app stopped and started under load", () => {
   const CALL_TIMEOUT = 1000;
   const BACKOFF = { kind: 'exponential', baseMs: 100, capMs: 1000 } as const;
