@@ -127,8 +127,13 @@ mkdir -p "$dir/log" "$dir/mnesia"
 chown -R rabbitmq:rabbitmq "$dir"
 
 if ! port_open "$port"; then
-  node_env rabbitmq-server -detached
-  node_env rabbitmqctl -q -n "$node" wait --timeout 120 "$dir/rabbit.pid" >/dev/null
+  if node_env rabbitmqctl -q -n "$node" ping >/dev/null 2>&1; then
+    # The node runs but its app was left stopped (a test that stopped it did not finish).
+    node_env rabbitmqctl -q -n "$node" start_app
+  else
+    node_env rabbitmq-server -detached
+    node_env rabbitmqctl -q -n "$node" wait --timeout 120 "$dir/rabbit.pid" >/dev/null
+  fi
 fi
 wait_port "$port" 60
 wait_port "$tls_port" 60

@@ -215,8 +215,11 @@ describe("the private node's app stopped and started under load", () => {
       const { outcomes } = load;
       await until(() => load.okCount() > 300, 10_000, 'load before the stop');
       await privateCtl(info, 'stop_app');
-      await until(() => outcomes.some((o) => !o.ok), 5000, 'failures after the stop');
-      await privateCtl(info, 'start_app');
+      try {
+        await until(() => outcomes.some((o) => !o.ok), 5000, 'failures after the stop');
+      } finally {
+        await privateCtl(info, 'start_app');
+      }
       const restartedAt = performance.now();
       const okBefore = load.okCount();
       await until(
