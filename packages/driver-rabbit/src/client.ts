@@ -91,7 +91,14 @@ function toBuffer(content: Uint8Array | string): Buffer {
   return Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
 }
 
-/** Build the client of one pool instance. */
+/**
+ * Build the client of one pool instance (what `rabbitDriver.client` does; `pools.get()` calls it).
+ *
+ * @example
+ * ```ts
+ * const rabbit = createRabbitClient(pools.pool('rabbit', 'global', 'event_pusher'), connectionOptions);
+ * ```
+ */
 export function createRabbitClient(pool: PoolHandle<RabbitConnection>, options: RabbitConnectionOptions): RabbitClient {
   topologyOf(options); // the pool's topology exists from the start: connects replay into the same one
   return {

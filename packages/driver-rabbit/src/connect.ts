@@ -19,7 +19,16 @@ const HANDSHAKE_CODE = /Handshake terminated by server: (\d{3})/;
 /** amqplib's message when the broker answers `connection.open` (the virtual host) with a close: 530 NOT_ALLOWED. */
 const VHOST_REFUSED = /Expected ConnectionOpenOk; got <ConnectionClose/;
 
-/** The `connection_name` a worker shows in the broker's management UI: `outpools:<type>.<tag>@<host>#<index>`. */
+/**
+ * The `connection_name` a worker shows in the broker's management UI and `rabbitmqctl
+ * list_connections client_properties`: `outpools:<type>.<tag>@<host>#<index>`.
+ *
+ * @example
+ * ```ts
+ * connectionName({ key: { type: 'rabbit', tag: 'event_pusher', host: 'global' }, workerIndex: 2 });
+ * // 'outpools:rabbit.event_pusher@global#2'
+ * ```
+ */
 export function connectionName(ctx: Pick<ConnectContext, 'key' | 'workerIndex'>): string {
   return `outpools:${formatPoolKey(ctx.key)}#${ctx.workerIndex}`;
 }

@@ -9,6 +9,7 @@ import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { ConnectionLostError, type ConnectContext, type PoolKey } from '@outpools/core/driver';
 import { PublishNackedError, RabbitChannelError, messageOf, replyCodeOf } from './errors.js';
 import { apply, type Declaration, type Topology } from './topology.js';
+import type { RabbitClient } from './client.js';
 
 /** Message properties of one publish (amqplib's names; see the driver README). */
 export interface RabbitPublishOptions {
@@ -57,7 +58,14 @@ const NACKED = 'message nacked';
 
 /**
  * One worker's connection. Publishes run many at a time on its channel; declarations and health
- * round trips are RPCs on the same channel.
+ * round trips are RPCs on the same channel. Applications use the pool's {@link RabbitClient};
+ * this is what `pool.run()` hands to a function.
+ *
+ * @example
+ * ```ts
+ * const pool = pools.pool('rabbit', 'global', 'event_pusher');
+ * const blocked = await pool.run((connection) => (connection as RabbitConnection).blocked);
+ * ```
  */
 export class RabbitConnection {
   /** The broker sent `connection.blocked` (a resource alarm) and no `connection.unblocked` since. */

@@ -17,6 +17,12 @@ export const RABBIT_CONCURRENCY = 100;
  * When a worker's mailbox reaches the limit, the oldest requests are dropped until it is below
  * the limit again: the engine drops while the mailbox holds more than the value returned here, so
  * that value is one less than the limit (and 0 for a limit of 0: nothing waits).
+ *
+ * @example
+ * ```ts
+ * rabbitMaxQueue({ ...options, max_worker_queue_len: 1000 }); // 999: a mailbox keeps at most 999
+ * rabbitMaxQueue({ ...options, max_worker_queue_len: 'infinity' }); // undefined: no limit
+ * ```
  */
 export function rabbitMaxQueue(options: RabbitConnectionOptions): number | undefined {
   const limit = options.max_worker_queue_len;

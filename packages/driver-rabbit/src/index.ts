@@ -9,7 +9,7 @@ export { createRabbitClient } from './client.js';
 export type { RabbitClient, RabbitQueueInfo } from './client.js';
 export { RabbitConnection } from './connection.js';
 export type { RabbitPublishOptions } from './connection.js';
-export { connectionName, brokerName, openRabbitConnection, closeRabbitConnection } from './connect.js';
+export { connectionName } from './connect.js';
 export type { RabbitArguments, RabbitExchangeType, RabbitExchangeOptions, RabbitQueueOptions } from './topology.js';
 export {
   RabbitErrorCodes,

@@ -4,8 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { errorKind, recordUnhandled, startLoad, stubContexts, until, withReconnect } from '@outpools/testing';
+import type { WorkerView } from '@outpools/core/driver';
 import { rabbitDriver, type RabbitConnection, type RabbitConnectionOptions } from '@outpools/driver-rabbit';
-import { clientOf, rabbitToml, startPools, type Pools } from './helpers/pools.js';
+import { clientOf, handleOf, rabbitToml, startPools, type Pools } from './helpers/pools.js';
 import { direct, privateCtl, rabbitInfo, unique, type Direct, type RabbitInfo } from './helpers/servers.js';
 import { startTlsProxy, type TlsProxy } from './helpers/tls-proxy.js';
 
@@ -151,18 +152,18 @@ describe('a blocked worker in a pool', () => {
     );
     started.push(pools);
     expect(report.ok, report.instances[0]?.error).toBe(true);
-    const pool = pools.pool('rabbit', 'global', 'blocking');
+    const pool = handleOf(pools, 'blocking');
     const events: string[] = [];
     pools.events.on('blocked', (e) => events.push(`blocked ${e.worker}`));
     pools.events.on('unblocked', (e) => events.push(`unblocked ${e.worker}`));
-    const first = (workers: readonly { index: number }[]) => workers.find((w) => w.index === 0) as never;
-    const connection0 = await pool.run((c: RabbitConnection) => c, { pick: first });
+    const first = (workers: readonly WorkerView[]) => workers.find((w) => w.index === 0);
+    const connection0 = await pool.run((c) => c, { pick: first });
     try {
       await privateCtl(info, 'set_vm_memory_high_watermark', '0.000001');
       // Only a connection that publishes is blocked by the broker: publish on worker 0 alone.
-      await pool.run((c: RabbitConnection) => c.publish('', 'outpools-nowhere', Buffer.from('x')), { pick: first });
+      await pool.run((c) => c.publish('', 'outpools-nowhere', Buffer.from('x')), { pick: first });
       await until(() => events.includes('blocked 0'), 15_000, 'worker 0 blocked');
-      const seen = await Promise.all(Array.from({ length: 20 }, () => pool.run((c: RabbitConnection) => c)));
+      const seen = await Promise.all(Array.from({ length: 20 }, () => pool.run((c) => c)));
       expect(seen.filter((c) => c === connection0)).toEqual([]);
     } finally {
       await privateCtl(info, 'set_vm_memory_high_watermark', '0.4');
@@ -172,7 +173,7 @@ describe('a blocked worker in a pool', () => {
     // Worker 0 takes calls again.
     const picked = new Set<unknown>();
     await until(async () => {
-      picked.add(await pool.run((c: RabbitConnection) => c));
+      picked.add(await pool.run((c) => c));
       return picked.has(connection0);
     }, 5000, 'worker 0 picked again');
     const health = await pools.health();

@@ -3,7 +3,8 @@
  * with the rabbit driver as the default and its typed client).
  */
 import type { Pools } from '@outpools/core';
-import { rabbitDriver, type RabbitClient } from '@outpools/driver-rabbit';
+import type { PoolHandle } from '@outpools/core/driver';
+import { rabbitDriver, type RabbitClient, type RabbitConnection } from '@outpools/driver-rabbit';
 import { poolToml, startPoolsFromToml, type StartedPools, type TomlTable } from '@outpools/testing';
 
 export type { Pools } from '@outpools/core';
@@ -21,4 +22,9 @@ export function clientOf(pools: Pools, tag: string): RabbitClient {
 /** A TOML file with one rabbit pool. */
 export function rabbitToml(tag: string, pool: TomlTable, connection: TomlTable, tls?: TomlTable): string {
   return poolToml('rabbit', tag, pool, connection, tls);
+}
+
+/** The pool `rabbit.<tag>@global` as a handle whose calls get a {@link RabbitConnection}. */
+export function handleOf(pools: Pools, tag: string): PoolHandle<RabbitConnection> {
+  return pools.pool('rabbit', 'global', tag) as unknown as PoolHandle<RabbitConnection>;
 }
