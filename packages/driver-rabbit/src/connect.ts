@@ -4,9 +4,9 @@
  * @module
  */
 import type { ChannelModel, SocketOptions } from 'amqplib';
-import { formatPoolKey, type ConnectContext } from '@outpools/core/driver';
+import { formatPoolKey, messageOf, type ConnectContext } from '@outpools/core/driver';
 import { RabbitConnection } from './connection.js';
-import { RabbitAccessRefusedError, RabbitConnectError, messageOf, replyCodeOf } from './errors.js';
+import { RabbitAccessRefusedError, RabbitConnectError, replyCodeOf } from './errors.js';
 import { loadAmqplib } from './load.js';
 import type { RabbitConnectionOptions } from './schema.js';
 import { amqpsOptions } from './tls.js';

@@ -6,8 +6,8 @@
  * @module
  */
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { ConnectionLostError, type ConnectContext, type PoolKey } from '@outpools/core/driver';
-import { PublishNackedError, RabbitChannelError, messageOf, replyCodeOf } from './errors.js';
+import { ConnectionLostError, messageOf, type ConnectContext, type PoolKey } from '@outpools/core/driver';
+import { PublishNackedError, RabbitChannelError, replyCodeOf } from './errors.js';
 import { apply, type Declaration, type Topology } from './topology.js';
 import type { RabbitClient } from './client.js';
 

@@ -86,11 +86,6 @@ export class RabbitTopologyError extends OutpoolsError {
   }
 }
 
-/** The message of any thrown value. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The numeric AMQP reply code amqplib attaches to its errors, if any. */
 export function replyCodeOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code;
