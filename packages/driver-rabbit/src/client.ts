@@ -104,7 +104,7 @@ export function createRabbitClient(pool: PoolHandle<RabbitConnection>, options: 
   return {
     publish(exchange, routingKey, content, publishOptions) {
       const body = toBuffer(content);
-      return pool.run((connection) => connection.publish(exchange, routingKey, body, publishOptions));
+      return pool.run((connection, ctx) => connection.publish(exchange, routingKey, body, publishOptions, ctx));
     },
     async declareExchange(name, type, exchangeOptions) {
       const d = { kind: 'exchange', name, type, options: { ...EXCHANGE_DEFAULTS, ...exchangeOptions } } as const;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { ConnectionLostError, messageOf, type ConnectContext, type PoolKey } from '@outpools/core/driver';
+import { ConnectionLostError, messageOf, type CallContext, type ConnectContext, type PoolKey } from '@outpools/core/driver';
 import { PublishNackedError, RabbitChannelError, replyCodeOf } from './errors.js';
 import { apply, type Declaration, type Topology } from './topology.js';
 import type { RabbitClient } from './client.js';
@@ -41,6 +41,8 @@ interface Pending {
   reject(error: unknown): void;
   /** Sent again once already after a channel error it did not cause. */
   resent: boolean;
+  /** Its call was aborted while it waited to be sent: it is not sent. */
+  aborted: boolean;
 }
 
 /** What the broker said when it closed the channel. */
@@ -126,20 +128,39 @@ export class RabbitConnection {
    * Publish one message: resolves when the broker acks it (confirms) or when it is written
    * (no confirms); rejects with `PublishNackedError` on a nack, `RabbitChannelError` when the
    * broker closed the channel over it, `ConnectionLostError` when the connection broke.
+   * `ctx` is the call's context: a publish that has to wait (a declaration runs, the channel
+   * reopens) and whose call is aborted meanwhile (`call_timeout`) is never sent.
    */
-  publish(exchange: string, routingKey: string, content: Buffer, options?: RabbitPublishOptions): Promise<void> | undefined {
+  publish(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options?: RabbitPublishOptions,
+    ctx?: CallContext,
+  ): Promise<void> | undefined {
     const channel = this.#channel;
     if (this.#confirms) {
       return new Promise<void>((resolve, reject) => {
-        const pending: Pending = { exchange, routingKey, content, options, resolve, reject, resent: false };
-        if (channel === undefined || this.#rpcs > 0) this.#later(() => this.#send(pending));
-        else this.#sendOn(channel, pending);
+        const pending: Pending = { exchange, routingKey, content, options, resolve, reject, resent: false, aborted: false };
+        if (channel === undefined || this.#rpcs > 0) {
+          ctx?.onAbort(() => {
+            pending.aborted = true;
+          });
+          this.#later(() => this.#send(pending));
+        } else this.#sendOn(channel, pending);
       });
     }
-    if (!this.#known.has(exchange)) return this.#checkThenPublish(exchange, routingKey, content, options);
+    if (!this.#known.has(exchange)) return this.#checkThenPublish(exchange, routingKey, content, options, ctx);
     if (channel === undefined || this.#rpcs > 0) {
       return new Promise<void>((resolve, reject) => {
-        this.#later(() => Promise.resolve(this.publish(exchange, routingKey, content, options)).then(resolve, reject));
+        let aborted = false;
+        ctx?.onAbort((reason) => {
+          aborted = true;
+          reject(reason);
+        });
+        this.#later(() => {
+          if (!aborted) Promise.resolve(this.publish(exchange, routingKey, content, options, ctx)).then(resolve, reject);
+        });
       });
     }
     let written: boolean;
@@ -201,7 +222,13 @@ export class RabbitConnection {
     stream?.destroy?.();
   }
 
-  #checkThenPublish(exchange: string, routingKey: string, content: Buffer, options?: RabbitPublishOptions): Promise<void> {
+  #checkThenPublish(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: RabbitPublishOptions | undefined,
+    ctx: CallContext | undefined,
+  ): Promise<void> {
     let check = this.#checking.get(exchange);
     if (check === undefined) {
       check = this.rpc((channel) => channel.checkExchange(exchange)).then(
@@ -216,10 +243,15 @@ export class RabbitConnection {
       );
       this.#checking.set(exchange, check);
     }
-    return check.then(() => this.publish(exchange, routingKey, content, options));
+    let aborted: unknown;
+    ctx?.onAbort((reason) => {
+      aborted = reason ?? new Error('aborted');
+    });
+    return check.then(() => (aborted === undefined ? this.publish(exchange, routingKey, content, options, ctx) : Promise.reject(aborted)));
   }
 
   #send(pending: Pending): void {
+    if (pending.aborted) return;
     const channel = this.#channel;
     if (channel === undefined || this.#rpcs > 0) this.#later(() => this.#send(pending));
     else this.#sendOn(channel, pending);
@@ -284,7 +316,7 @@ export class RabbitConnection {
     if (fault?.byPublish && fault.exchange !== undefined) this.#known.delete(fault.exchange);
     for (const p of orphans) {
       const caused = fault?.byPublish === true && (fault.exchange === undefined || fault.exchange === p.exchange);
-      if (caused || p.resent) p.reject(failure);
+      if (caused || p.resent || p.aborted) p.reject(failure);
       else {
         p.resent = true;
         this.#later(() => this.#send(p));

@@ -181,6 +181,49 @@ describe('a blocked worker in a pool', () => {
   });
 });
 
+describe('a publish that waits and times out', () => {
+  it('is never sent: a publish queued behind a declaration that the blocked broker holds, aborted by call_timeout', async () => {
+    const { pools, report } = await startPools(
+      rabbitToml('late', { workers: 1, call_timeout: 1000 }, { host: '127.0.0.1', port: info.port, ...login(), confirms_enabled: true }),
+    );
+    started.push(pools);
+    expect(report.ok, report.instances[0]?.error).toBe(true);
+    const client = clientOf(pools, 'late');
+    const queue = unique('late.q');
+    await client.declareQueue(queue, { durable: false });
+    const blockedEvents: number[] = [];
+    pools.events.on('blocked', (e) => blockedEvents.push(e.worker));
+    let declaring: Promise<unknown> | undefined;
+    let late: Promise<unknown> | undefined;
+    try {
+      await privateCtl(info, 'set_vm_memory_high_watermark', '0.000001');
+      await client.publish('', queue, 'before the alarm took hold').catch(() => undefined);
+      await until(() => blockedEvents.length > 0, 15_000, 'the worker blocked');
+      // The broker no longer reads this connection: the declaration waits, the publish waits behind it.
+      declaring = client.declareExchange(unique('late.x'), 'fanout', { durable: false }).catch((e: unknown) => e);
+      late = client.publish('', queue, 'must never arrive').then(() => 'sent', (e: unknown) => e);
+      expect(await late).toBeInstanceOf(CallTimeoutError);
+    } finally {
+      await privateCtl(info, 'set_vm_memory_high_watermark', '0.4');
+    }
+    await declaring;
+    // Unblocked: the declaration went through; the aborted publish was dropped, later ones flow.
+    await client.publish('', queue, 'after');
+    const check = await privateDirect();
+    try {
+      const bodies: string[] = [];
+      for (let m = await check.channel.get(queue, { noAck: true }); m; m = await check.channel.get(queue, { noAck: true })) {
+        bodies.push(m.content.toString());
+      }
+      expect(bodies).not.toContain('must never arrive');
+      expect(bodies).toContain('after');
+      await check.channel.deleteQueue(queue);
+    } finally {
+      await check.close();
+    }
+  });
+});
+
 describe("the private node's app stopped and started under load", () => {
   const CALL_TIMEOUT = 1000;
   const BACKOFF = { kind: 'exponential', baseMs: 100, capMs: 1000 } as const;
