@@ -96,6 +96,7 @@ export class RabbitConnection {
   #orphans: Pending[] = [];
   #fault: ChannelFault | undefined = undefined;
 
+  /** @internal Built by the driver's `connect`. */
   constructor(model: ChannelModel, channel: Channel, confirms: boolean, topology: Topology, ctx: ConnectContext) {
     this.#model = model;
     this.#confirms = confirms;

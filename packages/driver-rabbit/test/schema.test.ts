@@ -14,13 +14,13 @@ const DEFAULTS: RabbitConnectionOptions = {
 };
 
 describe('rabbit connection schema', () => {
-  it('fills in the seed defaults for an empty section', () => {
+  it('fills in the documented defaults for an empty section', () => {
     const result = check(`[${POOL}]\n`);
     expect(result.errors).toEqual([]);
     expect(connectionOf(result)).toEqual(DEFAULTS);
   });
 
-  it('accepts the seed examples', () => {
+  it('accepts the documented examples', () => {
     const result = check(
       withConnection(
         'host = "anotherhost"\nport = 4561\nusername = "corpop"\npassword = "guest"\nconfirms_enabled = false\nmax_worker_queue_len = "infinity"',
