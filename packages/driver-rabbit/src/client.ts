@@ -108,21 +108,21 @@ export function createRabbitClient(pool: PoolHandle<RabbitConnection>, options: 
     },
     async declareExchange(name, type, exchangeOptions) {
       const d = { kind: 'exchange', name, type, options: { ...EXCHANGE_DEFAULTS, ...exchangeOptions } } as const;
-      await pool.run((connection) => connection.declare(d));
+      await pool.run((connection, ctx) => connection.declare(d, ctx));
     },
     async declareQueue(name, queueOptions) {
       checkReplayableQueue(name);
       const d = { kind: 'queue', name, options: { ...QUEUE_DEFAULTS, ...queueOptions } } as const;
-      const reply = (await pool.run((connection) => connection.declare(d))) as RabbitQueueInfo;
+      const reply = (await pool.run((connection, ctx) => connection.declare(d, ctx))) as RabbitQueueInfo;
       return { queue: reply.queue, messageCount: reply.messageCount, consumerCount: reply.consumerCount };
     },
     async bindQueue(queue, exchange, routingKey, args) {
       const d = { kind: 'queue-binding', queue, exchange, routingKey, arguments: args } as const;
-      await pool.run((connection) => connection.declare(d));
+      await pool.run((connection, ctx) => connection.declare(d, ctx));
     },
     async bindExchange(destination, source, routingKey, args) {
       const d = { kind: 'exchange-binding', destination, source, routingKey, arguments: args } as const;
-      await pool.run((connection) => connection.declare(d));
+      await pool.run((connection, ctx) => connection.declare(d, ctx));
     },
   };
 }

@@ -178,10 +178,18 @@ export class RabbitConnection {
    * Run one RPC on the channel (declare, bind, passive check). A failure the broker answers by
    * closing the channel rejects with `RabbitChannelError`; the channel is then reopened.
    */
-  async rpc<R>(fn: (channel: Channel) => Promise<R>): Promise<R> {
+  async rpc<R>(fn: (channel: Channel) => Promise<R>, ctx?: CallContext): Promise<R> {
     this.#rpcs += 1; // at once: publishes made from now on wait for this RPC
     try {
-      return await fn(await this.#ready());
+      let aborted: unknown;
+      if (this.#channel === undefined) {
+        ctx?.onAbort((reason) => {
+          aborted = reason ?? new Error('aborted');
+        });
+      }
+      const channel = await this.#ready();
+      if (aborted !== undefined) throw aborted; // its call gave up while the channel reopened: not sent
+      return await fn(channel);
     } catch (error) {
       throw this.#closedError(error);
     } finally {
@@ -190,9 +198,12 @@ export class RabbitConnection {
     }
   }
 
-  /** Declare (or bind) and remember it, so that every new connection of the pool replays it. */
-  async declare(d: Declaration): Promise<unknown> {
-    const result = await this.rpc((channel) => apply(channel, d));
+  /**
+   * Declare (or bind) and remember it, so that every new connection of the pool replays it.
+   * `ctx`: a declaration whose call is aborted while the channel reopens is not sent.
+   */
+  async declare(d: Declaration, ctx?: CallContext): Promise<unknown> {
+    const result = await this.rpc((channel) => apply(channel, d), ctx);
     this.#topology.remember(d);
     if (d.kind === 'exchange') this.#known.add(d.name);
     return result;
