@@ -52,7 +52,7 @@ describe('rabbit over AMQPS, each verify_mode, configured from TOML', () => {
     const check = await privateDirect();
     try {
       const message = await check.channel.get(queue, { noAck: true });
-      expect(message && message.content.toString()).toBe('over tls');
+      expect(message === false ? undefined : message.content.toString()).toBe('over tls');
       await check.channel.deleteQueue(queue);
     } finally {
       await check.close();
@@ -296,7 +296,7 @@ describe("the private node's app stopped and started under load", () => {
         // The transient exchange, queue and binding are back: a publish through the exchange arrives.
         await client.publish(exchange, '', 'after restart');
         const message = await check.channel.get(transient, { noAck: true });
-        expect(message && message.content.toString()).toBe('after restart');
+        expect(message === false ? undefined : message.content.toString()).toBe('after restart');
         await check.channel.deleteQueue(durable);
         await check.channel.deleteQueue(transient);
         await check.channel.deleteExchange(exchange);
