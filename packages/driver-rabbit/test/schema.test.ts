@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { schemaChecker, stubContexts } from '@outpools/testing';
-import { rabbitDriver, RabbitTopologyError, type RabbitConnectionOptions } from '@outpools/driver-rabbit';
+import { ConnectionLostError, OutpoolsError } from '@outpools/core/driver';
+import {
+  PublishNackedError,
+  RabbitAccessRefusedError,
+  RabbitChannelError,
+  RabbitConnectError,
+  rabbitDriver,
+  RabbitTopologyError,
+  type RabbitConnectionOptions,
+} from '@outpools/driver-rabbit';
 
 const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker<RabbitConnectionOptions>(rabbitDriver, 'event_pusher');
 const DEFAULTS: RabbitConnectionOptions = {
@@ -130,5 +139,24 @@ describe('rabbit driver hooks', () => {
     for (const [file, text] of source) {
       expect(text, file).not.toMatch(/^import (?!type )[^;]*from 'amqplib'/m);
     }
+  });
+});
+
+describe('rabbit errors', () => {
+  it('are coded OutpoolsErrors that are not taken for another class (a channel error is no lost connection)', () => {
+    const errors = [
+      new PublishNackedError('ex', 'rk'),
+      new RabbitChannelError('404', 404),
+      new RabbitConnectError('refused', undefined),
+      new RabbitAccessRefusedError('403'),
+      new RabbitTopologyError('server-named'),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(OutpoolsError);
+      expect(error.code).toMatch(/^OUTPOOLS_/);
+      // The engine breaks a worker whose call rejects with ConnectionLostError: none of these may match.
+      expect(error, error.name).not.toBeInstanceOf(ConnectionLostError);
+    }
+    expect(new RabbitChannelError('404', 404)).not.toBeInstanceOf(PublishNackedError);
   });
 });
