@@ -1,0 +1,257 @@
+/**
+ * One worker's LDAP connection: an `ldapts` client bound to one socket that the driver dialled
+ * itself (so that failover, TLS verification and the connect deadline stay with the pool).
+ *
+ * `ldapts` would transparently reconnect (possibly unauthenticated) when its socket is gone; here
+ * it cannot: its connection factory hands out the dialled socket once, and a closed socket is
+ * reported to the pool (`ctx.lost`), which reconnects every `connect_interval` ms.
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { ConnectionLostError, type CallContext } from '@outpools/core';
+import type { Client } from 'ldapts';
+import { LdapRequestError, LdapResultError, messageOf, redact } from './errors.js';
+import type { LdaptsModule } from './load.js';
+
+/** The LDAP identity a connection is bound as: a DN and its password, or anonymous (`dn === ''`). */
+export interface LdapIdentity {
+  readonly dn: string;
+  readonly password: string;
+}
+
+/** The LDAP result code of invalidCredentials (RFC 4511). */
+export const INVALID_CREDENTIALS = 49;
+
+const CLOSED_TEXTS = ['Connection closed before message response', 'Socket error', 'Socket connection not established'];
+
+type AbortSource = Pick<CallContext, 'signal' | 'onAbort'>;
+
+/**
+ * Call `listener` once when the call aborts: through the core's cheap `onAbort` when the context
+ * has it, else through `signal`. Returns a remover for a `signal` listener.
+ */
+function onCallAbort(ctx: AbortSource, listener: (reason: unknown) => void): (() => void) | undefined {
+  if (typeof ctx.onAbort === 'function') {
+    ctx.onAbort(listener);
+    return undefined;
+  }
+  const signal = ctx.signal;
+  if (signal.aborted) {
+    listener(signal.reason);
+    return undefined;
+  }
+  const handler = (): void => listener(signal.reason);
+  signal.addEventListener('abort', handler, { once: true });
+  return () => signal.removeEventListener('abort', handler);
+}
+
+/**
+ * A pooled LDAP connection. The API users call goes through {@link LdapConnection.run}, which
+ * maps errors and honours the call's abort; `checkPassword` switches identities and back.
+ */
+export class LdapConnection {
+  /** `host:port` of the server this connection is open to. */
+  readonly server: string;
+  /** The host name of that server (one of `servers`). */
+  readonly host: string;
+  readonly #lib: LdaptsModule;
+  readonly #client: Client;
+  readonly #socket: Socket;
+  readonly #identity: LdapIdentity;
+  #closed = false;
+  #closing = false;
+  #live = false;
+  #onLost: ((error: unknown) => void) | undefined;
+  #lastSocketError: unknown;
+  /** Requests abandoned by a call abort whose answer has not arrived yet. */
+  #unanswered = 0;
+
+  constructor(lib: LdaptsModule, socket: Socket, host: string, server: string, identity: LdapIdentity) {
+    this.#lib = lib;
+    this.#socket = socket;
+    this.host = host;
+    this.server = server;
+    this.#identity = identity;
+    let handedOut = false;
+    this.#client = new lib.Client({
+      url: 'ldap://placeholder.invalid',
+      // The socket is connected already; a second request for a socket means ldapts wants to
+      // reconnect by itself, which the pool does instead.
+      createConnection: (() => {
+        if (handedOut || this.#closed) throw this.#lostError();
+        handedOut = true;
+        return socket;
+      }) as typeof import('node:net').connect,
+    });
+    // A permanent listener: no socket error ever goes unhandled (ldapts adds its own too).
+    socket.on('error', (error: Error) => {
+      this.#lastSocketError = error;
+    });
+    socket.once('close', () => {
+      this.#closed = true;
+      if (!this.#closing && this.#live) this.#onLost?.(this.#lostError());
+    });
+  }
+
+  /** The `ldapts` module this connection was made with (its `Change`, `Attribute` classes). */
+  get lib(): LdaptsModule {
+    return this.#lib;
+  }
+
+  /** True once the socket is closed (by either side). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Hand the connection to the pool: from now on a closed socket is reported to `onLost`.
+   * Called by the driver's `connect` when the connection is ready.
+   */
+  goLive(onLost: (error: unknown) => void): void {
+    this.#onLost = onLost;
+    this.#live = true;
+    if (this.#closed && !this.#closing) onLost(this.#lostError());
+  }
+
+  #lostError(cause?: unknown): ConnectionLostError {
+    const why = cause ?? this.#lastSocketError;
+    return new ConnectionLostError(`ldap connection to ${this.server} lost`, undefined, why === undefined ? {} : { cause: why });
+  }
+
+  /**
+   * Run one `ldapts` operation for a call: settles at once when the call aborts (the server's late
+   * answer is dropped; the connection stays usable since LDAP matches answers by message id), and
+   * maps errors: a closed connection to `ConnectionLostError`, a server result to
+   * {@link LdapResultError}, anything else to {@link LdapRequestError}. When an abandoned request
+   * is still unanswered at the next abort, the server has stopped answering: the connection is
+   * given up (the pool reconnects).
+   */
+  run<R>(ctx: AbortSource, operation: string, op: (client: Client) => Promise<R>, secrets: readonly string[] = []): Promise<R> {
+    if (this.#closed) return Promise.reject(this.#lostError());
+    return new Promise<R>((resolve, reject) => {
+      let settled = false;
+      const remove = onCallAbort(ctx, (reason) => {
+        if (settled) return;
+        settled = true;
+        if (this.#unanswered > 0) this.destroy(new Error(`ldap server ${this.server} stopped answering`));
+        this.#unanswered += 1;
+        reject(reason);
+      });
+      let pending: Promise<R>;
+      try {
+        pending = op(this.#client);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (value) => {
+          if (settled) {
+            this.#unanswered -= 1;
+            return;
+          }
+          settled = true;
+          remove?.();
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (settled) {
+            this.#unanswered -= 1;
+            return;
+          }
+          settled = true;
+          remove?.();
+          reject(this.mapError(operation, error, secrets));
+        },
+      );
+    });
+  }
+
+  /** Translate an `ldapts` error (see {@link LdapConnection.run}); never leaks a secret. */
+  mapError(operation: string, error: unknown, secrets: readonly string[] = []): unknown {
+    if (error instanceof ConnectionLostError) return error;
+    const message = messageOf(error);
+    if (this.#closed || CLOSED_TEXTS.some((text) => message.startsWith(text))) return this.#lostError(error);
+    const all = [...secrets, this.#identity.password];
+    if (error instanceof this.#lib.ResultCodeError) {
+      const detail = redact(message.replace(/\s*Code: 0x[0-9a-f]+$/i, ''), all);
+      return new LdapResultError(operation, error.code, error.name, detail, { cause: scrubbed(error, all) });
+    }
+    return new LdapRequestError(operation, redact(message, all), { cause: scrubbed(error, all) });
+  }
+
+  /** Simple bind as `identity` (anonymous when its DN is empty: an explicit anonymous bind). */
+  bind(identity: LdapIdentity): Promise<void> {
+    return this.#client.bind(identity.dn, identity.password);
+  }
+
+  /**
+   * Check a user's password: bind as `dn`, then bind back as the pool's identity on the same
+   * connection before the call returns, so the connection is never left bound as the user.
+   * Resolves `true` for a successful bind, `false` for invalidCredentials (49) and for an empty
+   * password (an empty password would be an unauthenticated bind, which proves nothing).
+   * When anything interrupts the switch (an abort, an error of the bind back), the connection
+   * is given up instead of being reused with an unknown identity.
+   */
+  async checkPassword(ctx: AbortSource, dn: string, password: string): Promise<boolean> {
+    if (password === '' || dn === '') return false;
+    if (this.#closed) throw this.#lostError();
+    let aborted = false;
+    const remove = onCallAbort(ctx, () => {
+      aborted = true;
+      this.destroy(new Error('call aborted during a password check'));
+    });
+    try {
+      let outcome: boolean | LdapResultError;
+      try {
+        await this.#client.bind(dn, password);
+        outcome = true;
+      } catch (error) {
+        const mapped = this.mapError('bind', error, [password]);
+        if (!(mapped instanceof LdapResultError)) throw mapped;
+        outcome = mapped.resultCode === INVALID_CREDENTIALS ? false : mapped;
+      }
+      // A failed bind leaves the connection anonymous (RFC 4513 section 4), a successful one bound
+      // as the user: go back to the pool's identity before anyone else uses the connection.
+      if (outcome === true || this.#identity.dn !== '') {
+        try {
+          await this.bind(this.#identity);
+        } catch (error) {
+          this.destroy(error);
+          throw this.#lostError(new Error(`could not bind back as the pool's identity: ${redact(messageOf(error), [password])}`));
+        }
+      }
+      if (aborted) throw this.#lostError();
+      if (outcome instanceof LdapResultError) throw outcome;
+      return outcome;
+    } finally {
+      remove?.();
+    }
+  }
+
+  /** Break the connection at once and report it lost (used when its state cannot be trusted). */
+  destroy(cause?: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#lastSocketError ??= cause;
+    this.#socket.destroy();
+  }
+
+  /** Close politely (an unbind request), without waiting for the server; never throws. */
+  close(): Promise<void> {
+    this.#closing = true;
+    if (this.#closed) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.#socket.once('close', () => resolve()));
+    // ldapts writes the unbind request synchronously; the socket is then closed at once.
+    this.#client.unbind().catch(() => undefined);
+    this.#socket.destroy();
+    return closed;
+  }
+}
+
+/** An `ldapts` error with every secret removed from its message (it becomes a `cause`). */
+function scrubbed(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error)) return error;
+  const clean = redact(error.message, secrets);
+  if (clean !== error.message) error.message = clean;
+  return error;
+}

@@ -1,0 +1,130 @@
+/**
+ * LDAP servers for the tests: the slapd of `scripts/services/40-ldap.sh` (127.0.0.1:13389 ldap,
+ * :13636 ldaps), and private slapd processes a test starts, stops and restarts (failover,
+ * restart under load, other certificates) on other loopback addresses, with the same
+ * configuration template and entries.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { until } from '@outpools/testing';
+
+/** What `40-ldap.sh` writes to its info.json. */
+export interface LdapServiceInfo {
+  host: string;
+  port: number;
+  ldapsPort: number;
+  suffix: string;
+  rootDn: string;
+  rootPassword: string;
+  userDn: string;
+  userPassword: string;
+  caFile: string;
+  otherCaFile: string;
+  certFile: string;
+  keyFile: string;
+  selfSignedCertFile: string;
+  selfSignedKeyFile: string;
+  host2CertFile: string;
+  host2KeyFile: string;
+  host3CertFile: string;
+  host3KeyFile: string;
+  template: string;
+  dataLdif: string;
+}
+
+const INFO = '/tmp/outpools-services/ldap/info.json';
+const SCRIPT = fileURLToPath(new URL('../../../../scripts/services/40-ldap.sh', import.meta.url));
+
+/** The private ports of the test-owned slapd processes (on 127.0.0.2, .3, .4). */
+export const PRIVATE_PORT = 13390;
+export const PRIVATE_LDAPS_PORT = 13637;
+
+/** The service slapd; runs its (idempotent) script when it is not up yet. */
+export async function ldapService(): Promise<LdapServiceInfo> {
+  if (!existsSync(INFO) || !(await portOpen('127.0.0.1', 13389)) || !(await portOpen('127.0.0.1', 13636))) {
+    execFileSync('bash', [SCRIPT], { stdio: 'ignore' });
+  }
+  return JSON.parse(readFileSync(INFO, 'utf8')) as LdapServiceInfo;
+}
+
+/** True when something accepts TCP connections on host:port. */
+export function portOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A slapd process owned by one test. */
+export interface PrivateSlapd {
+  readonly host: string;
+  readonly port: number;
+  readonly ldapsPort: number;
+  /** Stop the process (SIGKILL: connections are reset) and wait until it exited. */
+  kill(): Promise<void>;
+  /** Start it again on the same addresses (same data). */
+  start(): Promise<void>;
+  /** Kill it and remove its directory. */
+  dispose(): Promise<void>;
+}
+
+/** Options of {@link startPrivateSlapd}. */
+export interface PrivateSlapdOptions {
+  /** A loopback address of its own, e.g. `127.0.0.2`. */
+  readonly host: string;
+  /** Its TLS certificate and key (default: the service's CA-signed pair). */
+  readonly cert?: { readonly certFile: string; readonly keyFile: string };
+}
+
+/** Start a private slapd on `host`:13390 (ldap) and :13637 (ldaps), state in a temporary directory. */
+export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateSlapdOptions): Promise<PrivateSlapd> {
+  const { host } = options;
+  const dir = mkdtempSync(join(tmpdir(), 'outpools-slapd-'));
+  mkdirSync(join(dir, 'db'));
+  const certFile = options.cert?.certFile ?? info.certFile;
+  const keyFile = options.cert?.keyFile ?? info.keyFile;
+  const conf = join(dir, 'slapd.conf');
+  writeFileSync(
+    conf,
+    readFileSync(info.template, 'utf8').replaceAll('@DIR@', dir).replaceAll('@CERT@', certFile).replaceAll('@KEY@', keyFile),
+  );
+  execFileSync('/usr/sbin/slapadd', ['-q', '-f', conf, '-l', info.dataLdif], { stdio: 'ignore' });
+  const urls = `ldap://${host}:${PRIVATE_PORT}/ ldaps://${host}:${PRIVATE_LDAPS_PORT}/`;
+  let child: ChildProcess | undefined;
+  const start = async (): Promise<void> => {
+    // -d 0: stay in the foreground (the child is the server), no debug output.
+    const proc = spawn('/usr/sbin/slapd', ['-d', '0', '-f', conf, '-h', urls], { stdio: 'ignore' });
+    proc.on('error', () => undefined);
+    child = proc;
+    await until(() => portOpen(host, PRIVATE_PORT), 10_000, `slapd on ${host}:${PRIVATE_PORT}`);
+    await until(() => portOpen(host, PRIVATE_LDAPS_PORT), 10_000, `slapd on ${host}:${PRIVATE_LDAPS_PORT}`);
+  };
+  const kill = async (): Promise<void> => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+  };
+  await start();
+  return {
+    host,
+    port: PRIVATE_PORT,
+    ldapsPort: PRIVATE_LDAPS_PORT,
+    kill,
+    start,
+    async dispose() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
