@@ -90,6 +90,19 @@ function toSearchOptions(options: LdapSearchOptions | undefined): SearchOptions 
   };
 }
 
+const SPECIAL_ATTRIBUTES = ['*', '+', '1.1'];
+
+/**
+ * `ldapts` lists every requested attribute in an entry, so `"*"`, `"+"` and `"1.1"` would show as
+ * empty attributes: remove them (only when such a name was requested).
+ */
+function withoutSpecialNames(entries: LdapEntry[], attributes: readonly string[] | undefined): LdapEntry[] {
+  const special = attributes?.filter((a) => SPECIAL_ATTRIBUTES.includes(a));
+  if (special === undefined || special.length === 0) return entries;
+  for (const entry of entries) for (const name of special) delete (entry as Record<string, unknown>)[name];
+  return entries;
+}
+
 function toChanges(connection: LdapConnection, changes: LdapChange | readonly LdapChange[]): InstanceType<LdapConnection['lib']['Change']>[] {
   const { Change, Attribute } = connection.lib;
   const list: readonly LdapChange[] = Array.isArray(changes) ? changes : [changes as LdapChange];
@@ -118,7 +131,7 @@ export function createLdapClient(pool: PoolHandle<LdapConnection>, callOptions?:
         (c, ctx) =>
           c.run(ctx, 'search', async (client) => {
             const { searchEntries, searchReferences } = await client.search(base, search);
-            return { entries: searchEntries as LdapEntry[], references: searchReferences };
+            return { entries: withoutSpecialNames(searchEntries as LdapEntry[], search.attributes), references: searchReferences };
           }),
         read,
       );
@@ -148,7 +161,7 @@ export function createLdapClient(pool: PoolHandle<LdapConnection>, callOptions?:
         (c, ctx) =>
           c.run(ctx, 'search', async (client) => {
             const { searchEntries } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: attrs });
-            return (searchEntries[0] ?? { dn: '' }) as LdapEntry;
+            return withoutSpecialNames(searchEntries as LdapEntry[], attrs)[0] ?? { dn: '' };
           }),
         read,
       );
