@@ -70,7 +70,7 @@ export interface PrivateSlapd {
   readonly ldapsPort: number;
   /** Stop the process (SIGKILL: connections are reset) and wait until it exited. */
   kill(): Promise<void>;
-  /** Start it again on the same addresses (same data). */
+  /** Start it again on the same addresses (same data); a no-op while it runs. */
   start(): Promise<void>;
   /** Kill it and remove its directory. */
   dispose(): Promise<void>;
@@ -99,7 +99,9 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
   execFileSync('/usr/sbin/slapadd', ['-q', '-f', conf, '-l', info.dataLdif], { stdio: 'ignore' });
   const urls = `ldap://${host}:${PRIVATE_PORT}/ ldaps://${host}:${PRIVATE_LDAPS_PORT}/`;
   let child: ChildProcess | undefined;
+  const running = (): boolean => child !== undefined && child.exitCode === null && child.signalCode === null;
   const start = async (): Promise<void> => {
+    if (running()) return;
     // -d 0: stay in the foreground (the child is the server), no debug output.
     const proc = spawn('/usr/sbin/slapd', ['-d', '0', '-f', conf, '-h', urls], { stdio: 'ignore' });
     proc.on('error', () => undefined);
