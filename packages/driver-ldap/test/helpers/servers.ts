@@ -72,6 +72,10 @@ export interface PrivateSlapd {
   kill(): Promise<void>;
   /** Start it again on the same addresses (same data); a no-op while it runs. */
   start(): Promise<void>;
+  /** Freeze the process (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void;
+  /** Let a paused process run again (SIGCONT). */
+  resume(): void;
   /** Kill it and remove its directory. */
   dispose(): Promise<void>;
 }
@@ -114,7 +118,7 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
     child = undefined;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGKILL');
+    proc.kill('SIGKILL'); // also ends a paused (SIGSTOP) process
     await exited;
   };
   await start();
@@ -124,6 +128,8 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
     ldapsPort: PRIVATE_LDAPS_PORT,
     kill,
     start,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async dispose() {
       await kill();
       rmSync(dir, { recursive: true, force: true });
