@@ -39,7 +39,10 @@ export interface LdapServiceInfo {
 const INFO = '/tmp/outpools-services/ldap/info.json';
 const SCRIPT = fileURLToPath(new URL('../../../../scripts/services/40-ldap.sh', import.meta.url));
 
-/** The private ports of the test-owned slapd processes (on 127.0.0.2, .3, .4). */
+/**
+ * The private ports of the test-owned slapd processes: failover on 127.0.0.2 and .3, restart on
+ * .4, a self-signed server on .1; a leaf-only server on 127.0.0.1:13391/13638.
+ */
 export const PRIVATE_PORT = 13390;
 export const PRIVATE_LDAPS_PORT = 13637;
 
@@ -86,9 +89,17 @@ export interface PrivateSlapdOptions {
   readonly host: string;
   /** Its TLS certificate and key (default: the service's CA-signed pair). */
   readonly cert?: { readonly certFile: string; readonly keyFile: string };
+  /**
+   * slapd builds the chain it sends from its CA file: with `leafOnly` that file is an unrelated
+   * CA, so only the server certificate is sent.
+   */
+  readonly leafOnly?: boolean;
+  /** Ports (default {@link PRIVATE_PORT} and {@link PRIVATE_LDAPS_PORT}). */
+  readonly port?: number;
+  readonly ldapsPort?: number;
 }
 
-/** Start a private slapd on `host`:13390 (ldap) and :13637 (ldaps), state in a temporary directory. */
+/** Start a private slapd on `host`:13390 (ldap) and :13637 (ldaps) by default, state in a temporary directory. */
 export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateSlapdOptions): Promise<PrivateSlapd> {
   const { host } = options;
   const dir = mkdtempSync(join(tmpdir(), 'outpools-slapd-'));
@@ -96,12 +107,13 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
   const certFile = options.cert?.certFile ?? info.certFile;
   const keyFile = options.cert?.keyFile ?? info.keyFile;
   const conf = join(dir, 'slapd.conf');
-  writeFileSync(
-    conf,
-    readFileSync(info.template, 'utf8').replaceAll('@DIR@', dir).replaceAll('@CERT@', certFile).replaceAll('@KEY@', keyFile),
-  );
+  let text = readFileSync(info.template, 'utf8').replaceAll('@DIR@', dir).replaceAll('@CERT@', certFile).replaceAll('@KEY@', keyFile);
+  if (options.leafOnly) text = text.replace(/^TLSCACertificateFile .*$/m, `TLSCACertificateFile ${info.otherCaFile}`);
+  writeFileSync(conf, text);
+  const port = options.port ?? PRIVATE_PORT;
+  const ldapsPort = options.ldapsPort ?? PRIVATE_LDAPS_PORT;
   execFileSync('/usr/sbin/slapadd', ['-q', '-f', conf, '-l', info.dataLdif], { stdio: 'ignore' });
-  const urls = `ldap://${host}:${PRIVATE_PORT}/ ldaps://${host}:${PRIVATE_LDAPS_PORT}/`;
+  const urls = `ldap://${host}:${port}/ ldaps://${host}:${ldapsPort}/`;
   let child: ChildProcess | undefined;
   const running = (): boolean => child !== undefined && child.exitCode === null && child.signalCode === null;
   const start = async (): Promise<void> => {
@@ -110,8 +122,8 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
     const proc = spawn('/usr/sbin/slapd', ['-d', '0', '-f', conf, '-h', urls], { stdio: 'ignore' });
     proc.on('error', () => undefined);
     child = proc;
-    await until(() => portOpen(host, PRIVATE_PORT), 10_000, `slapd on ${host}:${PRIVATE_PORT}`);
-    await until(() => portOpen(host, PRIVATE_LDAPS_PORT), 10_000, `slapd on ${host}:${PRIVATE_LDAPS_PORT}`);
+    await until(() => portOpen(host, port), 10_000, `slapd on ${host}:${port}`);
+    await until(() => portOpen(host, ldapsPort), 10_000, `slapd on ${host}:${ldapsPort}`);
   };
   const kill = async (): Promise<void> => {
     const proc = child;
@@ -124,8 +136,8 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
   await start();
   return {
     host,
-    port: PRIVATE_PORT,
-    ldapsPort: PRIVATE_LDAPS_PORT,
+    port,
+    ldapsPort,
     kill,
     start,
     pause: () => void child?.kill('SIGSTOP'),
