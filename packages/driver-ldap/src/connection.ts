@@ -8,6 +8,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { ConnectionLostError, type CallContext } from '@outpools/core';
 import type { Client } from 'ldapts';
 import { LdapRequestError, LdapResultError, messageOf, redact } from './errors.js';
@@ -25,6 +26,12 @@ export const INVALID_CREDENTIALS = 49;
 const CLOSED_TEXTS = ['Connection closed before message response', 'Socket error', 'Socket connection not established'];
 
 type AbortSource = Pick<CallContext, 'signal' | 'onAbort'>;
+
+/** A request whose call was aborted before its answer arrived. */
+interface Abandoned {
+  readonly startedAt: number;
+  readonly abortedAt: number;
+}
 
 /**
  * Call `listener` once when the call aborts: through the core's cheap `onAbort` when the context
@@ -63,8 +70,14 @@ export class LdapConnection {
   #live = false;
   #onLost: ((error: unknown) => void) | undefined;
   #lastSocketError: unknown;
-  /** Requests abandoned by a call abort whose answer has not arrived yet. */
-  #unanswered = 0;
+  /** Requests abandoned by a call abort whose answer has not arrived yet, oldest first. */
+  readonly #unanswered = new Set<Abandoned>();
+  /** Operations sent and not yet answered (including abandoned ones). */
+  #inFlight = 0;
+  /** Set while a password check holds the connection: resolves when it ends. */
+  #gate: Promise<void> | undefined;
+  /** Called when `#inFlight` drops to 0 (a password check waits for it). */
+  #drained: (() => void) | undefined;
 
   constructor(lib: LdaptsModule, socket: Socket, host: string, server: string, identity: LdapIdentity) {
     this.#lib = lib;
@@ -119,25 +132,31 @@ export class LdapConnection {
   }
 
   /**
-   * Run one `ldapts` operation for a call: settles at once when the call aborts (the server's late
-   * answer is dropped; the connection stays usable since LDAP matches answers by message id), and
-   * maps errors: a closed connection to `ConnectionLostError`, a server result to
-   * {@link LdapResultError}, anything else to {@link LdapRequestError}. When an abandoned request
-   * is still unanswered at the next abort, the server has stopped answering: the connection is
-   * given up (the pool reconnects).
+   * Run one `ldapts` operation for a call. Several may be in flight on the connection at once
+   * (LDAP matches answers by message id), except while a password check holds it exclusively:
+   * then the operation waits for the check to finish. Settles at once when the call aborts (the
+   * server's late answer is dropped), and maps errors: a closed connection to
+   * `ConnectionLostError`, a server result to {@link LdapResultError}, anything else to
+   * {@link LdapRequestError}. When a request abandoned by an abort is still unanswered at a later
+   * abort, twice as long after it was sent as it had run when abandoned, the server has stopped
+   * answering: the connection is given up (the pool reconnects).
    */
   run<R>(ctx: AbortSource, operation: string, op: (client: Client) => Promise<R>, secrets: readonly string[] = []): Promise<R> {
     if (this.#closed) return Promise.reject(this.#lostError());
+    if (this.#gate !== undefined) return this.#afterGate(ctx, () => this.run(ctx, operation, op, secrets));
     return new Promise<R>((resolve, reject) => {
       let settled = false;
+      let abandoned: Abandoned | undefined;
+      const startedAt = performance.now();
       const remove = onCallAbort(ctx, (reason) => {
         if (settled) return;
         settled = true;
-        if (this.#unanswered > 0) this.destroy(new Error(`ldap server ${this.server} stopped answering`));
-        this.#unanswered += 1;
+        abandoned = { startedAt, abortedAt: performance.now() };
+        this.#abandoned(abandoned);
         reject(reason);
       });
       let pending: Promise<R>;
+      this.#inFlight += 1;
       try {
         pending = op(this.#client);
       } catch (error) {
@@ -145,24 +164,59 @@ export class LdapConnection {
       }
       pending.then(
         (value) => {
-          if (settled) {
-            this.#unanswered -= 1;
-            return;
-          }
+          this.#answered(abandoned);
+          if (settled) return;
           settled = true;
           remove?.();
           resolve(value);
         },
         (error: unknown) => {
-          if (settled) {
-            this.#unanswered -= 1;
-            return;
-          }
+          this.#answered(abandoned);
+          if (settled) return;
           settled = true;
           remove?.();
           reject(this.mapError(operation, error, secrets));
         },
       );
+    });
+  }
+
+  /** A request whose call aborted: give the connection up when an older one is stalled. */
+  #abandoned(request: Abandoned): void {
+    const now = request.abortedAt;
+    for (const older of this.#unanswered) {
+      if (now - older.startedAt >= 2 * (older.abortedAt - older.startedAt)) {
+        this.destroy(new Error(`ldap server ${this.server} stopped answering`));
+        return;
+      }
+      break; // the oldest decides
+    }
+    this.#unanswered.add(request);
+  }
+
+  /** An operation's answer (or failure) arrived. */
+  #answered(abandoned: Abandoned | undefined): void {
+    if (abandoned !== undefined) this.#unanswered.delete(abandoned);
+    if (--this.#inFlight === 0) {
+      const drained = this.#drained;
+      this.#drained = undefined;
+      drained?.();
+    }
+  }
+
+  /** Run `next` once the exclusive section (a password check) has ended, unless the call aborts first. */
+  #afterGate<R>(ctx: AbortSource, next: () => Promise<R>): Promise<R> {
+    const gate = this.#gate!;
+    return new Promise<R>((resolve, reject) => {
+      let aborted = false;
+      const remove = onCallAbort(ctx, (reason) => {
+        aborted = true;
+        reject(reason);
+      });
+      void gate.then(() => {
+        remove?.();
+        if (!aborted) next().then(resolve, reject);
+      });
     });
   }
 
@@ -190,20 +244,48 @@ export class LdapConnection {
    * Resolves `true` for a successful bind, `false` for invalidCredentials (49) and for an empty
    * password (an empty password would be an unauthenticated bind, which proves nothing).
    * When anything interrupts the switch (an abort, an error of the bind back), the connection
-   * is given up instead of being reused with an unknown identity.
+   * is given up instead of being reused with an unknown identity. The check holds the connection
+   * exclusively: it waits until the operations in flight are answered, and operations started
+   * meanwhile wait until it is done (no operation ever runs as the user).
    */
-  async checkPassword(ctx: AbortSource, dn: string, password: string): Promise<boolean> {
-    if (password === '' || dn === '') return false;
-    if (this.#closed) throw this.#lostError();
-    let aborted = false;
-    const remove = onCallAbort(ctx, () => {
-      aborted = true;
-      this.destroy(new Error('call aborted during a password check'));
+  checkPassword(ctx: AbortSource, dn: string, password: string): Promise<boolean> {
+    if (password === '' || dn === '') return Promise.resolve(false);
+    if (this.#closed) return Promise.reject(this.#lostError());
+    if (this.#gate !== undefined) return this.#afterGate(ctx, () => this.checkPassword(ctx, dn, password));
+    let release!: () => void;
+    this.#gate = new Promise<void>((resolve) => (release = resolve));
+    return this.#exclusiveCheck(ctx, dn, password).finally(() => {
+      this.#gate = undefined;
+      release();
+    });
+  }
+
+  /** The password check itself, with the connection held exclusively. */
+  async #exclusiveCheck(ctx: AbortSource, dn: string, password: string): Promise<boolean> {
+    // While waiting for the operations in flight, an abort just ends the call; once the bind is
+    // sent, it also gives the connection up (its identity is unknown until the bind back is done).
+    let binding = false;
+    let abortedWith: { reason: unknown } | undefined;
+    let wake: (() => void) | undefined;
+    const remove = onCallAbort(ctx, (reason) => {
+      abortedWith = { reason };
+      if (binding) this.destroy(new Error('call aborted during a password check'));
+      wake?.();
     });
     try {
+      // No operation may be in flight during a bind (RFC 4511 4.2.1), nor run as the user.
+      if (this.#inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          this.#drained = resolve;
+        });
+      }
+      if (abortedWith !== undefined) throw abortedWith.reason;
+      if (this.#closed) throw this.#lostError();
+      binding = true;
       let outcome: boolean | LdapResultError;
       try {
-        await this.#client.bind(dn, password);
+        await this.#tracked(this.#client.bind(dn, password));
         outcome = true;
       } catch (error) {
         const mapped = this.mapError('bind', error, [password]);
@@ -214,18 +296,24 @@ export class LdapConnection {
       // as the user: go back to the pool's identity before anyone else uses the connection.
       if (outcome === true || this.#identity.dn !== '') {
         try {
-          await this.bind(this.#identity);
+          await this.#tracked(this.bind(this.#identity));
         } catch (error) {
           this.destroy(error);
           throw this.#lostError(new Error(`could not bind back as the pool's identity: ${redact(messageOf(error), [password])}`));
         }
       }
-      if (aborted) throw this.#lostError();
+      if (abortedWith !== undefined) throw this.#lostError();
       if (outcome instanceof LdapResultError) throw outcome;
       return outcome;
     } finally {
       remove?.();
     }
+  }
+
+  /** Count `operation` as in flight until it settles. */
+  #tracked<R>(operation: Promise<R>): Promise<R> {
+    this.#inFlight += 1;
+    return operation.finally(() => this.#answered(undefined));
   }
 
   /** Break the connection at once and report it lost (used when its state cannot be trusted). */

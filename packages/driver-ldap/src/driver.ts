@@ -1,5 +1,5 @@
 /**
- * The `ldap` pool type: one `ldapts` connection per worker, one request at a time, servers tried
+ * The `ldap` pool type: one `ldapts` connection per worker (requests pipelined on it), servers tried
  * in list order on every (re)connect, a fixed reconnect interval (`connect_interval`).
  * @module
  */
@@ -8,6 +8,13 @@ import { createLdapClient, pingLdap } from './client.js';
 import { connectLdap } from './connect.js';
 import type { LdapConnection } from './connection.js';
 import { LDAP_PORT, LDAPS_PORT, LdapConnectionSchema, type LdapConnectionOptions } from './schema.js';
+
+/**
+ * How many requests one worker may have in flight on its connection at once. LDAP answers carry
+ * the request's message id, so requests are pipelined like `ldapts` does on one client; a
+ * password check still holds the connection alone (see `LdapClient.checkPassword`).
+ */
+export const LDAP_CONCURRENCY = 16;
 
 /**
  * Fill in `port`: 389, or 636 when a `tls` section is present; an explicit port is kept. The
@@ -67,7 +74,7 @@ export const ldapDriver = defineDriver({
   connectionSchema: LdapConnectionSchema,
   resolve: resolveLdapOptions,
   check: checkLdapBind,
-  concurrency: () => 1,
+  concurrency: () => LDAP_CONCURRENCY,
   reconnect: ldapReconnect,
   connect: connectLdap,
   close: (connection: LdapConnection) => connection.close(),

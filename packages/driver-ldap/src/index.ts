@@ -2,7 +2,7 @@
  * `@outpools/driver-ldap`: the ldap pool type, on `ldapts`.
  * @module
  */
-export { ldapDriver, resolveLdapOptions, checkLdapBind, ldapReconnect } from './driver.js';
+export { ldapDriver, resolveLdapOptions, checkLdapBind, ldapReconnect, LDAP_CONCURRENCY } from './driver.js';
 export { createLdapClient, pingLdap, WHOAMI_OID } from './client.js';
 export type { LdapClient } from './client.js';
 export { connectLdap, portOf } from './connect.js';

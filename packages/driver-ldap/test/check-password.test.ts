@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectLdap, LdapBindError, LdapResultError, type LdapClient } from '@outpools/driver-ldap';
-import { stubContexts, until } from '@outpools/testing';
+import { stubContexts, until, waitUntil } from '@outpools/testing';
 import { clientOf, connectionOf, ldapToml, startPools, type Pools } from './helpers/pools.js';
 import { ldapService, type LdapServiceInfo } from './helpers/servers.js';
 
@@ -75,7 +75,7 @@ describe('checkPassword', () => {
     const check = root.withOptions({ signal: aborted.signal }).checkPassword(info.userDn, info.userPassword);
     aborted.abort(new Error('caller gave up'));
     await expect(check).rejects.toThrow('caller gave up');
-    await until(async () => (await connectionOf(pools, 'root')) !== before, 3000, 'a new connection');
+    expect(await waitUntil(async () => (await connectionOf(pools, 'root')) !== before, { timeoutMs: 3000 })).toBe(true);
     expect(before.closed).toBe(true);
     expect(await root.whoami()).toBe(`dn:${info.rootDn}`);
   });
@@ -109,5 +109,26 @@ describe('a pool whose root password is wrong', () => {
     } finally {
       await bad.stop();
     }
+  });
+});
+
+describe('checkPassword on a connection with requests in flight', () => {
+  it('waits for them, holds the connection alone while bound as the user, then lets the others run', async () => {
+    const conn = await connectionOf(pools, 'root');
+    // Many searches and checks at once on the one worker: each search must run as the root DN
+    // (it reads userPassword, which neither alice nor an anonymous connection may read).
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      calls.push(
+        root.search(info.userDn, { scope: 'base', attributes: ['userPassword'] }).then(({ entries }) => {
+          expect(String(entries[0]?.userPassword)).toMatch(/^\{SSHA\}/);
+        }),
+      );
+      if (i % 3 === 0) calls.push(root.checkPassword(info.userDn, i % 2 === 0 ? info.userPassword : WRONG));
+    }
+    const results = await Promise.all(calls);
+    expect(results.filter((r) => typeof r === 'boolean')).toEqual([true, false, true, false, true, false, true, false, true, false]);
+    expect(await connectionOf(pools, 'root')).toBe(conn);
+    expect(await root.whoami()).toBe(`dn:${info.rootDn}`);
   });
 });

@@ -112,18 +112,23 @@ describe('a request on a connection that closes', () => {
     }
   });
 
-  it('gives up a connection whose server stopped answering (two aborted calls without a reply)', async () => {
+  it('gives up a connection whose server stopped answering (an abandoned request unanswered for twice its timeout)', async () => {
     const { pools, report } = await startPools(ldapToml('stall', { workers: 1, call_timeout: 300 }, connection()));
     try {
       expect(report.ok).toBe(true);
       const ldap = clientOf(pools, 'stall');
       const conn = await connectionOf(pools, 'stall');
-      server.pause();
+      await server.pause();
       try {
         await expect(ldap.search(PEOPLE, { filter: '(uid=alice)' })).rejects.toBeInstanceOf(CallTimeoutError);
         expect(conn.closed).toBe(false); // one unanswered request: maybe just slow
-        await expect(ldap.search(PEOPLE, { filter: '(uid=bob)' })).rejects.toBeInstanceOf(CallTimeoutError);
+        let timeouts = 1;
+        while (!conn.closed && timeouts < 4) {
+          await expect(ldap.search(PEOPLE, { filter: '(uid=bob)' })).rejects.toBeInstanceOf(CallTimeoutError);
+          timeouts += 1;
+        }
         expect(conn.closed).toBe(true);
+        expect(timeouts).toBeLessThanOrEqual(3); // given up at the second or third timeout
       } finally {
         server.resume();
       }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { schemaChecker } from '@outpools/testing';
-import { ldapDriver, type LdapConnectionOptions } from '@outpools/driver-ldap';
+import { LDAP_CONCURRENCY, ldapDriver, type LdapConnectionOptions } from '@outpools/driver-ldap';
 
 const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker<LdapConnectionOptions>(ldapDriver);
 const withTls = (lines: string): string => `${withConnection(lines)}[${C}.tls]\nverify_mode = "none"\n`;
@@ -103,8 +103,9 @@ describe('ldap driver object', () => {
     expect(ldapDriver.reconnect?.({ ...DEFAULTS, connect_interval: 2500 })).toEqual({ kind: 'fixed', intervalMs: 2500 });
   });
 
-  it('runs one request at a time per connection', () => {
-    expect(ldapDriver.concurrency?.(DEFAULTS)).toBe(1);
+  it('pipelines up to LDAP_CONCURRENCY requests per connection', () => {
+    expect(ldapDriver.concurrency?.(DEFAULTS)).toBe(LDAP_CONCURRENCY);
+    expect(LDAP_CONCURRENCY).toBeGreaterThan(1);
   });
 
   it('does not import ldapts at module load (only `import type`; the library is loaded on first connect)', () => {

@@ -5,7 +5,7 @@
  * configuration template and entries.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,8 +75,8 @@ export interface PrivateSlapd {
   kill(): Promise<void>;
   /** Start it again on the same addresses (same data); a no-op while it runs. */
   start(): Promise<void>;
-  /** Freeze the process (SIGSTOP): connections stay open, nothing is answered. */
-  pause(): void;
+  /** Freeze the process (SIGSTOP) and wait until every thread is stopped: connections stay open, nothing is answered. */
+  pause(): Promise<void>;
   /** Let a paused process run again (SIGCONT). */
   resume(): void;
   /** Kill it and remove its directory. */
@@ -140,7 +140,15 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
     ldapsPort,
     kill,
     start,
-    pause: () => void child?.kill('SIGSTOP'),
+    async pause() {
+      const pid = child?.pid;
+      if (pid === undefined) return;
+      child?.kill('SIGSTOP');
+      // A stop signal reaches a multi-threaded process's threads asynchronously.
+      const stopped = (): boolean =>
+        readdirSync(`/proc/${pid}/task`).every((task) => / [tT] /.test(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').replace(/^.*\)/, ')')));
+      await until(stopped, 5000, `slapd ${pid} stopped`, 5);
+    },
     resume: () => void child?.kill('SIGCONT'),
     async dispose() {
       await kill();
