@@ -79,15 +79,12 @@ function runOptions(options: LdapCallOptions | undefined): { read: RunOptions; w
   return { read: Object.freeze({ ...routing, retryOnLost: true }), write: Object.freeze(routing) };
 }
 
+/**
+ * The options as `ldapts` takes them. `ldapts` only reads them (its types are mutable arrays), so
+ * they are passed as given: no copy per call.
+ */
 function toSearchOptions(options: LdapSearchOptions | undefined): SearchOptions {
-  if (options === undefined) return {};
-  const { attributes, explicitBufferAttributes, paged, ...rest } = options;
-  return {
-    ...rest,
-    ...(attributes !== undefined && { attributes: [...attributes] }),
-    ...(explicitBufferAttributes !== undefined && { explicitBufferAttributes: [...explicitBufferAttributes] }),
-    ...(paged !== undefined && { paged: typeof paged === 'boolean' ? paged : { ...paged } }),
-  };
+  return (options ?? {}) as SearchOptions;
 }
 
 const SPECIAL_ATTRIBUTES = ['*', '+', '1.1'];
@@ -97,9 +94,11 @@ const SPECIAL_ATTRIBUTES = ['*', '+', '1.1'];
  * empty attributes: remove them (only when such a name was requested).
  */
 function withoutSpecialNames(entries: LdapEntry[], attributes: readonly string[] | undefined): LdapEntry[] {
-  const special = attributes?.filter((a) => SPECIAL_ATTRIBUTES.includes(a));
-  if (special === undefined || special.length === 0) return entries;
-  for (const entry of entries) for (const name of special) delete (entry as Record<string, unknown>)[name];
+  if (attributes === undefined) return entries;
+  for (const name of attributes) {
+    if (!SPECIAL_ATTRIBUTES.includes(name)) continue;
+    for (const entry of entries) delete (entry as Record<string, unknown>)[name];
+  }
   return entries;
 }
 

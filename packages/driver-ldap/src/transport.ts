@@ -33,7 +33,7 @@ export function dial(target: DialTarget, signal: AbortSignal): Promise<Socket> {
     }
     const { host, port, tls } = target;
     const socket: Socket =
-      tls === undefined ? createConnection({ host, port, noDelay: true }) : tlsConnect({ ...tls.options, host, port });
+      tls === undefined ? createConnection({ host, port }) : tlsConnect({ ...tls.options, host, port });
     const ready = tls === undefined ? 'connect' : 'secureConnect';
     const fail = (error: unknown): void => {
       cleanup();
@@ -51,7 +51,6 @@ export function dial(target: DialTarget, signal: AbortSignal): Promise<Socket> {
           fail(error);
           return;
         }
-        socket.setNoDelay(true);
       }
       cleanup();
       socket.setKeepAlive(true, 30_000);
