@@ -3,7 +3,7 @@
  * `pool.run()` on one worker's connection.
  * @module
  */
-import type { PoolHandle, RunOptions } from '@outpools/core';
+import type { PoolHandle, RunOptions } from '@outpools/core/driver';
 import type { SearchOptions } from 'ldapts';
 import type { LdapConnection } from './connection.js';
 import { ROOT_DSE_ATTRIBUTES } from './connect.js';

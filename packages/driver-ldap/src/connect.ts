@@ -4,8 +4,8 @@
  * so a recovered first server is preferred at the next reconnect.
  * @module
  */
-import type { ConnectContext } from '@outpools/core';
-import { LdapConnection, INVALID_CREDENTIALS, type LdapIdentity } from './connection.js';
+import type { ConnectContext } from '@outpools/core/driver';
+import { abortSourceOf, LdapConnection, INVALID_CREDENTIALS, type LdapIdentity } from './connection.js';
 import { LdapBindError, LdapConnectError, LdapResultError, messageOf, redact, type LdapServerAttempt } from './errors.js';
 import { loadLdapts, type LdaptsModule } from './load.js';
 import type { LdapConnectionOptions } from './schema.js';
@@ -34,14 +34,15 @@ async function openServer(
   const connection = new LdapConnection(lib, socket, host, server, identity);
   const onAbort = (): void => connection.destroy(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const aborts = abortSourceOf(ctx.signal);
   try {
     if (identity.dn === '') {
       // Anonymous (no bind, as MongooseIM): prove the server speaks LDAP with a root DSE read.
-      await connection.run(ctx, 'search', (client) =>
+      await connection.run(aborts, 'search', (client) =>
         client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: [...ROOT_DSE_ATTRIBUTES] }),
       );
     } else {
-      await connection.run(ctx, 'bind', (client) => client.bind(identity.dn, identity.password));
+      await connection.run(aborts, 'bind', (client) => client.bind(identity.dn, identity.password));
     }
     ctx.signal.throwIfAborted();
     return connection;

@@ -9,7 +9,7 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ConnectionLostError, type CallContext } from '@outpools/core';
+import { ConnectionLostError, type CallContext } from '@outpools/core/driver';
 import type { Client } from 'ldapts';
 import { LdapRequestError, LdapResultError, messageOf, redact } from './errors.js';
 import type { LdaptsModule } from './load.js';
@@ -25,7 +25,8 @@ export const INVALID_CREDENTIALS = 49;
 
 const CLOSED_TEXTS = ['Connection closed before message response', 'Socket error', 'Socket connection not established'];
 
-type AbortSource = Pick<CallContext, 'signal' | 'onAbort'>;
+/** Where an operation learns that its call gave up: a call's context (or a connect's, see {@link abortSourceOf}). */
+export type AbortSource = Pick<CallContext, 'onAbort'>;
 
 /** A request whose call was aborted before its answer arrived. */
 interface Abandoned {
@@ -33,23 +34,14 @@ interface Abandoned {
   readonly abortedAt: number;
 }
 
-/**
- * Call `listener` once when the call aborts: through the core's cheap `onAbort` when the context
- * has it, else through `signal`. Returns a remover for a `signal` listener.
- */
-function onCallAbort(ctx: AbortSource, listener: (reason: unknown) => void): (() => void) | undefined {
-  if (typeof ctx.onAbort === 'function') {
-    ctx.onAbort(listener);
-    return undefined;
-  }
-  const signal = ctx.signal;
-  if (signal.aborted) {
-    listener(signal.reason);
-    return undefined;
-  }
-  const handler = (): void => listener(signal.reason);
-  signal.addEventListener('abort', handler, { once: true });
-  return () => signal.removeEventListener('abort', handler);
+/** An {@link AbortSource} for a signal (a connect attempt's): the listener runs once when it aborts. */
+export function abortSourceOf(signal: AbortSignal): AbortSource {
+  return {
+    onAbort(listener) {
+      if (signal.aborted) listener(signal.reason);
+      else signal.addEventListener('abort', () => listener(signal.reason), { once: true });
+    },
+  };
 }
 
 /**
@@ -148,7 +140,7 @@ export class LdapConnection {
       let settled = false;
       let abandoned: Abandoned | undefined;
       const startedAt = performance.now();
-      const remove = onCallAbort(ctx, (reason) => {
+      ctx.onAbort((reason) => {
         if (settled) return;
         settled = true;
         abandoned = { startedAt, abortedAt: performance.now() };
@@ -167,14 +159,12 @@ export class LdapConnection {
           this.#answered(abandoned);
           if (settled) return;
           settled = true;
-          remove?.();
           resolve(value);
         },
         (error: unknown) => {
           this.#answered(abandoned);
           if (settled) return;
           settled = true;
-          remove?.();
           reject(this.mapError(operation, error, secrets));
         },
       );
@@ -209,12 +199,11 @@ export class LdapConnection {
     const gate = this.#gate!;
     return new Promise<R>((resolve, reject) => {
       let aborted = false;
-      const remove = onCallAbort(ctx, (reason) => {
+      ctx.onAbort((reason) => {
         aborted = true;
         reject(reason);
       });
       void gate.then(() => {
-        remove?.();
         if (!aborted) next().then(resolve, reject);
       });
     });
@@ -267,47 +256,43 @@ export class LdapConnection {
     let binding = false;
     let abortedWith: { reason: unknown } | undefined;
     let wake: (() => void) | undefined;
-    const remove = onCallAbort(ctx, (reason) => {
+    ctx.onAbort((reason) => {
       abortedWith = { reason };
       if (binding) this.destroy(new Error('call aborted during a password check'));
       wake?.();
     });
-    try {
-      // No operation may be in flight during a bind (RFC 4511 4.2.1), nor run as the user.
-      if (this.#inFlight > 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          this.#drained = resolve;
-        });
-      }
-      if (abortedWith !== undefined) throw abortedWith.reason;
-      if (this.#closed) throw this.#lostError();
-      binding = true;
-      let outcome: boolean | LdapResultError;
-      try {
-        await this.#tracked(this.#client.bind(dn, password));
-        outcome = true;
-      } catch (error) {
-        const mapped = this.mapError('bind', error, [password]);
-        if (!(mapped instanceof LdapResultError)) throw mapped;
-        outcome = mapped.resultCode === INVALID_CREDENTIALS ? false : mapped;
-      }
-      // A failed bind leaves the connection anonymous (RFC 4513 section 4), a successful one bound
-      // as the user: go back to the pool's identity before anyone else uses the connection.
-      if (outcome === true || this.#identity.dn !== '') {
-        try {
-          await this.#tracked(this.bind(this.#identity));
-        } catch (error) {
-          this.destroy(error);
-          throw this.#lostError(new Error(`could not bind back as the pool's identity: ${redact(messageOf(error), [password])}`));
-        }
-      }
-      if (abortedWith !== undefined) throw this.#lostError();
-      if (outcome instanceof LdapResultError) throw outcome;
-      return outcome;
-    } finally {
-      remove?.();
+    // No operation may be in flight during a bind (RFC 4511 4.2.1), nor run as the user.
+    if (this.#inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        this.#drained = resolve;
+      });
     }
+    if (abortedWith !== undefined) throw abortedWith.reason;
+    if (this.#closed) throw this.#lostError();
+    binding = true;
+    let outcome: boolean | LdapResultError;
+    try {
+      await this.#tracked(this.#client.bind(dn, password));
+      outcome = true;
+    } catch (error) {
+      const mapped = this.mapError('bind', error, [password]);
+      if (!(mapped instanceof LdapResultError)) throw mapped;
+      outcome = mapped.resultCode === INVALID_CREDENTIALS ? false : mapped;
+    }
+    // A failed bind leaves the connection anonymous (RFC 4513 section 4), a successful one bound
+    // as the user: go back to the pool's identity before anyone else uses the connection.
+    if (outcome === true || this.#identity.dn !== '') {
+      try {
+        await this.#tracked(this.bind(this.#identity));
+      } catch (error) {
+        this.destroy(error);
+        throw this.#lostError(new Error(`could not bind back as the pool's identity: ${redact(messageOf(error), [password])}`));
+      }
+    }
+    if (abortedWith !== undefined) throw this.#lostError();
+    if (outcome instanceof LdapResultError) throw outcome;
+    return outcome;
   }
 
   /** Count `operation` as in flight until it settles. */

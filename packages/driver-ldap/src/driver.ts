@@ -3,7 +3,7 @@
  * in list order on every (re)connect, a fixed reconnect interval (`connect_interval`).
  * @module
  */
-import { defineDriver, type DriverCheckContext, type ReconnectPolicy } from '@outpools/core';
+import { defineDriver, type DriverCheckContext, type ReconnectPolicy } from '@outpools/core/driver';
 import { createLdapClient, pingLdap } from './client.js';
 import { connectLdap } from './connect.js';
 import type { LdapConnection } from './connection.js';
@@ -47,7 +47,7 @@ export function ldapReconnect(options: LdapConnectionOptions): ReconnectPolicy {
  *
  * @example
  * ```ts
- * import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
+ * import { createPools, DriverRegistry, parseConfig } from '@outpools/core/driver';
  * import { ldapDriver } from '@outpools/driver-ldap';
  *
  * const registry = new DriverRegistry([ldapDriver]);
@@ -76,6 +76,7 @@ export const ldapDriver = defineDriver({
   check: checkLdapBind,
   concurrency: () => LDAP_CONCURRENCY,
   reconnect: ldapReconnect,
+  tlsHost: (options) => options.servers[0] ?? 'localhost',
   connect: connectLdap,
   close: (connection: LdapConnection) => connection.close(),
   ping: pingLdap,

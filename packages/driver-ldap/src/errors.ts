@@ -3,7 +3,7 @@
  * no message ever contains a password (the pool's `password` or one given to `checkPassword`).
  * @module
  */
-import { OutpoolsError, type OutpoolsErrorOptions } from '@outpools/core';
+import { OutpoolsError, type OutpoolsErrorOptions } from '@outpools/core/driver';
 
 /** The stable codes of the ldap errors. */
 export const LdapErrorCodes = {

@@ -6,14 +6,14 @@
  */
 import { createConnection, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { ServerTls } from './tls.js';
+import type { TlsForHost } from '@outpools/core/driver';
 
 /** Where to connect. */
 export interface DialTarget {
   readonly host: string;
   readonly port: number;
   /** TLS for this host (LDAPS), or `undefined` for plain LDAP. */
-  readonly tls: ServerTls | undefined;
+  readonly tls: TlsForHost | undefined;
 }
 
 /** `host:port`, with brackets around an IPv6 address. */

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TlsConfig } from '@outpools/core';
+import { toNodeTlsOptions, verifyTlsPeer, type ConnectContext, type TlsConfig } from '@outpools/core/driver';
 import { connectLdap, LdapConnectError, type LdapConnection, type LdapConnectionOptions } from '@outpools/driver-ldap';
 import { closeAfterEach, stubContexts } from '@outpools/testing';
 import { clientOf, ldapToml, startPools } from './helpers/pools.js';
@@ -36,12 +36,21 @@ function options(host: string, port: number, tls: TlsConfig | undefined, bind = 
   };
 }
 
+/** A connect context whose `tlsFor` maps the section with the core's mapping, as the engine does. */
+function contextFor(tls: TlsConfig | undefined): ConnectContext {
+  return {
+    ...stub.connect,
+    tlsFor: (host) =>
+      tls === undefined ? undefined : { options: toNodeTlsOptions(tls, { host }), verify: (socket) => verifyTlsPeer(socket, tls, { host }) },
+  };
+}
+
 async function connect(host: string, port: number, tls: TlsConfig | undefined, bind = true): Promise<LdapConnection> {
-  return track(await connectLdap(options(host, port, tls, bind), stub.connect));
+  return track(await connectLdap(options(host, port, tls, bind), contextFor(tls)));
 }
 
 async function refusal(host: string, port: number, tls: TlsConfig | undefined, bind = true): Promise<LdapConnectError> {
-  const error = await connectLdap(options(host, port, tls, bind), stub.connect).then(
+  const error = await connectLdap(options(host, port, tls, bind), contextFor(tls)).then(
     (c) => {
       track(c);
       throw new Error('connected, but a refusal was expected');
@@ -111,6 +120,13 @@ describe('LDAPS with each verify_mode', () => {
     expect(tlsToPlain.message).toContain(`127.0.0.1:${info.port}`);
     const plainToTls = await refusal('127.0.0.1', info.ldapsPort, undefined, false);
     expect(plainToTls.message).toContain(`127.0.0.1:${info.ldapsPort}`);
+  });
+});
+
+describe('a connect context without a TLS mapping', () => {
+  it('refuses to connect in plaintext when the pool has a tls section', async () => {
+    const error = await connectLdap(options('127.0.0.1', info.ldapsPort, peer(info.caFile)), stub.connect).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('maps no TLS for 127.0.0.1');
   });
 });
 
