@@ -4,7 +4,7 @@
  * @module
  */
 import type { PoolHandle, RunOptions } from '@outpools/core/driver';
-import type { SearchOptions } from 'ldapts';
+import type { SearchOptions, SearchResult } from 'ldapts';
 import type { LdapConnection } from './connection.js';
 import { ROOT_DSE_ATTRIBUTES } from './connect.js';
 import type {
@@ -126,14 +126,11 @@ export function createLdapClient(pool: PoolHandle<LdapConnection>, callOptions?:
   return {
     search(base, options) {
       const search = toSearchOptions(options);
-      return pool.run(
-        (c, ctx) =>
-          c.run(ctx, 'search', async (client) => {
-            const { searchEntries, searchReferences } = await client.search(base, search);
-            return { entries: withoutSpecialNames(searchEntries as LdapEntry[], search.attributes), references: searchReferences };
-          }),
-        read,
-      );
+      const result = ({ searchEntries, searchReferences }: SearchResult): LdapSearchResult => ({
+        entries: withoutSpecialNames(searchEntries as LdapEntry[], search.attributes),
+        references: searchReferences,
+      });
+      return pool.run((c, ctx) => c.run(ctx, 'search', (client) => client.search(base, search), result), read);
     },
     compare(dn, attribute, value) {
       return pool.run((c, ctx) => c.run(ctx, 'compare', (client) => client.compare(dn, attribute, value)), read);
@@ -156,18 +153,13 @@ export function createLdapClient(pool: PoolHandle<LdapConnection>, callOptions?:
     },
     rootDse(attributes = ['*', '+']) {
       const attrs = [...attributes];
-      return pool.run(
-        (c, ctx) =>
-          c.run(ctx, 'search', async (client) => {
-            const { searchEntries } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: attrs });
-            return withoutSpecialNames(searchEntries as LdapEntry[], attrs)[0] ?? { dn: '' };
-          }),
-        read,
-      );
+      const options: SearchOptions = { scope: 'base', filter: '(objectClass=*)', attributes: attrs };
+      const entry = ({ searchEntries }: SearchResult): LdapEntry => withoutSpecialNames(searchEntries as LdapEntry[], attrs)[0] ?? { dn: '' };
+      return pool.run((c, ctx) => c.run(ctx, 'search', (client) => client.search('', options), entry), read);
     },
     whoami() {
       return pool.run(
-        (c, ctx) => c.run(ctx, 'whoami', async (client) => (await client.exop(WHOAMI_OID)).value ?? ''),
+        (c, ctx) => c.run(ctx, 'whoami', (client) => client.exop(WHOAMI_OID), (answer) => answer.value ?? ''),
         read,
       );
     },

@@ -131,12 +131,13 @@ export class LdapConnection {
    * `ConnectionLostError`, a server result to {@link LdapResultError}, anything else to
    * {@link LdapRequestError}. When a request abandoned by an abort is still unanswered at a later
    * abort, twice as long after it was sent as it had run when abandoned, the server has stopped
-   * answering: the connection is given up (the pool reconnects).
+   * answering: the connection is given up (the pool reconnects). `map` turns the library's result
+   * into the call's (without another promise).
    */
-  run<R>(ctx: AbortSource, operation: string, op: (client: Client) => Promise<R>, secrets: readonly string[] = []): Promise<R> {
+  run<R, T = R>(ctx: AbortSource, operation: string, op: (client: Client) => Promise<R>, map?: (value: R) => T): Promise<T> {
     if (this.#closed) return Promise.reject(this.#lostError());
-    if (this.#gate !== undefined) return this.#afterGate(ctx, () => this.run(ctx, operation, op, secrets));
-    return new Promise<R>((resolve, reject) => {
+    if (this.#gate !== undefined) return this.#afterGate(ctx, () => this.run(ctx, operation, op, map));
+    return new Promise<T>((resolve, reject) => {
       let settled = false;
       let abandoned: Abandoned | undefined;
       const startedAt = performance.now();
@@ -159,13 +160,20 @@ export class LdapConnection {
           this.#answered(abandoned);
           if (settled) return;
           settled = true;
-          resolve(value);
+          if (map === undefined) resolve(value as unknown as T);
+          else {
+            try {
+              resolve(map(value));
+            } catch (error) {
+              reject(error);
+            }
+          }
         },
         (error: unknown) => {
           this.#answered(abandoned);
           if (settled) return;
           settled = true;
-          reject(this.mapError(operation, error, secrets));
+          reject(this.mapError(operation, error));
         },
       );
     });
