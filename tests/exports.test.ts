@@ -48,7 +48,7 @@ describe('entry points', () => {
       'RequestDroppedError', 'RoutingStrategy', 'RunOptions', 'StandaloneContextOptions', 'Static', 'Strategy',
       'StrategyFactory', 'TLS_VERSIONS', 'TObject', 'TProperties', 'TSchema', 'TlsConfig', 'TlsConfigError',
       'TlsForHost', 'TlsPeerError', 'TlsSchema', 'TlsTarget', 'TlsVersionName', 'Type', 'VERIFY_MODES', 'VerifyMode',
-      'WorkerView', 'callContext', 'connectTls', 'defineDriver', 'formatPoolKey', 'raceAbort', 'redactSecrets',
+      'WorkerView', 'callContext', 'connectTls', 'defineDriver', 'formatPoolKey', 'messageOf', 'raceAbort', 'redactSecrets',
       'tlsCheckedName', 'tlsSchemaWith', 'toNodeTlsOptions', 'verifyTlsPeer',
     ].sort());
   });
