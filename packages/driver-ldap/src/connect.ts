@@ -4,9 +4,9 @@
  * so a recovered first server is preferred at the next reconnect.
  * @module
  */
-import type { ConnectContext } from '@outpools/core/driver';
+import { messageOf, type ConnectContext } from '@outpools/core/driver';
 import { abortSourceOf, LdapConnection, INVALID_CREDENTIALS, type LdapIdentity } from './connection.js';
-import { LdapBindError, LdapConnectError, LdapResultError, messageOf, redact, type LdapServerAttempt } from './errors.js';
+import { LdapBindError, LdapConnectError, LdapResultError, redact, type LdapServerAttempt } from './errors.js';
 import { loadLdapts, type LdaptsModule } from './load.js';
 import type { LdapConnectionOptions } from './schema.js';
 import { tlsForServer } from './tls.js';

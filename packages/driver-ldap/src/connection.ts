@@ -9,9 +9,9 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ConnectionLostError, type CallContext } from '@outpools/core/driver';
+import { ConnectionLostError, messageOf, type CallContext } from '@outpools/core/driver';
 import type { Client } from 'ldapts';
-import { LdapRequestError, LdapResultError, messageOf, redact } from './errors.js';
+import { LdapRequestError, LdapResultError, redact } from './errors.js';
 import type { LdaptsModule } from './load.js';
 
 /** The LDAP identity a connection is bound as: a DN and its password, or anonymous (`dn === ''`). */

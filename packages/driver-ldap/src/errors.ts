@@ -83,11 +83,6 @@ export class LdapLibraryMissingError extends OutpoolsError {
   }
 }
 
-/** The message of any thrown value. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Replace every occurrence of the given secrets in `text` by `***`. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
