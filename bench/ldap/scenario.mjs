@@ -30,7 +30,7 @@ async function measured(options) {
   const cpu = process.cpuUsage(before);
   // closedLoop's 300 ms warm-up is in the CPU time but not in `ops`: count it at the measured rate.
   const calls = result.ops * (1 + 300 / result.ms);
-  return { ...result, cpuUsPerCall: (cpu.user + cpu.system) / calls };
+  return { ...result, cpuUsPerCall: (cpu.user + cpu.system) / calls, sysUsPerCall: cpu.system / calls };
 }
 
 /** ldapts as the driver loads it (its ESM build), resolved from the driver package. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { messageOf, type ConnectContext } from '@outpools/core/driver';
-import { abortSourceOf, LdapConnection, INVALID_CREDENTIALS, type LdapIdentity } from './connection.js';
+import { abortSourceOf, LdapConnection, type LdapIdentity } from './connection.js';
 import { LdapBindError, LdapConnectError, LdapResultError, redact, type LdapServerAttempt } from './errors.js';
 import { loadLdapts, type LdaptsModule } from './load.js';
 import type { LdapConnectionOptions } from './schema.js';
@@ -54,14 +54,16 @@ async function openServer(
   }
 }
 
-function isBindRefusal(error: unknown): boolean {
-  return error instanceof LdapResultError && error.resultCode === INVALID_CREDENTIALS;
+/** With a `root_dn` the only request of a connect is the bind: any server result refuses it. */
+function isBindRefusal(error: unknown, identity: LdapIdentity): boolean {
+  return identity.dn !== '' && error instanceof LdapResultError;
 }
 
 /**
  * The driver's `connect`: try each of `servers` in order; resolve with the first connection that
  * is open and bound. When none is, reject with {@link LdapBindError} if a server refused the
- * bind credentials, else {@link LdapConnectError}; both list every server's reason.
+ * bind (a wrong password, an unknown DN, an empty password refused...), else
+ * {@link LdapConnectError}; both list every server's reason.
  */
 export async function connectLdap(options: LdapConnectionOptions, ctx: ConnectContext): Promise<LdapConnection> {
   const lib = await loadLdapts();
@@ -79,8 +81,9 @@ export async function connectLdap(options: LdapConnectionOptions, ctx: ConnectCo
     } catch (error) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
       last = error;
-      refused ||= isBindRefusal(error);
-      const what = isBindRefusal(error) ? `simple bind as "${identity.dn}" refused: ` : '';
+      const refusal = isBindRefusal(error, identity);
+      refused ||= refusal;
+      const what = refusal ? `simple bind as "${identity.dn}" refused: ` : '';
       attempts.push({ server: serverName(host, portOf(options)), message: redact(`${what}${messageOf(error)}`, secrets) });
     }
   }

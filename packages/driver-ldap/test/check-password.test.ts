@@ -93,6 +93,12 @@ describe('a pool whose root password is wrong', () => {
     expect(inspect(error, { depth: 10, showHidden: true }) + String((error as Error).stack)).not.toContain(secret);
   });
 
+  it('refuses a root_dn without a password as a bind error too (OpenLDAP: unwillingToPerform)', async () => {
+    const error = await connectLdap({ ...options, port: info.port, root_dn: info.rootDn, password: '' }, stubContexts('ldap').connect).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LdapBindError);
+    expect((error as Error).message).toContain('UnwillingToPerformError (53)');
+  });
+
   it('shows no password in the start report, events, health or stats', async () => {
     const { pools: bad, report } = await startPools(
       ldapToml('bad', { workers: 1, call_timeout: 2000 }, { ...options, port: info.port, root_dn: info.rootDn }),
