@@ -7,9 +7,9 @@
  * connections. A worker is live while at least one of its nodes is up; when the last one goes
  * down it reports `ctx.lost()` and the pool reconnects it with its backoff.
  *
- * Stopping leaves no handle: after a server restart, `client.shutdown()` resolves while the
- * socket of the connection the control connection opened again stays open (the process would
- * never exit), so {@link closeCassandraConnection} destroys every socket the client still holds.
+ * Stopping leaves no handle: after a server restart, `client.shutdown()` resolves while sockets
+ * and timers of the client stay (the process would never exit), so
+ * {@link closeCassandraConnection} releases everything the client ever held (`leftovers.ts`).
  * @module
  */
 import type { ConnectContext } from '@outpools/core';
@@ -17,6 +17,7 @@ import type { Client } from 'cassandra-driver';
 import { CassandraAuthError, CassandraConnectError, isAuthFailure, messageOf, scrub } from './errors.js';
 import { loadCassandraDriver } from './load.js';
 import type { CassandraConnectionOptions, CassandraServer } from './schema.js';
+import { releaseClientHandles, trackClientHandles, type ClientHandles } from './leftovers.js';
 import { clientSslOptions } from './tls.js';
 
 /** What a cassandra worker holds: its client, and the secrets its errors must not show. */
@@ -27,6 +28,8 @@ export interface CassandraConnection {
   readonly where: string;
   /** Secrets to scrub from error messages (the password). @internal */
   readonly secrets: readonly string[];
+  /** What the client ever held, released on close. @internal */
+  readonly handles: ClientHandles;
 }
 
 /** The reconnect delay cassandra-driver uses for a node that went down, in ms (first, cap). */
@@ -36,26 +39,6 @@ export const LIBRARY_RECONNECT_MS = { base: 1000, max: 30_000 } as const;
 export function contactPoint(server: CassandraServer): string {
   const host = server.host.includes(':') && !server.host.startsWith('[') ? `[${server.host}]` : server.host;
   return `${host}:${server.port}`;
-}
-
-/** The structure of cassandra-driver 4.10's internals that hold sockets. @internal */
-interface ClientInternals {
-  readonly controlConnection?: { readonly connection?: ConnectionInternals | null };
-  readonly hosts?: { values(): ReadonlyArray<{ readonly pool?: { readonly connections?: readonly ConnectionInternals[] } }> };
-}
-interface ConnectionInternals {
-  readonly netClient?: { destroy(): void; readonly destroyed?: boolean } | null;
-}
-
-/** Destroy every socket the client still holds (the control connection's and each node pool's). */
-export function destroyClientSockets(client: Client): void {
-  const internals = client as unknown as ClientInternals;
-  const connections: Array<ConnectionInternals | null | undefined> = [internals.controlConnection?.connection];
-  for (const host of internals.hosts?.values() ?? []) connections.push(...(host.pool?.connections ?? []));
-  for (const connection of connections) {
-    const socket = connection?.netClient;
-    if (socket && socket.destroyed !== true) socket.destroy();
-  }
 }
 
 function anyHostUp(client: Client): boolean {
@@ -101,6 +84,7 @@ export async function openCassandraConnection(
     }),
     ...(sslOptions !== undefined && { sslOptions }),
   });
+  const handles = trackClientHandles(client);
   let live = false;
   let closed = false;
   client.on('hostDown', () => {
@@ -116,13 +100,13 @@ export async function openCassandraConnection(
   try {
     await Promise.race([connecting, aborted]);
     live = true;
-    return { client, where, secrets };
+    return { client, where, secrets, handles };
   } catch (error) {
     closed = true;
     // Shut the client down once its connect has settled (shutdown waits for it anyway).
     void connecting.then(
-      () => closeClient(client),
-      () => closeClient(client),
+      () => closeClient(client, handles),
+      () => closeClient(client, handles),
     );
     if (ctx.signal.aborted) throw error;
     const message = scrub(messageOf(error), secrets);
@@ -137,18 +121,18 @@ export async function openCassandraConnection(
   }
 }
 
-async function closeClient(client: Client): Promise<void> {
+async function closeClient(client: Client, handles: ClientHandles): Promise<void> {
   try {
     await client.shutdown();
   } catch {
     // a client that never connected, or already shut down
   }
-  destroyClientSockets(client);
+  releaseClientHandles(client, handles);
 }
 
 /** Shut a worker's client down and destroy whatever sockets it leaves; never throws. */
 export async function closeCassandraConnection(connection: CassandraConnection): Promise<void> {
   // A node going down while the client shuts down is no longer news for the pool.
   connection.client.removeAllListeners('hostDown');
-  await closeClient(connection.client);
+  await closeClient(connection.client, connection.handles);
 }

@@ -80,16 +80,24 @@ export function isAuthFailure(error: unknown): boolean {
 
 /**
  * True when a cassandra-driver error means that the client's connections are gone: a socket
- * closed under the request, or no host could take it for a reason other than a server answer
+ * closed under the request, the node answered that it is shutting down, or no host could take it for a reason other than a server answer
  * (an error response, such as "unavailable", is passed on as a `NoHostAvailableError` after the
  * retry policy tried the next host) or all of its stream ids being busy.
  */
 export function isConnectionGone(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  if ((error as LibraryError).isSocketError === true) return true;
+  if ((error as LibraryError).isSocketError === true || isShuttingDown(error)) return true;
   if (nameOf(error) !== 'NoHostAvailableError') return false;
   const inner = innerErrorsOf(error);
-  return inner.length === 0 || inner.some((e) => !['ResponseError', 'BusyConnectionError', 'AuthenticationError'].includes(nameOf(e)));
+  return (
+    inner.length === 0 ||
+    inner.some((e) => isShuttingDown(e) || !['ResponseError', 'BusyConnectionError', 'AuthenticationError'].includes(nameOf(e)))
+  );
+}
+
+/** The node refused the request because it is stopping: its connections are about to close. */
+function isShuttingDown(error: unknown): boolean {
+  return nameOf(error) === 'ResponseError' && /server is shutting down/i.test(messageOf(error));
 }
 
 /** The server's answer inside a library error: the error itself, or the first one a `NoHostAvailableError` holds. */

@@ -65,6 +65,8 @@ export function ensureCassandra(): Promise<void> {
       await admin.execute(
         `CREATE ROLE IF NOT EXISTS ${USER} WITH PASSWORD = '${PASSWORD}' AND LOGIN = true AND SUPERUSER = true`,
       );
+      // Re-hash the password with the node's bcrypt cost (see the service script).
+      await admin.execute(`ALTER ROLE ${USER} WITH PASSWORD = '${PASSWORD}'`);
       await admin.execute(
         `CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
       );
