@@ -1,10 +1,12 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
 import type { Pools } from '@outpools/core';
 import { CassandraAuthError, CassandraConnectError, cassandraDriver } from '@outpools/driver-cassandra';
 import { stubContexts } from '@outpools/testing';
 import { cassandraToml, clientOf, startPools } from './helpers/pools.js';
-import { ensureCassandra, KEYSPACE, SERVER, USER } from './helpers/server.js';
+import { KEYSPACE, SERVER, useCassandra, USER } from './helpers/server.js';
+
+useCassandra();
 
 const WRONG = 'not-the-cql-pw-93e1d';
 const wrongAuth = { servers: [SERVER], keyspace: KEYSPACE, auth: { plain: { username: USER, password: WRONG } } };
@@ -16,7 +18,6 @@ function printed(error: unknown): string {
 
 describe('cassandra plain-text authentication (live)', () => {
   let pools: Pools | undefined;
-  beforeAll(ensureCassandra, 240_000);
   afterEach(async () => {
     await pools?.stop();
     pools = undefined;

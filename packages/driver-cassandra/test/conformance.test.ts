@@ -1,9 +1,8 @@
-import { beforeAll } from 'vitest';
 import { describeConformance } from '@outpools/testing';
 import { cassandraDriver } from '@outpools/driver-cassandra';
-import { CONNECTION, ensureCassandra } from './helpers/server.js';
+import { CONNECTION, useCassandra } from './helpers/server.js';
 
-beforeAll(ensureCassandra, 240_000);
+useCassandra();
 
 // The shared suite against the test node, with plain-text authentication (the suite checks the
 // password is never printed).

@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pools } from '@outpools/core';
 import { CassandraQueryError, type CassandraClient } from '@outpools/driver-cassandra';
 import { cassandraToml, clientOf, startPools } from './helpers/pools.js';
-import { CONNECTION, ensureCassandra, KEYSPACE } from './helpers/server.js';
+import { CONNECTION, KEYSPACE, useCassandra } from './helpers/server.js';
+
+useCassandra();
 
 describe('cassandra statements through a pool (live)', () => {
   let pools: Pools;
   let db: CassandraClient;
 
   beforeAll(async () => {
-    await ensureCassandra();
     ({ pools } = await startPools(cassandraToml('queries', { workers: 3 })));
     db = clientOf(pools, 'queries');
     await db.execute('DROP TABLE IF EXISTS users', [], { prepare: false });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { cassandraDriver } from '@outpools/driver-cassandra';
 import { errorKind, recordUnhandled, startLoad, until, withReconnect } from '@outpools/testing';
 import { startChild, type Child } from './helpers/child.js';
 import { cassandraToml, clientOf, startPools } from './helpers/pools.js';
-import { CONNECTION, ensureCassandra, service } from './helpers/server.js';
+import { CONNECTION, service, useCassandraAlone } from './helpers/server.js';
 
 // call_timeout also bounds each connect: right after the restart the node is cold (its JIT has
 // to warm up again) and a connect takes well over a second on a loaded two-core machine.
@@ -50,9 +50,10 @@ console.log('stopped');
 setTimeout(() => console.log('HELD ' + JSON.stringify(process.getActiveResourcesInfo())), 3000).unref();
 `;
 
+useCassandraAlone();
+
 describe('a cassandra node stopped and restarted under load', () => {
   let child: Child | undefined;
-  beforeAll(ensureCassandra, 240_000);
   afterAll(async () => {
     child?.dispose();
     // Leave the node up for the other files whatever happened here.

@@ -3,15 +3,16 @@ import { TLSSocket } from 'node:tls';
 import type { Pools } from '@outpools/core';
 import { createTestPki, type TestPki } from '@outpools/testing';
 import { cassandraToml, clientOf, startPools } from './helpers/pools.js';
-import { CA_FILE, CONNECTION, ensureCassandra, PASSWORD } from './helpers/server.js';
+import { CA_FILE, CONNECTION, PASSWORD, useCassandra } from './helpers/server.js';
 
 // One node serves plaintext and TLS on the same port (client_encryption_options optional: true);
 // its certificate (SAN IP:127.0.0.1, DNS:localhost) is signed by the test CA, which it sends in
 // its chain: without the CA a client sees SELF_SIGNED_CERT_IN_CHAIN.
+useCassandra();
 let pki: TestPki;
 beforeAll(async () => {
-  [pki] = await Promise.all([createTestPki(), ensureCassandra()]);
-}, 240_000);
+  pki = await createTestPki();
+}, 60_000);
 
 interface Internals {
   client: { hosts: { values(): Array<{ pool: { connections: Array<{ netClient: unknown }> } }> } };

@@ -5,7 +5,9 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 import cassandra from 'cassandra-driver';
+import { exclusiveCassandra, sharedCassandra, type Release } from './lock.js';
 
 const run = promisify(execFile);
 
@@ -53,6 +55,21 @@ export async function adminClient(): Promise<cassandra.Client> {
   return client;
 }
 
+/**
+ * Hash a role's password again with the node's bcrypt cost (see the service script) when it was
+ * set with another one. The node accepts one change per role every 5 s: a file that loses that
+ * race to another finds the work done.
+ */
+export async function rehashPassword(admin: cassandra.Client, role: string, password: string): Promise<void> {
+  const row = (await admin.execute('SELECT salted_hash FROM system_auth.roles WHERE role = ?', [role])).first();
+  if (String(row?.['salted_hash'] ?? '').startsWith('$2a$04$')) return;
+  try {
+    await admin.execute(`ALTER ROLE ${role} WITH PASSWORD = '${password}'`);
+  } catch (error) {
+    if (!/can only be changed every/.test((error as Error).message)) throw error;
+  }
+}
+
 let ready: Promise<void> | undefined;
 
 /** Start the node (if needed), wait for it, and create the test role and keyspace. */
@@ -65,8 +82,7 @@ export function ensureCassandra(): Promise<void> {
       await admin.execute(
         `CREATE ROLE IF NOT EXISTS ${USER} WITH PASSWORD = '${PASSWORD}' AND LOGIN = true AND SUPERUSER = true`,
       );
-      // Re-hash the password with the node's bcrypt cost (see the service script).
-      await admin.execute(`ALTER ROLE ${USER} WITH PASSWORD = '${PASSWORD}'`);
+      await rehashPassword(admin, USER, PASSWORD);
       await admin.execute(
         `CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
       );
@@ -75,4 +91,27 @@ export function ensureCassandra(): Promise<void> {
     }
   })();
   return ready;
+}
+
+/**
+ * In a test file that uses the node: start it (if needed) and hold the shared lock for the
+ * file's duration (the restart test stops the node only when no such file runs).
+ */
+export function useCassandra(): void {
+  let release: Release | undefined;
+  beforeAll(async () => {
+    release = await sharedCassandra();
+    await ensureCassandra();
+  }, 600_000);
+  afterAll(() => release?.());
+}
+
+/** In the restart test: hold the node alone for the file's duration. */
+export function useCassandraAlone(): void {
+  let release: Release | undefined;
+  beforeAll(async () => {
+    release = await exclusiveCassandra();
+    await ensureCassandra();
+  }, 900_000);
+  afterAll(() => release?.());
 }
