@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkConfig, defineDriver, DriverRegistry, TlsSchema, Type } from '@outpools/core';
-import { tlsIssues } from '../src/config/tls-rules.js';
+import { checkConfig, DriverRegistry } from '@outpools/core';
+import { defineDriver, TlsSchema, Type } from '@outpools/core/driver';
+import { tlsIssues } from '../src/tls/rules.js';
 import { noopMethods } from './cli-fake-drivers.mjs';
 
 const P = 'outgoing_pools.http.api.connection.tls';

@@ -4,7 +4,7 @@
  * is one `pool.run`, so the pool's strategy, `call_timeout` and reconnects apply to it.
  * @module
  */
-import type { PoolHandle, RunOptions } from '@outpools/core';
+import type { PoolHandle, RunOptions } from '@outpools/core/driver';
 import type { QueryOptions } from 'cassandra-driver';
 import type { CassandraConnection } from './connect.js';
 import { consistencyCode } from './consistency.js';

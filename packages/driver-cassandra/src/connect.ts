@@ -12,7 +12,7 @@
  * {@link closeCassandraConnection} releases everything the client ever held (`leftovers.ts`).
  * @module
  */
-import type { ConnectContext } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
 import type { Client } from 'cassandra-driver';
 import { CassandraAuthError, CassandraConnectError, isAuthFailure, messageOf, scrub } from './errors.js';
 import { loadCassandraDriver } from './load.js';

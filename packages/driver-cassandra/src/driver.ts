@@ -3,7 +3,7 @@
  * many requests in flight on each.
  * @module
  */
-import { defineDriver, type CallContext } from '@outpools/core';
+import { defineDriver, type CallContext } from '@outpools/core/driver';
 import { createCassandraClient, type CassandraClient } from './client.js';
 import { closeCassandraConnection, openCassandraConnection, type CassandraConnection } from './connect.js';
 import { CassandraConnectionSchema } from './schema.js';
@@ -56,6 +56,8 @@ export const cassandraDriver = defineDriver({
   packageName: '@outpools/driver-cassandra',
   connectionSchema: CassandraConnectionSchema,
   defaults: { workers: 20 },
+  // TLS options (one set for every node the client dials) are checked against the first server.
+  tlsHost: (options) => options.servers[0]?.host ?? 'localhost',
   concurrency: () => CASSANDRA_CONCURRENCY,
   connect: openCassandraConnection,
   close: closeCassandraConnection,

@@ -3,7 +3,7 @@
  * Every message is built from the library's message with the password removed.
  * @module
  */
-import { ConnectionLostError, OutpoolsError, REDACTED, type OutpoolsErrorOptions } from '@outpools/core';
+import { ConnectionLostError, OutpoolsError, REDACTED, type OutpoolsErrorOptions } from '@outpools/core/driver';
 
 /** Codes of the errors this package throws. */
 export const CassandraErrorCodes = {

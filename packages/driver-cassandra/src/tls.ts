@@ -13,25 +13,13 @@
  */
 import { connect as tlsConnect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import type { ConnectContext } from '@outpools/core';
+import type { ConnectContext, TlsForHost } from '@outpools/core/driver';
 import type { CassandraConnectionOptions, CassandraServer } from './schema.js';
 
 /** The TLS options and the peer check of one server. */
-export interface ServerTls {
-  readonly options: ConnectionOptions;
-  readonly verify: (socket: TLSSocket) => void;
-}
+export type ServerTls = TlsForHost;
 
-type TlsForContext = Pick<ConnectContext, 'tls' | 'verifyTls'> & {
-  readonly tlsFor?: (host: string) => ServerTls | undefined;
-};
-
-/** The mapped TLS of the server `host` (`ctx.tlsFor` when the core provides it). */
-export function tlsForServer(ctx: TlsForContext, host: string): ServerTls | undefined {
-  if (typeof ctx.tlsFor === 'function') return ctx.tlsFor(host);
-  if (ctx.tls === undefined) return undefined;
-  return { options: ctx.tls, verify: (socket) => ctx.verifyTls(socket) };
-}
+type TlsForContext = Pick<ConnectContext, 'tlsFor'>;
 
 /** The PEM of the last certificate of the chain a server presented (its root, or a self-signed leaf). */
 export function rootCertificatePem(socket: TLSSocket): string | undefined {
@@ -95,13 +83,13 @@ export async function clientSslOptions(
 ): Promise<ConnectionOptions | undefined> {
   const first = options.servers[0];
   if (options.tls === undefined || first === undefined) return undefined;
-  const base = tlsForServer(ctx, first.host);
+  const base = ctx.tlsFor(first.host);
   if (base === undefined) return undefined;
   if (options.tls.verify_mode !== 'selfsigned_peer') return base.options;
   const roots: string[] = [];
   let firstError: unknown;
   for (const server of options.servers) {
-    const tls = tlsForServer(ctx, server.host) ?? base;
+    const tls = ctx.tlsFor(server.host) ?? base;
     try {
       roots.push(await probeServerRoot(server, tls, ctx.signal));
     } catch (error) {

@@ -3,7 +3,7 @@
  * Elasticsearch lands in a later release.
  * @module
  */
-import { defineDriver, OutpoolsError, type DriverCheckContext, type PoolHandle } from '@outpools/core';
+import { defineDriver, OutpoolsError, type DriverCheckContext, type PoolHandle } from '@outpools/core/driver';
 import { ElasticConnectionSchema, type ElasticConnectionOptions } from './schema.js';
 
 /** The code of the error every not-yet-implemented elastic operation rejects with. */

@@ -2,7 +2,7 @@
  * Schema of `[outgoing_pools.elastic.<tag>.connection]` (seed "Elasticsearch options", spec 5.4).
  * @module
  */
-import { Type, TlsSchema, type Static } from '@outpools/core';
+import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 
 /**
  * The elastic connection options. Keys with a default are filled in before validation, so

@@ -1,13 +1,14 @@
 /**
- * Seed TLS options (`connection.tls`, spec 4) to `node:tls` connection options: a fold of tiny
+ * The TLS options of `connection.tls` (docs/configuration.md, TLS) to `node:tls` connection options: a fold of tiny
  * mappers, one per concern, each adding its keys to the options object.
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
-import type { TlsConfig, TlsVersionName } from '../config/tls-schema.js';
-import { versionRange } from '../config/tls-rules.js';
+import type { TlsConfig, TlsVersionName } from './schema.js';
+import { versionRange } from './rules.js';
+import { TlsConfigError } from '../errors.js';
 
 /** Where a TLS connection goes; only the host matters for the mapping (SNI, host name check). */
 export interface TlsTarget {
@@ -18,7 +19,7 @@ export interface TlsTarget {
 /** Node's names of the TLS protocol versions, indexed like `TLS_VERSIONS`. */
 export const NODE_TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 
-/** Node's name of one seed TLS version (`"tlsv1.2"` -> `"TLSv1.2"`). */
+/** Node's name of one TLS version as written in TOML (`"tlsv1.2"` -> `"TLSv1.2"`). */
 export type NodeTlsVersion = (typeof NODE_TLS_VERSIONS)[number];
 
 type Mapper = (tls: TlsConfig, target: TlsTarget) => ConnectionOptions;
@@ -28,7 +29,7 @@ function readPem(key: string, file: string): Buffer {
     return readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new Error(`connection.tls.${key}: cannot read "${file}" (${code})`, { cause: error });
+    throw new TlsConfigError(`connection.tls.${key}: cannot read "${file}" (${code})`, { cause: error });
   }
 }
 
@@ -55,7 +56,9 @@ const versions: Mapper = (tls) => {
   if (tls.versions === undefined) return {};
   const range = versionRange(tls.versions as readonly TlsVersionName[]);
   if (range === undefined) {
-    throw new Error(`connection.tls.versions: ${JSON.stringify(tls.versions)} has a gap; Node supports only a min and max version`);
+    throw new TlsConfigError(
+      `connection.tls.versions: ${JSON.stringify(tls.versions)} has a gap; Node supports only a min and max version`,
+    );
   }
   return { minVersion: NODE_TLS_VERSIONS[range.min], maxVersion: NODE_TLS_VERSIONS[range.max] };
 };

@@ -1,9 +1,9 @@
 /**
- * The part of `verify_mode = "selfsigned_peer"` that Node's options cannot express (spec 4).
+ * The part of `verify_mode = "selfsigned_peer"` that Node's options cannot express (docs/configuration.md, TLS).
  * @module
  */
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
-import type { TlsConfig } from '../config/tls-schema.js';
+import type { TlsConfig } from './schema.js';
 import { ErrorCodes, OutpoolsError, type OutpoolsErrorOptions } from '../errors.js';
 import { tlsCheckedName, type TlsTarget } from './map.js';
 

@@ -49,6 +49,7 @@ export async function startChild(source: string): Promise<Child> {
     logLevel: 'silent',
     external: ['cassandra-driver'],
     alias: {
+      '@outpools/core/driver': join(root, 'packages/core/src/driver/index.ts'),
       '@outpools/core': join(root, 'packages/core/src/index.ts'),
       '@outpools/testing': join(root, 'packages/testing/src/index.ts'),
       '@outpools/driver-cassandra': join(root, 'packages/driver-cassandra/src/index.ts'),

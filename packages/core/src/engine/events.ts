@@ -1,11 +1,11 @@
 /**
- * Pool events (spec 7): on a typed `EventEmitter` and on `node:diagnostics_channel` channels
+ * Pool events (docs/lifecycle.md, Stats and events): on a typed `EventEmitter` and on `node:diagnostics_channel` channels
  * named `outpools:<event>`. Payloads never carry secrets: errors appear as their message only.
  * @module
  */
 import { EventEmitter } from 'node:events';
 import diagnostics from 'node:diagnostics_channel';
-import type { PoolKey } from './errors.js';
+import { messageOf, type PoolKey } from '../errors.js';
 
 /** A worker's connection is up. */
 export interface ConnectEvent {
@@ -50,6 +50,18 @@ export interface CloseErrorEvent {
   readonly error: string;
 }
 
+/** The server blocked a worker's connection (it is passed over while another can take calls). */
+export interface BlockedEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+  readonly reason?: string;
+}
+/** The server lifted a block (see {@link BlockedEvent}). */
+export interface UnblockedEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+}
+
 /** Every event and its payload. */
 export interface PoolEventMap {
   connect: [ConnectEvent];
@@ -58,6 +70,8 @@ export interface PoolEventMap {
   call_timeout: [CallTimeoutEvent];
   drop: [DropEvent];
   close_error: [CloseErrorEvent];
+  blocked: [BlockedEvent];
+  unblocked: [UnblockedEvent];
 }
 
 /** An event name. */
@@ -71,6 +85,8 @@ export const POOL_EVENTS = [
   'call_timeout',
   'drop',
   'close_error',
+  'blocked',
+  'unblocked',
 ] as const satisfies readonly PoolEventName[];
 
 const channels = Object.fromEntries(POOL_EVENTS.map((name) => [name, diagnostics.channel(`outpools:${name}`)])) as {
@@ -114,7 +130,5 @@ export class PoolEvents extends EventEmitter<PoolEventMap> {
 
 /** Error to message, for event payloads. */
 export function errorMessage(error: unknown): string | undefined {
-  if (error === undefined) return undefined;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return error === undefined ? undefined : messageOf(error);
 }

@@ -1,8 +1,8 @@
 /**
- * Reconnect delays (spec 3): capped exponential backoff with full jitter, or a fixed interval.
+ * Reconnect delays (docs/lifecycle.md): capped exponential backoff with full jitter, or a fixed interval.
  * @module
  */
-import type { ReconnectPolicy } from './driver.js';
+import type { ReconnectPolicy } from '../driver/contract.js';
 
 /** A source of uniform random numbers in [0, 1), injectable for tests. */
 export type RandomSource = () => number;

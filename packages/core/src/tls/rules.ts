@@ -1,5 +1,5 @@
 /**
- * Cross-field rules of a `connection.tls` section (spec 4), run after the schema has accepted it:
+ * Cross-field rules of a `connection.tls` section (docs/configuration.md, TLS), run after the schema has accepted it:
  * certfile and keyfile go together, every file key names a readable file, `versions` has no gap
  * (Node has only a minimum and a maximum), and settings that have no effect are warnings.
  * Messages never contain the `password` value.
@@ -7,7 +7,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import type { ConfigIssue } from '../errors.js';
-import { TLS_VERSIONS, type TlsVersionName } from './tls-schema.js';
+import { TLS_VERSIONS, type TlsVersionName } from './schema.js';
 
 /** The file keys of a TLS section, checked to exist and be readable. */
 export const TLS_FILE_KEYS = ['cacertfile', 'certfile', 'keyfile'] as const;
