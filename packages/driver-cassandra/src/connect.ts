@@ -12,9 +12,9 @@
  * {@link closeCassandraConnection} releases everything the client ever held (`leftovers.ts`).
  * @module
  */
-import type { ConnectContext } from '@outpools/core/driver';
 import type { Client } from 'cassandra-driver';
-import { CassandraAuthError, CassandraConnectError, isAuthFailure, messageOf, scrub } from './errors.js';
+import { messageOf, type ConnectContext } from '@outpools/core/driver';
+import { CassandraAuthError, CassandraConnectError, isAuthFailure, scrub } from './errors.js';
 import { loadCassandraDriver } from './load.js';
 import type { CassandraConnectionOptions, CassandraServer } from './schema.js';
 import { releaseClientHandles, trackClientHandles, type ClientHandles } from './leftovers.js';

@@ -3,7 +3,8 @@
  * Every message is built from the library's message with the password removed.
  * @module
  */
-import { ConnectionLostError, OutpoolsError, REDACTED, type OutpoolsErrorOptions } from '@outpools/core/driver';
+import { ConnectionLostError, messageOf, OutpoolsError, REDACTED, type OutpoolsErrorOptions } from '@outpools/core/driver';
+
 
 /** Codes of the errors this package throws. */
 export const CassandraErrorCodes = {
@@ -55,11 +56,6 @@ export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret !== '') out = out.split(secret).join(REDACTED);
   return out;
-}
-
-/** The message of any thrown value. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function nameOf(error: unknown): string {
