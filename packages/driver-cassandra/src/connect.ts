@@ -2,9 +2,9 @@
  * Open and close one worker's cassandra-driver client.
  *
  * A worker is one `Client` limited to one connection per node (its control connection shares
- * that connection). Cluster metadata work that a pool would otherwise repeat per worker is off:
- * no schema or token metadata sync (`isMetadataSyncEnabled: false`), no warm-up of extra
- * connections. A worker is live while at least one of its nodes is up; when the last one goes
+ * that connection), opened during `connect` (warm-up). Cluster metadata work that a pool would
+ * otherwise repeat per worker is off: no schema or token metadata sync
+ * (`isMetadataSyncEnabled: false`). A worker is live while at least one of its nodes is up; when the last one goes
  * down it reports `ctx.lost()` and the pool reconnects it with its backoff.
  *
  * Stopping leaves no handle: after a server restart, `client.shutdown()` resolves while sockets

@@ -5,7 +5,7 @@
  * `verify_mode = "selfsigned_peer"` cannot be expressed in `node:tls` options, and
  * cassandra-driver gives no access to its sockets before it sends the credentials. So each
  * connect first opens one TLS connection of its own to every configured server, verifies the
- * peer there (`ctx.verifyTls`: the chain may end in a self-signed certificate; validity dates and
+ * peer there (`ctx.tlsFor(host).verify`: the chain may end in a self-signed certificate; validity dates and
  * host name are checked), and pins the root certificate each server presented: the client then
  * connects with `rejectUnauthorized: true` and those roots as `ca`, so Node verifies every one
  * of its connections in full and a peer that was not checked is refused before any secret is sent.
