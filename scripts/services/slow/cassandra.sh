@@ -8,7 +8,10 @@
 #   stop   SIGTERM (or SIGKILL with --kill) and waits for the process to end; idempotent.
 # One node serves every test: native transport 127.0.0.1:19042 (storage 17000), plaintext and
 # TLS on the same port (client_encryption_options optional: true), PasswordAuthenticator
-# (superuser cassandra/cassandra usable at once; the tests create their own role).
+# (superuser cassandra/cassandra usable at once; the tests create their own role). Passwords are
+# hashed with bcrypt's smallest cost (2^4 rounds instead of 2^10): every client connection costs
+# one bcrypt check on the node, and at the default cost 20 workers connecting at once keep both
+# cores of a test machine busy for seconds.
 # State under /tmp/outpools-services/cassandra/:
 #   ca.crt / ca.key          a test CA (openssl)
 #   server.crt / server.key  the node's certificate (SAN IP:127.0.0.1, DNS:localhost), signed
@@ -166,7 +169,7 @@ launch() {
     "-Dcassandra.config=file://$run/cassandra.yaml" "-Dlogback.configurationFile=$run/logback.xml"
     "-Dcassandra.logdir=$run/logs" "-Dcassandra.storagedir=$run" -Dcassandra-foreground=yes
     -Dcassandra.skip_wait_for_gossip_to_settle=0 -Dcassandra.ring_delay_ms=1000
-    -Dcassandra.superuser_setup_delay_ms=0)
+    -Dcassandra.superuser_setup_delay_ms=0 -Dcassandra.auth_bcrypt_gensalt_log2_rounds=4)
   echo "launch $(date -u +%FT%TZ)"
   echo $$ >"$pidfile"
   exec java "${opts[@]}" -cp "$cache/lib/*" org.apache.cassandra.service.CassandraDaemon >"$log" 2>&1
