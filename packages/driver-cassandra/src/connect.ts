@@ -12,6 +12,7 @@
  * {@link closeCassandraConnection} releases everything the client ever held (`leftovers.ts`).
  * @module
  */
+import type { ConnectionOptions } from 'node:tls';
 import type { Client } from 'cassandra-driver';
 import { messageOf, type ConnectContext } from '@outpools/core/driver';
 import { CassandraAuthError, CassandraConnectError, isAuthFailure, scrub } from './errors.js';
@@ -59,7 +60,7 @@ export async function openCassandraConnection(
   const secrets = options.auth === undefined ? [] : [options.auth.plain.password];
   const lib = await loadCassandraDriver();
   ctx.signal.throwIfAborted();
-  let sslOptions;
+  let sslOptions: ConnectionOptions | undefined;
   try {
     sslOptions = await clientSslOptions(options, ctx);
   } catch (error) {
