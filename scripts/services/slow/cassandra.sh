@@ -42,7 +42,7 @@ running_pid() {
 }
 
 fetch_jars() {
-  [ -s "$cache/lib/.complete" ] && return 0
+  [ -e "$cache/lib/.complete" ] && return 0
   command -v mvn >/dev/null || apt_install maven
   mkdir -p "$cache"
   local tmp
