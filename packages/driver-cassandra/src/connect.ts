@@ -15,7 +15,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Client } from 'cassandra-driver';
 import { messageOf, type ConnectContext } from '@outpools/core/driver';
-import { CassandraAuthError, CassandraConnectError, isAuthFailure, scrub } from './errors.js';
+import { authFailureOf, CassandraAuthError, CassandraConnectError, isAuthFailure, scrub } from './errors.js';
 import { loadCassandraDriver } from './load.js';
 import type { CassandraConnectionOptions, CassandraServer } from './schema.js';
 import { releaseClientHandles, trackClientHandles, type ClientHandles } from './leftovers.js';
@@ -110,12 +110,12 @@ export async function openCassandraConnection(
       () => closeClient(client, handles),
     );
     if (ctx.signal.aborted) throw error;
-    const message = scrub(messageOf(error), secrets);
     if (isAuthFailure(error)) {
       const user = options.auth === undefined ? 'no credentials' : `user "${options.auth.plain.username}"`;
-      throw new CassandraAuthError(`cassandra: authentication at ${where} failed for ${user}: ${message}`, { cause: error });
+      const refusal = scrub(messageOf(authFailureOf(error)), secrets);
+      throw new CassandraAuthError(`cassandra: authentication at ${where} failed for ${user}: ${refusal}`, { cause: error });
     }
-    throw new CassandraConnectError(`cassandra: cannot connect to ${where}: ${message}`, { cause: error });
+    throw new CassandraConnectError(`cassandra: cannot connect to ${where}: ${scrub(messageOf(error), secrets)}`, { cause: error });
   } finally {
     if (onAbort) ctx.signal.removeEventListener('abort', onAbort);
     aborted.catch(() => undefined);

@@ -68,6 +68,12 @@ export function innerErrorsOf(error: unknown): unknown[] {
   return typeof inner === 'object' && inner !== null ? Object.values(inner) : [];
 }
 
+/** The refusal itself: the `AuthenticationError` (possibly inside a `NoHostAvailableError`). */
+export function authFailureOf(error: unknown): unknown {
+  if (nameOf(error) === 'AuthenticationError') return error;
+  return innerErrorsOf(error).find((e) => nameOf(e) === 'AuthenticationError') ?? error;
+}
+
 /** True when a cassandra-driver error says that credentials were refused. */
 export function isAuthFailure(error: unknown): boolean {
   if (nameOf(error) === 'AuthenticationError') return true;
