@@ -13,6 +13,9 @@ import { TlsSchema } from '../packages/core/src/tls/schema.js';
 import { HttpConnectionSchema } from '../packages/driver-http/src/schema.js';
 import { RdbmsConnectionSchema } from '../packages/driver-rdbms/src/schema.js';
 import { RedisConnectionSchema } from '../packages/driver-redis/src/schema.js';
+import { RabbitConnectionSchema } from '../packages/driver-rabbit/src/schema.js';
+import { LdapConnectionSchema } from '../packages/driver-ldap/src/schema.js';
+import { CassandraConnectionSchema } from '../packages/driver-cassandra/src/schema.js';
 
 /** Marker name → the schema it renders (and how). */
 const TABLES: Readonly<Record<string, { readonly schema: TObject; readonly options?: OptionsTableOptions }>> = {
@@ -21,6 +24,9 @@ const TABLES: Readonly<Record<string, { readonly schema: TObject; readonly optio
   http: { schema: HttpConnectionSchema },
   redis: { schema: RedisConnectionSchema },
   rdbms: { schema: RdbmsConnectionSchema, options: { expand: ['tls.required'] } },
+  rabbit: { schema: RabbitConnectionSchema },
+  ldap: { schema: LdapConnectionSchema },
+  cassandra: { schema: CassandraConnectionSchema, options: { expand: ['auth', 'auth.plain'] } },
 };
 
 const UPDATE = process.env.UPDATE_DOCS === '1';

@@ -7,8 +7,8 @@ import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 /** Schema of one entry of `servers`: a `{host, port}` table, `port` defaulting to 9042. */
 export const CassandraServerSchema = Type.Object(
   {
-    host: Type.String({ minLength: 1, description: 'Cassandra node host name or address' }),
-    port: Type.Integer({ minimum: 1, maximum: 65535, default: 9042, description: 'CQL native protocol port' }),
+    host: Type.String({ minLength: 1, description: 'Node host name or address (IPv6 without brackets)' }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 9042, description: 'CQL native protocol port; nodes the cluster reports later are dialed on the first server\'s port' }),
   },
   { additionalProperties: false },
 );
@@ -16,8 +16,8 @@ export const CassandraServerSchema = Type.Object(
 /** Schema of `auth.plain`: plain-text authentication, both keys mandatory. */
 export const CassandraPlainAuthSchema = Type.Object(
   {
-    username: Type.String({ minLength: 1, description: 'User name for plain-text authentication' }),
-    password: Type.String({ description: 'Password for plain-text authentication' }),
+    username: Type.String({ minLength: 1, description: 'User name for plain-text authentication (PlainTextAuthProvider)' }),
+    password: Type.String({ description: 'Password for plain-text authentication; never printed ("***"), scrubbed from every error' }),
   },
   { additionalProperties: false },
 );
@@ -26,7 +26,10 @@ export const CassandraPlainAuthSchema = Type.Object(
  * Schema of `auth`: one known mechanism must be given (`plain` is the only one), so an empty
  * `auth` table or an unknown mechanism is a config error.
  */
-export const CassandraAuthSchema = Type.Object({ plain: CassandraPlainAuthSchema }, { additionalProperties: false });
+export const CassandraAuthSchema = Type.Object(
+  { plain: Type.With(CassandraPlainAuthSchema, { description: 'Plain-text authentication: username and password, both required' }) },
+  { additionalProperties: false },
+);
 
 /**
  * The cassandra connection options. Keys with a default are filled in before validation, so
@@ -46,11 +49,11 @@ export const CassandraConnectionSchema = Type.Object(
       minItems: 1,
       uniqueItems: true,
       default: [{ host: 'localhost', port: 9042 }],
-      description: 'Cassandra contact points',
+      description: 'The contact points; duplicates (after the port default) are an error',
     }),
-    keyspace: Type.String({ minLength: 1, default: 'mongooseim', description: 'Keyspace every query runs in' }),
-    auth: Type.Optional(CassandraAuthSchema),
-    tls: Type.Optional(TlsSchema),
+    keyspace: Type.String({ minLength: 1, default: 'mongooseim', description: 'The session keyspace of every connection; it must exist (a missing keyspace fails the connect)' }),
+    auth: Type.Optional(Type.With(CassandraAuthSchema, { description: 'Authentication; auth.plain is the only mechanism' })),
+    tls: Type.Optional(Type.With(TlsSchema, { description: 'TLS to every node (see TLS in the README)' })),
   },
   { additionalProperties: false },
 );
