@@ -28,7 +28,7 @@ export {
 export type { ErrorCode, PoolKey, ConfigIssue, OutpoolsErrorOptions } from './errors.js';
 
 // --- driver contract
-export { defineDriver, DEFAULT_RECONNECT } from './driver.js';
+export { defineDriver, DEFAULT_RECONNECT } from './driver/contract.js';
 export type {
   PoolDriver,
   PoolDefaults,
@@ -42,7 +42,7 @@ export type {
   PoolHandle,
   ClientOf,
   OptionsOf,
-} from './driver.js';
+} from './driver/contract.js';
 
 // --- shared schemas
 export {
@@ -54,8 +54,8 @@ export {
   normalizeScope,
 } from './config/pool-schema.js';
 export type { Strategy, Scope, ScopeInput, PoolOptions, PoolOptionsResolved } from './config/pool-schema.js';
-export { TlsSchema, tlsSchemaWith, TLS_VERSIONS, VERIFY_MODES } from './config/tls-schema.js';
-export type { TlsConfig, TlsVersionName, VerifyMode } from './config/tls-schema.js';
+export { TlsSchema, tlsSchemaWith, TLS_VERSIONS, VERIFY_MODES } from './tls/schema.js';
+export type { TlsConfig, TlsVersionName, VerifyMode } from './tls/schema.js';
 
 // --- config loading, validation, registry, scopes (config area)
 export type { PoolSpec, PoolInstanceSpec, LoadedConfig } from './config/types.js';
@@ -71,15 +71,15 @@ export { withDefaults } from './config/defaults.js';
 export { REDACTED, joinPath, describeValue, suggest, redactSecrets } from './config/issues.js';
 export { BUILTIN_TYPES } from './config/validate.js';
 export { configJsonSchema } from './config/json-schema.js';
-export { DriverRegistry, driverPackageName, isPoolDriver } from './registry.js';
-export type { AnyPoolDriver } from './registry.js';
-export { loadDrivers, driversOf } from './driver-loader.js';
-export type { LoadDriversOptions, LoadDriversResult, DriverLoadFailure } from './driver-loader.js';
-export { expandPools, poolKeysOf, poolKeyId, resolvePool, GLOBAL_HOST } from './scope.js';
+export { DriverRegistry, driverPackageName, isPoolDriver } from './driver/registry.js';
+export type { AnyPoolDriver } from './driver/registry.js';
+export { loadDrivers, driversOf } from './driver/loader.js';
+export type { LoadDriversOptions, LoadDriversResult, DriverLoadFailure } from './driver/loader.js';
+export { expandPools, poolKeysOf, poolKeyId, resolvePool, GLOBAL_HOST } from './config/scope.js';
 
 // --- TLS mapping (tls area)
-export { tlsIssues, fileProblem, versionRange, TLS_FILE_KEYS } from './config/tls-rules.js';
-export type { TlsIssues } from './config/tls-rules.js';
+export { tlsIssues, fileProblem, versionRange, TLS_FILE_KEYS } from './tls/rules.js';
+export type { TlsIssues } from './tls/rules.js';
 export { toNodeTlsOptions, tlsCheckedName, NODE_TLS_VERSIONS } from './tls/map.js';
 export type { TlsTarget, NodeTlsVersion } from './tls/map.js';
 export { verifyTlsPeer, TlsPeerError, TLS_PEER_ERROR_CODE, SELF_SIGNED_CODES } from './tls/verify.js';
@@ -87,13 +87,13 @@ export { connectTls } from './tls/connect.js';
 export type { ConnectTlsOptions } from './tls/connect.js';
 
 // --- engine: pools, workers, strategies, manager, stats, events (engine area)
-export { createPools, Pools } from './manager.js';
-export type { PoolsOptions, StartOptions, StartReport } from './manager.js';
-export { raceAbort } from './abort.js';
-export { Pool } from './pool.js';
-export type { InstanceReport } from './pool-core.js';
-export type { HealthReport } from './health.js';
-export { PoolEvents, POOL_EVENTS } from './events.js';
+export { createPools, Pools } from './engine/pools.js';
+export type { PoolsOptions, StartOptions, StartReport } from './engine/pools.js';
+export { raceAbort } from './engine/abort.js';
+export { Pool } from './engine/pool.js';
+export type { InstanceReport } from './engine/pool-core.js';
+export type { HealthReport } from './engine/health.js';
+export { PoolEvents, POOL_EVENTS } from './engine/events.js';
 export type {
   PoolEventMap,
   PoolEventName,
@@ -104,11 +104,11 @@ export type {
   CallTimeoutEvent,
   DropEvent,
   CloseErrorEvent,
-} from './events.js';
-export { LatencyRecorder } from './stats.js';
-export type { PoolStats, PoolCounters, LatencySummary } from './stats.js';
-export { backoffDelay } from './backoff.js';
-export type { RandomSource } from './backoff.js';
+} from './engine/events.js';
+export { LatencyRecorder } from './engine/stats.js';
+export type { PoolStats, PoolCounters, LatencySummary } from './engine/stats.js';
+export { backoffDelay } from './engine/backoff.js';
+export type { RandomSource } from './engine/backoff.js';
 export {
   STRATEGY_FACTORIES,
   bestWorker,

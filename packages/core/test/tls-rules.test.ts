@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkConfig, defineDriver, DriverRegistry, TlsSchema, Type } from '@outpools/core';
-import { tlsIssues } from '../src/config/tls-rules.js';
+import { tlsIssues } from '../src/tls/rules.js';
 import { noopMethods } from './cli-fake-drivers.mjs';
 
 const P = 'outgoing_pools.http.api.connection.tls';

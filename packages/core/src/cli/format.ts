@@ -4,7 +4,7 @@
  */
 import { isTable, joinPath, redactSecrets } from '../config/issues.js';
 import type { LoadedConfig, PoolSpec } from '../config/types.js';
-import { poolKeysOf } from '../scope.js';
+import { poolKeysOf } from '../config/scope.js';
 
 const BARE = /^[A-Za-z0-9_-]+$/;
 const key = (name: string): string => (BARE.test(name) ? name : JSON.stringify(name));

@@ -4,7 +4,7 @@
  * @module
  */
 import Type from 'typebox';
-import type { DriverRegistry } from '../registry.js';
+import type { DriverRegistry } from '../driver/registry.js';
 import { PoolOptionsSchema } from './pool-schema.js';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, type ConfigIssue } from '../errors.js';
-import type { DriverRegistry } from '../registry.js';
+import type { DriverRegistry } from '../driver/registry.js';
 import { readToml } from './toml.js';
 import type { LoadedConfig } from './types.js';
 import { validateDocument } from './validate.js';

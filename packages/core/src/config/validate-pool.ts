@@ -5,14 +5,14 @@
  * @module
  */
 import Type from 'typebox';
-import type { DriverCheckContext } from '../driver.js';
-import type { AnyPoolDriver } from '../registry.js';
+import type { DriverCheckContext } from '../driver/contract.js';
+import type { AnyPoolDriver } from '../driver/registry.js';
 import { withDefaults } from './defaults.js';
 import { type IssueCollector, isTable, joinPath } from './issues.js';
 import { normalizeScope, PoolOptionsSchema, type PoolOptions, type PoolOptionsResolved } from './pool-schema.js';
 import { checkValue } from './schema-check.js';
 import type { SchemaNode } from './schema-text.js';
-import { tlsIssues } from './tls-rules.js';
+import { tlsIssues } from '../tls/rules.js';
 import type { PoolSpec } from './types.js';
 
 /** The keys of a pool section: the pool options plus `connection` (checked by the driver's schema). */

@@ -6,8 +6,8 @@
  */
 import Type from 'typebox';
 import { formatPoolKey } from '../errors.js';
-import { driverPackageName, type DriverRegistry } from '../registry.js';
-import { poolKeyId, poolKeysOf } from '../scope.js';
+import { driverPackageName, type DriverRegistry } from '../driver/registry.js';
+import { poolKeyId, poolKeysOf } from './scope.js';
 import { didYouMean, IssueCollector, isTable, joinPath } from './issues.js';
 import { checkValue } from './schema-check.js';
 import type { SchemaNode } from './schema-text.js';

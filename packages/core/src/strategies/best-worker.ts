@@ -4,8 +4,8 @@
  * workers are spread evenly.
  * @module
  */
-import type { WorkerView } from '../driver.js';
-import type { RandomSource } from '../backoff.js';
+import type { WorkerView } from '../driver/contract.js';
+import type { RandomSource } from '../engine/backoff.js';
 import type { StrategyFactory, WorkerPick } from './types.js';
 
 /** Build a `best_worker` picker. */

@@ -2,7 +2,7 @@
  * `next_worker`: round robin over the live workers.
  * @module
  */
-import type { WorkerView } from '../driver.js';
+import type { WorkerView } from '../driver/contract.js';
 import { rotatingPick } from './rotating.js';
 import type { StrategyFactory } from './types.js';
 

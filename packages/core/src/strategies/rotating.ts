@@ -3,7 +3,7 @@
  * the cursor then moves past it.
  * @module
  */
-import type { WorkerView } from '../driver.js';
+import type { WorkerView } from '../driver/contract.js';
 import type { WorkerPick } from './types.js';
 
 /**

@@ -3,8 +3,8 @@
  * (stateful strategies such as round robin keep their cursor in the closure).
  * @module
  */
-import type { WorkerView } from '../driver.js';
-import type { RandomSource } from '../backoff.js';
+import type { WorkerView } from '../driver/contract.js';
+import type { RandomSource } from '../engine/backoff.js';
 
 /** Choose one worker, or `undefined` when none fits. */
 export type WorkerPick = <W extends WorkerView>(workers: readonly W[]) => W | undefined;

@@ -3,7 +3,7 @@
  * @module
  */
 import { connect, type TLSSocket } from 'node:tls';
-import type { TlsConfig } from '../config/tls-schema.js';
+import type { TlsConfig } from './schema.js';
 import { toNodeTlsOptions } from './map.js';
 import { verifyTlsPeer } from './verify.js';
 

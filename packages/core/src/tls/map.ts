@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
-import type { TlsConfig, TlsVersionName } from '../config/tls-schema.js';
-import { versionRange } from '../config/tls-rules.js';
+import type { TlsConfig, TlsVersionName } from './schema.js';
+import { versionRange } from './rules.js';
 
 /** Where a TLS connection goes; only the host matters for the mapping (SNI, host name check). */
 export interface TlsTarget {

@@ -3,7 +3,7 @@
  * @module
  */
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
-import type { TlsConfig } from '../config/tls-schema.js';
+import type { TlsConfig } from './schema.js';
 import { ErrorCodes, OutpoolsError, type OutpoolsErrorOptions } from '../errors.js';
 import { tlsCheckedName, type TlsTarget } from './map.js';
 

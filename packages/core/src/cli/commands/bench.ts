@@ -7,9 +7,9 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
-import type { CallContext } from '../../driver.js';
+import type { CallContext } from '../../driver/contract.js';
 import { formatPoolKey, type PoolKey } from '../../errors.js';
-import { createPools, type Pools } from '../../manager.js';
+import { createPools, type Pools } from '../../engine/pools.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
 import { integerOption, oneLine, openConfig, printConfigErrors, within } from './status.js';
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
-import { loadDrivers } from '../../driver-loader.js';
+import { loadDrivers } from '../../driver/loader.js';
 import type { ConfigIssue } from '../../errors.js';
 import { isTable, joinPath, redactSecrets } from '../../config/issues.js';
 import { checkConfig, type CheckResult } from '../../config/load.js';

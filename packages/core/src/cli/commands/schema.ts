@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { configJsonSchema } from '../../config/json-schema.js';
 import { BUILTIN_TYPES } from '../../config/validate.js';
-import { loadDrivers } from '../../driver-loader.js';
+import { loadDrivers } from '../../driver/loader.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
 
 const usage = `Usage: outpools schema [--plugin <module>]...

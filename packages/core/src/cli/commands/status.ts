@@ -13,10 +13,10 @@ import { isTable, joinPath } from '../../config/issues.js';
 import { checkConfig } from '../../config/load.js';
 import { readToml } from '../../config/toml.js';
 import type { LoadedConfig } from '../../config/types.js';
-import { loadDrivers } from '../../driver-loader.js';
+import { loadDrivers } from '../../driver/loader.js';
 import { formatPoolKey, type ConfigIssue, type PoolKey } from '../../errors.js';
-import { createPools, type Pools } from '../../manager.js';
-import type { DriverRegistry } from '../../registry.js';
+import { createPools, type Pools } from '../../engine/pools.js';
+import type { DriverRegistry } from '../../driver/registry.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
 
 const usage = `Usage: outpools status <file> [--json] [--wait-ms N] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]...

@@ -3,18 +3,18 @@
  * fallback (spec 1.2), typed clients, run-time add/remove, stats, health, stop.
  * @module
  */
-import type { ClientOf, PoolDriver } from './driver.js';
-import type { LoadedConfig, PoolInstanceSpec } from './config/types.js';
-import type { DriverRegistry } from './registry.js';
-import { expandPools, poolKeyId, resolvePool } from './scope.js';
-import { PoolStartError, PoolStoppedError, formatPoolKey, type PoolKey } from './errors.js';
+import type { ClientOf, PoolDriver } from '../driver/contract.js';
+import type { LoadedConfig, PoolInstanceSpec } from '../config/types.js';
+import type { DriverRegistry } from '../driver/registry.js';
+import { expandPools, poolKeyId, resolvePool } from '../config/scope.js';
+import { PoolStartError, PoolStoppedError, formatPoolKey, type PoolKey } from '../errors.js';
 import { Pool } from './pool.js';
 import type { AnyDriver, InstanceReport } from './pool-core.js';
 import type { HealthReport } from './health.js';
 import { PoolEvents } from './events.js';
 import type { PoolStats } from './stats.js';
 import type { RandomSource } from './backoff.js';
-import { tlsForPool } from './engine-tls.js';
+import { tlsForPool } from '../tls/pool-tls.js';
 import { raceAbort } from './abort.js';
 
 /** Options of {@link createPools}. */

@@ -4,8 +4,8 @@
  * connect timeout), keepalive pings, loss, close, reconnect with backoff (spec 3).
  * @module
  */
-import type { ConnectContext, PoolDriver, WorkerView } from './driver.js';
-import { ConnectionLostError, RequestDroppedError } from './errors.js';
+import type { ConnectContext, PoolDriver, WorkerView } from '../driver/contract.js';
+import { ConnectionLostError, RequestDroppedError } from '../errors.js';
 import { Mailbox } from './mailbox.js';
 import { Request, RequestState } from './request.js';
 import { backoffDelay } from './backoff.js';

@@ -2,8 +2,8 @@
  * Scope expansion and pool lookup (spec 1.2), as pure functions.
  * @module
  */
-import { PoolNotFoundError, type PoolKey } from './errors.js';
-import type { PoolInstanceSpec, PoolSpec } from './config/types.js';
+import { PoolNotFoundError, type PoolKey } from '../errors.js';
+import type { PoolInstanceSpec, PoolSpec } from './types.js';
 
 /** The host of every global pool instance. */
 export const GLOBAL_HOST = 'global';

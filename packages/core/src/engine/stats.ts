@@ -4,7 +4,7 @@
  * O(1) to record, no allocation.
  * @module
  */
-import type { PoolKey } from './errors.js';
+import type { PoolKey } from '../errors.js';
 
 /** Call counters of one pool instance. */
 export interface PoolCounters {

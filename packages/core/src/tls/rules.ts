@@ -7,7 +7,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import type { ConfigIssue } from '../errors.js';
-import { TLS_VERSIONS, type TlsVersionName } from './tls-schema.js';
+import { TLS_VERSIONS, type TlsVersionName } from './schema.js';
 
 /** The file keys of a TLS section, checked to exist and be readable. */
 export const TLS_FILE_KEYS = ['cacertfile', 'certfile', 'keyfile'] as const;

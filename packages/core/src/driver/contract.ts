@@ -9,8 +9,8 @@
  */
 import type { ConnectionOptions as NodeTlsConnectionOptions } from 'node:tls';
 import type { Static, TObject } from 'typebox';
-import type { PoolKey } from './errors.js';
-import type { PoolOptions, Strategy } from './config/pool-schema.js';
+import type { PoolKey } from '../errors.js';
+import type { PoolOptions, Strategy } from '../config/pool-schema.js';
 
 /** Per-type defaults of the pool-level options (seed: cassandra 20 workers, rdbms 60000 ms). */
 export interface PoolDefaults {

@@ -3,7 +3,7 @@
  * worker, queued through each worker's mailbox like any call and bounded by `call_timeout`.
  * @module
  */
-import { NoWorkersError, PoolStoppedError, type PoolKey } from './errors.js';
+import { NoWorkersError, PoolStoppedError, type PoolKey } from '../errors.js';
 import { errorMessage } from './events.js';
 import type { PoolCore } from './pool-core.js';
 

@@ -3,8 +3,8 @@
  * passes around, never a module singleton.
  * @module
  */
-import type { PoolDriver } from './driver.js';
-import { PoolTypeNotRegisteredError } from './errors.js';
+import type { PoolDriver } from './contract.js';
+import { PoolTypeNotRegisteredError } from '../errors.js';
 
 /** A driver as the registry holds it: its option, connection and client types erased. */
 export type AnyPoolDriver = PoolDriver;

@@ -5,16 +5,16 @@
  * @module
  */
 import type { ConnectionOptions as NodeTlsConnectionOptions, TLSSocket } from 'node:tls';
-import type { CallContext, PoolDriver, ReconnectPolicy, RunOptions } from './driver.js';
-import { DEFAULT_RECONNECT } from './driver.js';
-import type { Strategy } from './config/pool-schema.js';
-import type { PoolInstanceSpec } from './config/types.js';
-import { CallTimeoutError, NoAvailableWorkersError, NoWorkersError, PoolStoppedError, type PoolKey } from './errors.js';
+import type { CallContext, PoolDriver, ReconnectPolicy, RunOptions } from '../driver/contract.js';
+import { DEFAULT_RECONNECT } from '../driver/contract.js';
+import type { Strategy } from '../config/pool-schema.js';
+import type { PoolInstanceSpec } from '../config/types.js';
+import { CallTimeoutError, NoAvailableWorkersError, NoWorkersError, PoolStoppedError, type PoolKey } from '../errors.js';
 import { Mailbox } from './mailbox.js';
 import { Request, RequestState, type CallFn } from './request.js';
 import { CoarseClock, DeadlineList, monotonicNow, type Clock } from './deadlines.js';
 import { Worker } from './worker.js';
-import { LeastLoaded, STRATEGY_FACTORIES, hashIndex, type WorkerPick } from './strategies/index.js';
+import { LeastLoaded, STRATEGY_FACTORIES, hashIndex, type WorkerPick } from '../strategies/index.js';
 import { Counters, LatencyRecorder, type PoolStats } from './stats.js';
 import { errorMessage, type CallStage, type PoolEvents } from './events.js';
 import type { RandomSource } from './backoff.js';

@@ -5,8 +5,8 @@
  * into the pool's deadline list at the same time.
  * @module
  */
-import type { CallContext, RunOptions } from './driver.js';
-import type { PoolKey } from './errors.js';
+import type { CallContext, RunOptions } from '../driver/contract.js';
+import type { PoolKey } from '../errors.js';
 import type { MailboxNode, Mailbox } from './mailbox.js';
 
 /** Where a request is. @internal */

@@ -3,8 +3,8 @@
  * client is built on), `stats()`, `health()`. Pools are created by `createPools()`.
  * @module
  */
-import type { CallContext, PoolHandle, RunOptions } from './driver.js';
-import type { PoolKey } from './errors.js';
+import type { CallContext, PoolHandle, RunOptions } from '../driver/contract.js';
+import type { PoolKey } from '../errors.js';
 import type { PoolStats } from './stats.js';
 import { PoolCore, type InstanceReport, type PoolCoreInit } from './pool-core.js';
 import { checkHealth, type HealthReport } from './health.js';

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import diagnostics from 'node:diagnostics_channel';
-import type { PoolKey } from './errors.js';
+import type { PoolKey } from '../errors.js';
 
 /** A worker's connection is up. */
 export interface ConnectEvent {

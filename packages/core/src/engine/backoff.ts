@@ -2,7 +2,7 @@
  * Reconnect delays (spec 3): capped exponential backoff with full jitter, or a fixed interval.
  * @module
  */
-import type { ReconnectPolicy } from './driver.js';
+import type { ReconnectPolicy } from '../driver/contract.js';
 
 /** A source of uniform random numbers in [0, 1), injectable for tests. */
 export type RandomSource = () => number;

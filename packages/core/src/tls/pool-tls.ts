@@ -4,9 +4,9 @@
  * @module
  */
 import type { ConnectionOptions as NodeTlsConnectionOptions, TLSSocket } from 'node:tls';
-import type { TlsConfig } from './config/tls-schema.js';
-import { toNodeTlsOptions } from './tls/map.js';
-import { verifyTlsPeer } from './tls/verify.js';
+import type { TlsConfig } from './schema.js';
+import { toNodeTlsOptions } from './map.js';
+import { verifyTlsPeer } from './verify.js';
 
 /** The mapped TLS options of one pool. @internal */
 export interface PoolTls {
