@@ -61,7 +61,8 @@ export interface ElasticClient {
   ): Promise<estypes.BulkResponse>;
   /**
    * Run `fn` with one worker's raw `@elastic/elasticsearch` client, for every other API. Pass
-   * `{ signal: ctx.signal }` as the request options so that `call_timeout` aborts the request.
+   * `{ signal: ctx.signal }` as the request options so that `call_timeout` (or the caller's
+   * signal) aborts the request.
    * The library's errors are translated like those of the other methods.
    */
   run<R>(fn: (client: Client, ctx: CallContext) => Promise<R>): Promise<R>;
@@ -75,16 +76,31 @@ export function createElasticClient(pool: PoolHandle<ElasticConnection>, target:
   return clientWith(pool, { mapError }, { mapError, retryOnLost: true });
 }
 
+/**
+ * The request options of one call: a signal that aborts the HTTP request when the call times out
+ * or is cancelled. It aborts without a reason on purpose: the library then reports a
+ * `RequestAbortedError`, whereas the pool's own reason (a `CallTimeoutError`) would come back as
+ * a `ConnectionError` and make the pool drop a healthy worker.
+ */
+export function requestOptions(ctx: CallContext): { signal: AbortSignal } {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  if (ctx.onAbort !== undefined) ctx.onAbort(abort);
+  else if (ctx.signal.aborted) abort();
+  else ctx.signal.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal };
+}
+
 function clientWith(pool: PoolHandle<ElasticConnection>, writes: RunOptions, reads: RunOptions): ElasticClient {
   return {
-    health: (params = {}) => pool.run((c, ctx) => c.client.cluster.health(params, { signal: ctx.signal }), reads),
-    index: (params) => pool.run((c, ctx) => c.client.index(params, { signal: ctx.signal }), writes),
+    health: (params = {}) => pool.run((c, ctx) => c.client.cluster.health(params, requestOptions(ctx)), reads),
+    index: (params) => pool.run((c, ctx) => c.client.index(params, requestOptions(ctx)), writes),
     search: <TDocument, TAggregations>(params: estypes.SearchRequest = {}) =>
-      pool.run((c, ctx) => c.client.search<TDocument, TAggregations>(params, { signal: ctx.signal }), reads),
-    count: (params = {}) => pool.run((c, ctx) => c.client.count(params, { signal: ctx.signal }), reads),
-    deleteByQuery: (params) => pool.run((c, ctx) => c.client.deleteByQuery(params, { signal: ctx.signal }), writes),
-    bulk: (params) => pool.run((c, ctx) => c.client.bulk(params, { signal: ctx.signal }), writes),
-    run: (fn) => pool.run((c, ctx) => fn(c.client, ctx), writes),
+      pool.run((c, ctx) => c.client.search<TDocument, TAggregations>(params, requestOptions(ctx)), reads),
+    count: (params = {}) => pool.run((c, ctx) => c.client.count(params, requestOptions(ctx)), reads),
+    deleteByQuery: (params) => pool.run((c, ctx) => c.client.deleteByQuery(params, requestOptions(ctx)), writes),
+    bulk: (params) => pool.run((c, ctx) => c.client.bulk(params, requestOptions(ctx)), writes),
+    run: (fn) => pool.run((c, ctx) => fn(c.client, { key: ctx.key, signal: requestOptions(ctx).signal }), writes),
     withOptions: (options) => clientWith(pool, { ...writes, ...options }, { ...reads, ...options }),
   };
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import { defineDriver, type DriverCheckContext } from '@outpools/core';
-import { createElasticClient } from './client.js';
+import { createElasticClient, requestOptions } from './client.js';
 import { closeElasticConnection, describeCredentials, hostPort, openElasticConnection } from './connection.js';
 import { toElasticError } from './errors.js';
 import { ElasticConnectionSchema, type ElasticConnectionOptions } from './schema.js';
@@ -56,7 +56,7 @@ export const elasticDriver = defineDriver({
   connect: openElasticConnection,
   close: closeElasticConnection,
   ping: (connection, ctx) =>
-    connection.client.cluster.health({}, { signal: ctx.signal }).catch((error: unknown) => {
+    connection.client.cluster.health({}, requestOptions(ctx)).catch((error: unknown) => {
       throw toElasticError(error, connection.target);
     }),
   client: (pool, options) =>

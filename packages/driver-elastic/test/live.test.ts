@@ -5,9 +5,11 @@
 import { beforeAll } from 'vitest';
 import { ensureNode } from './helpers/server.js';
 import { describeApi } from './live/api.js';
+import { describeSecurity } from './live/security.js';
 
 beforeAll(async () => {
   await ensureNode();
 }, 300_000);
 
 describeApi();
+describeSecurity();
