@@ -3,13 +3,25 @@
  * starts the node) runs after the others and never under them.
  */
 import { beforeAll } from 'vitest';
-import { ensureNode } from './helpers/server.js';
+import { describeConformance } from '@outpools/testing';
+import { elasticDriver } from '@outpools/driver-elastic';
+import { ensureNode, NODE_TLS, nodeConnection } from './helpers/server.js';
 import { describeApi } from './live/api.js';
 import { describeSecurity } from './live/security.js';
+import { describeStatus } from './live/status.js';
 
 beforeAll(async () => {
   await ensureNode();
 }, 300_000);
 
+// The shared suite (offline groups and live groups) against the node, over https.
+describeConformance({
+  driver: elasticDriver,
+  connection: { ...nodeConnection(), tls: NODE_TLS },
+  packageName: '@outpools/driver-elastic',
+  live: true,
+});
+
 describeApi();
 describeSecurity();
+describeStatus();
