@@ -9,6 +9,7 @@ import { ensureNode, NODE_TLS, nodeConnection } from './helpers/server.js';
 import { describeApi } from './live/api.js';
 import { describeSecurity } from './live/security.js';
 import { describeStatus } from './live/status.js';
+import { describeRestart } from './live/restart.js';
 
 beforeAll(async () => {
   await ensureNode();
@@ -25,3 +26,5 @@ describeConformance({
 describeApi();
 describeSecurity();
 describeStatus();
+// Last: it stops and restarts the node.
+describeRestart();
