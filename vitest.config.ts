@@ -1,13 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
+import { workspaceAliases } from './vitest.aliases.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const packages = readdirSync(`${root}packages`);
-// Tests import the TypeScript sources directly: no build needed to run them.
-const alias = Object.fromEntries(
-  packages.map((dir) => [`@outpools/${dir}`, `${root}packages/${dir}/src/index.ts`]),
-);
+const alias = workspaceAliases(root);
 
 export default defineConfig({
   resolve: { alias },

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkConfig, DriverRegistry, expandPools } from '@outpools/core';
+import { checkConfig, DriverRegistry } from '@outpools/core';
+import { expandPools } from '../packages/core/src/config/scope.js';
 import { cassandraDriver } from '@outpools/driver-cassandra';
 import { elasticDriver } from '@outpools/driver-elastic';
 import { httpDriver } from '@outpools/driver-http';

@@ -1,6 +1,6 @@
 // The in-process no-op pool type of the dispatch benchmark, and the connection object every
 // variant (outpools, floor, generic-pool, tarn) calls, so all of them do exactly the same work.
-import { defineDriver, Type } from '@outpools/core';
+import { defineDriver, Type } from '@outpools/core/driver';
 
 /** One idle "connection": `call()` resolves at once. */
 export class NoopConnection {

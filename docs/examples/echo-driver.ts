@@ -15,7 +15,7 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { ConnectionLostError, defineDriver, TlsSchema, Type, type CallContext, type ConnectContext, type Static } from '@outpools/core';
+import { ConnectionLostError, defineDriver, TlsSchema, Type, type CallContext, type ConnectContext, type Static } from '@outpools/core/driver';
 
 /** `[outgoing_pools.echo.<tag>.connection]`: keys with defaults are not `Optional`. */
 export const EchoConnectionSchema = Type.Object(

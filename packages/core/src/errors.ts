@@ -44,9 +44,11 @@ export const ErrorCodes = {
   CallTimeoutError: 'OUTPOOLS_CALL_TIMEOUT',
   ConnectionLostError: 'OUTPOOLS_CONNECTION_LOST',
   RequestDroppedError: 'OUTPOOLS_REQUEST_DROPPED',
-  PublishNackedError: 'OUTPOOLS_PUBLISH_NACKED',
   PoolStoppedError: 'OUTPOOLS_POOL_STOPPED',
   PoolStartError: 'OUTPOOLS_POOL_START',
+  DriverRegistrationError: 'OUTPOOLS_DRIVER_REGISTRATION',
+  DuplicatePoolError: 'OUTPOOLS_DUPLICATE_POOL',
+  TlsConfigError: 'OUTPOOLS_TLS_CONFIG',
   /** Thrown by `verifyTlsPeer` (`tls/verify.ts`), which keeps its own `TLS_PEER_ERROR_CODE` equal to this. */
   TlsPeerError: 'OUTPOOLS_TLS_PEER',
 } as const;
@@ -170,16 +172,6 @@ export class RequestDroppedError extends OutpoolsError {
   }
 }
 
-/** The broker refused (nacked) a confirmed publish. */
-export class PublishNackedError extends OutpoolsError {
-  constructor(key?: PoolKey, options: OutpoolsErrorOptions = {}) {
-    super(ErrorCodes.PublishNackedError, `publish nacked by the broker${keySuffix(key)}`, {
-      ...options,
-      ...(key && { poolKey: key }),
-    });
-  }
-}
-
 /** The pool is stopping or stopped and takes no new calls. */
 export class PoolStoppedError extends OutpoolsError {
   constructor(key?: PoolKey, options: OutpoolsErrorOptions = {}) {
@@ -191,5 +183,26 @@ export class PoolStoppedError extends OutpoolsError {
 export class PoolStartError extends OutpoolsError {
   constructor(message: string, options: OutpoolsErrorOptions = {}) {
     super(ErrorCodes.PoolStartError, message, options);
+  }
+}
+
+/** A value given to `DriverRegistry` is not a pool type, or its type is registered twice. */
+export class DriverRegistrationError extends OutpoolsError {
+  constructor(message: string, options: OutpoolsErrorOptions = {}) {
+    super(ErrorCodes.DriverRegistrationError, message, options);
+  }
+}
+
+/** A pool instance with the same `(type, host, tag)` already exists. */
+export class DuplicatePoolError extends OutpoolsError {
+  constructor(key: PoolKey, options: OutpoolsErrorOptions = {}) {
+    super(ErrorCodes.DuplicatePoolError, `pool ${formatPoolKey(key)} already exists`, { ...options, poolKey: key });
+  }
+}
+
+/** A `tls` section cannot be turned into Node TLS options (an unreadable PEM file, a gap in `versions`). */
+export class TlsConfigError extends OutpoolsError {
+  constructor(message: string, options: OutpoolsErrorOptions = {}) {
+    super(ErrorCodes.TlsConfigError, message, options);
   }
 }

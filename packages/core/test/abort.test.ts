@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { raceAbort } from '@outpools/core';
+import { raceAbort } from '@outpools/core/driver';
 
 describe('raceAbort', () => {
   it('settles like the work when the signal never aborts', async () => {

@@ -3,7 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_TYPES, defineDriver, DriverRegistry, expandPools, parseConfig, TlsSchema, Type } from '@outpools/core';
+import { DriverRegistry, parseConfig } from '@outpools/core';
+import { PUBLISHED_TYPES as BUILTIN_TYPES } from '../src/cli/published-types.js';
+import { defineDriver, TlsSchema, Type } from '@outpools/core/driver';
+import { expandPools } from '../src/config/scope.js';
 import { noopMethods } from './cli-fake-drivers.mjs';
 
 const example = fileURLToPath(new URL('../../../examples/outgoing-pools.toml', import.meta.url));

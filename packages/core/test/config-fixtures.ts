@@ -1,5 +1,5 @@
 // Small fake pool drivers for the config tests (TypeBox schemas, no client library).
-import { defineDriver, Type } from '@outpools/core';
+import { defineDriver, Type } from '@outpools/core/driver';
 import { noopMethods as noop } from './cli-fake-drivers.mjs';
 
 /** A redis-like type: host/port/database/password, refuses available_worker. */

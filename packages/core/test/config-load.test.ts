@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkConfig, ConfigError, DriverRegistry, loadConfigFile, parseConfig, readToml } from '@outpools/core';
+import { checkConfig, ConfigError, DriverRegistry, loadConfigFile, parseConfig } from '@outpools/core';
+import { readToml } from '../src/config/toml.js';
 import { clusterDriver, kvDriver, sqlDriver } from './config-fixtures.js';
 
 const registry = new DriverRegistry([kvDriver, sqlDriver, clusterDriver]);

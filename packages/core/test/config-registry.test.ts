@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DriverRegistry, driversOf, isPoolDriver, loadDrivers, PoolTypeNotRegisteredError } from '@outpools/core';
+import { DriverRegistry, loadDrivers, PoolTypeNotRegisteredError, DriverRegistrationError } from '@outpools/core';
+import { driversOf } from '../src/driver/loader.js';
+import { isPoolDriver } from '../src/driver/registry.js';
 import { kvDriver, sqlDriver } from './config-fixtures.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -18,10 +20,14 @@ describe('DriverRegistry', () => {
 
   it('refuses a second driver for the same type', () => {
     expect(() => new DriverRegistry([kvDriver, { ...kvDriver }])).toThrow('a driver for pool type "kv" is already registered');
+    expect(() => new DriverRegistry([kvDriver, { ...kvDriver }])).toThrow(DriverRegistrationError);
   });
 
   it('refuses something that is not a driver', () => {
-    expect(() => new DriverRegistry().register({ type: 'x' } as never)).toThrow(TypeError);
+    expect(() => new DriverRegistry().register({ type: 'x' } as never)).toThrow(DriverRegistrationError);
+    expect(() => new DriverRegistry().register({ type: 'x' } as never)).toThrow(
+      expect.objectContaining({ code: 'OUTPOOLS_DRIVER_REGISTRATION' }),
+    );
   });
 
   it('get() of an unknown type throws PoolTypeNotRegisteredError naming the package', () => {

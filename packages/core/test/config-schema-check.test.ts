@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkValue, describeValue, expectedText, joinPath, redactSecrets, suggest, Type, withDefaults, type SchemaNode } from '@outpools/core';
+import { checkValue } from '../src/config/schema-check.js';
+import { describeValue, joinPath, suggest } from '../src/config/issues.js';
+import { expectedText, type SchemaNode } from '../src/config/schema-text.js';
+import { redactSecrets, Type } from '@outpools/core/driver';
+import { withDefaults } from '../src/config/defaults.js';
 
 const S = (schema: unknown): SchemaNode => schema as SchemaNode;
 const messages = (schema: unknown, value: unknown): string[] => checkValue(S(schema), value, { path: 'x' }).map((i) => `${i.path}: ${i.message}`);

@@ -1,18 +1,7 @@
 /**
  * Builders of validated configs for engine tests (the config layer is tested elsewhere).
  */
-import {
-  DriverRegistry,
-  createPools,
-  type AnyPoolDriver,
-  type LoadedConfig,
-  type PoolDriver,
-  type PoolInstanceSpec,
-  type PoolSpec,
-  type Pools,
-  type PoolsOptions,
-  type Strategy,
-} from '@outpools/core';
+import { DriverRegistry, createPools, type AnyPoolDriver, type LoadedConfig, type PoolDriver, type PoolInstanceSpec, type PoolSpec, type Pools, type PoolsOptions, type Strategy } from '@outpools/core';
 
 export interface SpecInput {
   readonly type?: string;

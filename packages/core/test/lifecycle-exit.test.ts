@@ -27,6 +27,7 @@ async function bundle(source: string, dir: string): Promise<string> {
     format: 'esm',
     logLevel: 'silent',
     alias: {
+      '@outpools/core/driver': join(root, 'packages/core/src/driver/index.ts'),
       '@outpools/core': join(root, 'packages/core/src/index.ts'),
       '@outpools/testing': join(root, 'packages/testing/src/index.ts'),
     },

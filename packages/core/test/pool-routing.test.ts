@@ -1,13 +1,6 @@
 import { describe, it, expect, vi, afterEach, beforeEach } from 'vitest';
 import { createFakeDriver } from '@outpools/testing';
-import {
-  CallTimeoutError,
-  NoAvailableWorkersError,
-  NoWorkersError,
-  RequestDroppedError,
-  type DropEvent,
-  type Strategy,
-} from '@outpools/core';
+import { CallTimeoutError, NoAvailableWorkersError, NoWorkersError, RequestDroppedError, type DropEvent, type Strategy } from '@outpools/core';
 import { poolSpec, poolsOf } from './engine-helpers.js';
 
 beforeEach(() => {

@@ -1,12 +1,7 @@
 import { describe, it, expect, vi, afterEach, beforeEach } from 'vitest';
 import { createFakeDriver, type FakeDriverOptions } from '@outpools/testing';
-import {
-  ConnectionLostError,
-  backoffDelay,
-  type CloseErrorEvent,
-  type ReconnectAttemptEvent,
-  type Strategy,
-} from '@outpools/core';
+import { ConnectionLostError, type CloseErrorEvent, type ReconnectAttemptEvent, type Strategy } from '@outpools/core';
+import { backoffDelay } from '../src/engine/backoff.js';
 import { poolSpec, poolsOf } from './engine-helpers.js';
 
 const unhandled: unknown[] = [];

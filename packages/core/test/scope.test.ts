@@ -1,6 +1,7 @@
 // Named after MongooseIM's test/mongoose_wpool_SUITE.erl, as sentences.
 import { describe, expect, it } from 'vitest';
-import { expandPools, GLOBAL_HOST, PoolNotFoundError, poolKeyId, resolvePool, type PoolKey, type PoolSpec } from '@outpools/core';
+import { expandPools, poolKeyId, resolvePool } from '../src/config/scope.js';
+import { GLOBAL_HOST, PoolNotFoundError, type PoolKey, type PoolSpec } from '@outpools/core';
 
 const pool = (type: string, tag: string, scope: 'global' | 'host' | 'single_host', host?: string): PoolSpec => ({
   type,

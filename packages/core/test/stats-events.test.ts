@@ -1,7 +1,8 @@
 import { describe, it, expect, vi, afterEach, beforeEach } from 'vitest';
 import diagnostics from 'node:diagnostics_channel';
 import { createFakeDriver } from '@outpools/testing';
-import { LatencyRecorder, POOL_EVENTS, type PoolEventName } from '@outpools/core';
+import { LatencyRecorder } from '../src/engine/stats.js';
+import { POOL_EVENTS, type PoolEventName } from '@outpools/core';
 import { poolSpec, poolsOf } from './engine-helpers.js';
 
 beforeEach(() => {

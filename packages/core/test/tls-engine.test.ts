@@ -1,6 +1,7 @@
 import { connect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPools, defineDriver, DriverRegistry, parseConfig, TlsSchema, Type } from '@outpools/core';
+import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
+import { defineDriver, TlsSchema, Type } from '@outpools/core/driver';
 import { createTestPki, type TestPki } from '@outpools/testing';
 import { startTlsServer, type TestTlsServer } from './tls-server.js';
 

@@ -1,7 +1,8 @@
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toNodeTlsOptions, TlsPeerError, verifyTlsPeer, type TlsConfig } from '@outpools/core';
+import { toNodeTlsOptions, verifyTlsPeer } from '@outpools/core/driver';
+import { TlsPeerError, type TlsConfig } from '@outpools/core';
 import { createTestPki, TEST_WRONG_HOST, type TestPki } from '@outpools/testing';
 
 let pki: TestPki;

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkConfig, defineDriver, DriverRegistry, TlsSchema, Type } from '@outpools/core';
+import { checkConfig, DriverRegistry } from '@outpools/core';
+import { defineDriver, TlsSchema, Type } from '@outpools/core/driver';
 import { tlsIssues } from '../src/tls/rules.js';
 import { noopMethods } from './cli-fake-drivers.mjs';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectTls, TlsPeerError, type TlsConfig } from '@outpools/core';
+import { connectTls } from '@outpools/core/driver';
+import { TlsPeerError, type TlsConfig } from '@outpools/core';
 import { createTestPki, type TestCertificate, type TestPki } from '@outpools/testing';
 import { startTlsServer, type TestTlsServer } from './tls-server.js';
 

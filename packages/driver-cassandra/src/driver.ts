@@ -3,7 +3,7 @@
  * Cassandra lands in a later release.
  * @module
  */
-import { defineDriver, OutpoolsError, type PoolHandle } from '@outpools/core';
+import { defineDriver, OutpoolsError, type PoolHandle } from '@outpools/core/driver';
 import { CassandraConnectionSchema } from './schema.js';
 
 /** The code of the error every not-yet-implemented cassandra operation rejects with. */

@@ -2,7 +2,7 @@
  * Schema of `[outgoing_pools.cassandra.<tag>.connection]` (seed "Cassandra options", spec 5.3).
  * @module
  */
-import { Type, TlsSchema, type Static } from '@outpools/core';
+import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 
 /** Schema of one entry of `servers`: a `{host, port}` table, `port` defaulting to 9042. */
 export const CassandraServerSchema = Type.Object(

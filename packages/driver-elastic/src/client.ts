@@ -4,9 +4,20 @@
  * @module
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { CallContext, PoolHandle, RunOptions } from '@outpools/core';
+import type { CallContext, PoolHandle, PoolKey, RunOptions } from '@outpools/core/driver';
 import type { ElasticConnection } from './connection.js';
 import { toElasticError, type RequestTarget } from './errors.js';
+
+/** What {@link ElasticClient.run}'s function gets besides the client. */
+export interface ElasticRunContext {
+  /** The pool the call runs on. */
+  readonly key: PoolKey;
+  /**
+   * Aborted when the call times out (`call_timeout`) or the caller's signal aborts: pass it as
+   * the request's `signal` so that the HTTP request is aborted too.
+   */
+  readonly signal: AbortSignal;
+}
 
 /** Per-call routing and cancellation. */
 export interface ElasticCallOptions {
@@ -65,7 +76,7 @@ export interface ElasticClient {
    * signal) aborts the request.
    * The library's errors are translated like those of the other methods.
    */
-  run<R>(fn: (client: Client, ctx: CallContext) => Promise<R>): Promise<R>;
+  run<R>(fn: (client: Client, ctx: ElasticRunContext) => Promise<R>): Promise<R>;
   /** This client with per-call options (`hashKey`, `signal`) applied to every call. */
   withOptions(options: ElasticCallOptions): ElasticClient;
 }
@@ -82,12 +93,9 @@ export function createElasticClient(pool: PoolHandle<ElasticConnection>, target:
  * `RequestAbortedError`, whereas the pool's own reason (a `CallTimeoutError`) would come back as
  * a `ConnectionError` and make the pool drop a healthy worker.
  */
-export function requestOptions(ctx: CallContext): { signal: AbortSignal } {
+export function requestOptions(ctx: Pick<CallContext, 'onAbort'>): { signal: AbortSignal } {
   const controller = new AbortController();
-  const abort = (): void => controller.abort();
-  if (ctx.onAbort !== undefined) ctx.onAbort(abort);
-  else if (ctx.signal.aborted) abort();
-  else ctx.signal.addEventListener('abort', abort, { once: true });
+  ctx.onAbort(() => controller.abort());
   return { signal: controller.signal };
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Client } from '@elastic/elasticsearch';
-import type { ConnectContext } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
 import { toElasticError, type RequestTarget } from './errors.js';
 import { loadElastic } from './load.js';
 import type { ElasticConnectionOptions } from './schema.js';

@@ -2,7 +2,7 @@
  * The elastic pool type: one `@elastic/elasticsearch` client with one HTTP connection per worker.
  * @module
  */
-import { defineDriver, type DriverCheckContext } from '@outpools/core';
+import { defineDriver, type DriverCheckContext } from '@outpools/core/driver';
 import { createElasticClient, requestOptions } from './client.js';
 import { closeElasticConnection, describeCredentials, hostPort, openElasticConnection } from './connection.js';
 import { toElasticError } from './errors.js';

@@ -6,7 +6,7 @@
  * header there. Messages name the server and the user, never a password or an API key.
  * @module
  */
-import { ConnectionLostError, OutpoolsError, type OutpoolsErrorOptions } from '@outpools/core';
+import { ConnectionLostError, OutpoolsError, type OutpoolsErrorOptions } from '@outpools/core/driver';
 
 /** Codes of the elastic pool type's own errors. */
 export const ElasticErrorCodes = {

@@ -3,7 +3,7 @@
  * @module
  */
 export { elasticDriver, checkElasticAuth } from './driver.js';
-export type { ElasticClient, ElasticCallOptions } from './client.js';
+export type { ElasticClient, ElasticCallOptions, ElasticRunContext } from './client.js';
 export type { ElasticConnection } from './connection.js';
 export {
   ElasticErrorCodes,

@@ -2,7 +2,7 @@
  * Schema of `[outgoing_pools.elastic.<tag>.connection]` (MongooseIM's "Elasticsearch options", plus `tls` and credentials).
  * @module
  */
-import { Type, TlsSchema, type Static } from '@outpools/core';
+import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 
 /**
  * The elastic connection options. Keys with a default are filled in before validation, so

@@ -3,7 +3,7 @@
  * whole response, and decides how a failure is reported.
  * @module
  */
-import { ConnectionLostError, type PoolKey } from '@outpools/core';
+import { ConnectionLostError, type PoolKey } from '@outpools/core/driver';
 import { HttpRequestError, HttpTimeoutError, messageOf } from './errors.js';
 import { makeResponse, type BodyAs, type HttpResponse } from './response.js';
 

@@ -2,7 +2,7 @@
  * The typed API of an http pool, built on `pool.run()`.
  * @module
  */
-import type { PoolHandle, RunOptions } from '@outpools/core';
+import type { PoolHandle, RunOptions } from '@outpools/core/driver';
 import type { HttpConnection, HttpRequestHeaders, WireRequest } from './connection.js';
 import { joinPath } from './origin.js';
 import type { BodyAs, HttpResponse } from './response.js';

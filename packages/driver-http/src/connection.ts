@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { Client, type buildConnector, type Dispatcher } from 'undici';
-import type { PoolKey } from '@outpools/core';
+import type { PoolKey } from '@outpools/core/driver';
 import { Call, type Cancellation } from './call.js';
 import { openSocket, type SocketTarget } from './socket.js';
 import type { BodyAs, HttpResponse } from './response.js';

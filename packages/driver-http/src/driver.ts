@@ -2,7 +2,7 @@
  * The http pool type: one undici `Client` (one connection, no pipelining) per worker.
  * @module
  */
-import { defineDriver, type ConnectContext } from '@outpools/core';
+import { defineDriver, type ConnectContext } from '@outpools/core/driver';
 import { createHttpClient, type HealthTarget } from './client.js';
 import { HttpConnection } from './connection.js';
 import { joinPath, parseOrigin } from './origin.js';

@@ -2,7 +2,7 @@
  * Errors of http pools. Both are {@link OutpoolsError}s; the undici error is the `cause`.
  * @module
  */
-import { OutpoolsError, type OutpoolsErrorOptions } from '@outpools/core';
+import { OutpoolsError, type OutpoolsErrorOptions } from '@outpools/core/driver';
 
 /** Codes of the http pool type's own errors. */
 export const HttpErrorCodes = {

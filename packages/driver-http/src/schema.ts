@@ -2,7 +2,7 @@
  * Schema of `[outgoing_pools.http.<tag>.connection]` (seed "HTTP options", spec 5.7).
  * @module
  */
-import { Type, TlsSchema, type Static } from '@outpools/core';
+import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 
 /** A decimal TCP port from 1 to 65535, without leading zeros. */
 const PORT = '(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import type { ConnectContext } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
 import type { HttpOrigin } from './origin.js';
 
 /** TLS options for the sockets of one origin, and the peer check to run on each. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { callContext } from '@outpools/core/driver';
 import { ConnectionLostError, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core';
 import { createHttpClient, HttpConnection, HttpRequestError, type HttpResponse } from '@outpools/driver-http';
 import { until } from '@outpools/testing';
@@ -88,7 +89,7 @@ describe('the http client over a pool handle', () => {
             return Promise.resolve({ statusCode: 204 } as HttpResponse);
           },
         } as unknown as HttpConnection;
-        return Promise.resolve(fn(connection, { key: fake.key, signal: new AbortController().signal }));
+        return Promise.resolve(fn(connection, callContext({ key: fake.key })));
       },
     } satisfies PoolHandle<HttpConnection>;
     const client = createHttpClient(fake, '/', { method: 'HEAD', path: undefined });

@@ -3,13 +3,7 @@
  * lands in a later release.
  * @module
  */
-import {
-  defineDriver,
-  OutpoolsError,
-  type DriverCheckContext,
-  type PoolHandle,
-  type ReconnectPolicy,
-} from '@outpools/core';
+import { defineDriver, OutpoolsError, type DriverCheckContext, type PoolHandle, type ReconnectPolicy } from '@outpools/core/driver';
 import { LDAP_PORT, LDAPS_PORT, LdapConnectionSchema, type LdapConnectionOptions } from './schema.js';
 
 /** The code of the error every not-yet-implemented ldap operation rejects with. */

@@ -2,7 +2,7 @@
  * Schema of `[outgoing_pools.ldap.<tag>.connection]` (seed "LDAP options", spec 5.6).
  * @module
  */
-import { Type, TlsSchema, type Static } from '@outpools/core';
+import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 
 /** The LDAP port without TLS. */
 export const LDAP_PORT = 389;

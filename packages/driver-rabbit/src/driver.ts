@@ -3,7 +3,7 @@
  * lands in a later release.
  * @module
  */
-import { defineDriver, OutpoolsError, type PoolHandle } from '@outpools/core';
+import { defineDriver, OutpoolsError, type PoolHandle } from '@outpools/core/driver';
 import { INFINITY, RabbitConnectionSchema, type RabbitConnectionOptions } from './schema.js';
 
 /** The code of the error every not-yet-implemented rabbit operation rejects with. */

@@ -2,7 +2,7 @@
  * Schema of `[outgoing_pools.rabbit.<tag>.connection]` (seed "RabbitMQ options", spec 5.5).
  * @module
  */
-import { Type, TlsSchema, type Static } from '@outpools/core';
+import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 
 /** The spelling of "no limit" for `max_worker_queue_len`. */
 export const INFINITY = 'infinity';

@@ -2,7 +2,7 @@
  * The typed API of an rdbms pool: `query()` and `transaction()`, built on `pool.run()`.
  * @module
  */
-import { raceAbort, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core';
+import { raceAbort, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core/driver';
 import { TransactionClosedError } from './errors.js';
 import type { RdbmsDriverName } from './schema.js';
 import type { QueryOptions, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';

@@ -3,7 +3,7 @@
  * connection per worker, one statement at a time.
  * @module
  */
-import { defineDriver, type CallContext, type ConnectContext } from '@outpools/core';
+import { defineDriver, type CallContext, type ConnectContext } from '@outpools/core/driver';
 import { createRdbmsClient } from './client.js';
 import { QueryTimeoutError } from './errors.js';
 import { connectMysql } from './mysql.js';

@@ -3,7 +3,7 @@
  * no message ever contains a password.
  * @module
  */
-import { OutpoolsError, type OutpoolsErrorOptions } from '@outpools/core';
+import { OutpoolsError, type OutpoolsErrorOptions } from '@outpools/core/driver';
 
 /** The stable codes of the rdbms errors. */
 export const RdbmsErrorCodes = {

@@ -13,7 +13,7 @@
  *   check itself.
  * @module
  */
-import type { ConnectContext } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
 import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
 import { loadMysql2, type Mysql2Module } from './load.js';

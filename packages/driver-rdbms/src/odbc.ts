@@ -11,7 +11,7 @@
  *   find the rest.
  * @module
  */
-import type { ConnectContext } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
 import { loadOdbc, type OdbcModule } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';

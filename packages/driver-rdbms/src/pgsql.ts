@@ -14,7 +14,7 @@
  *   before the server's authentication request is read, so no password is sent to a refused peer.
  * @module
  */
-import type { ConnectContext } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
 import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
 import { loadPg, type PgModule } from './load.js';

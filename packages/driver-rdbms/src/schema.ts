@@ -3,7 +3,7 @@
  * spec 5.1), the driver-dependent defaults (`resolve`) and the cross-field rules (`check`).
  * @module
  */
-import { Type, tlsSchemaWith, type DriverCheckContext, type Static } from '@outpools/core';
+import { Type, tlsSchemaWith, type DriverCheckContext, type Static } from '@outpools/core/driver';
 
 /** The three RDBMS drivers, as the seed spells them. */
 export const RDBMS_DRIVERS = ['pgsql', 'mysql', 'odbc'] as const;

@@ -3,7 +3,7 @@
  * per-connection contract each backend (pg, mysql2, odbc) implements.
  * @module
  */
-import type { CallContext } from '@outpools/core';
+import type { CallContext } from '@outpools/core/driver';
 import type { RdbmsDriverName } from './schema.js';
 
 /**

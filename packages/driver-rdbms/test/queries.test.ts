@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callContext } from '@outpools/core/driver';
 import { CallTimeoutError } from '@outpools/core';
 import {
   connectRdbms,
@@ -80,7 +81,7 @@ describe.each(DIALECTS)('$name queries against the real server', (dialect) => {
   });
 
   it('answers the keepalive ping with SELECT 1', async () => {
-    await expect(pingRdbms(connection, { key: KEY, signal: new AbortController().signal })).resolves.toBeDefined();
+    await expect(pingRdbms(connection, callContext({ key: KEY }))).resolves.toBeDefined();
   });
 
   it('stops a statement that runs longer than query_timeout', async () => {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ChainableCommander, Redis } from 'ioredis';
-import { ConnectionLostError, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core';
+import { ConnectionLostError, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core/driver';
 import { isBlockingCommand, runBlocking } from './blocking.js';
 import { isConnectionGone } from './errors.js';
 

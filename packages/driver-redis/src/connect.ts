@@ -7,8 +7,8 @@
  * @module
  */
 import { Redis } from 'ioredis';
-import type { ConnectContext } from '@outpools/core';
-import { formatPoolKey } from '@outpools/core';
+import type { ConnectContext } from '@outpools/core/driver';
+import { formatPoolKey } from '@outpools/core/driver';
 import { verifyingConnector } from './connector.js';
 import { messageOf, redactRedisError } from './errors.js';
 import type { RedisConnectionOptions } from './schema.js';

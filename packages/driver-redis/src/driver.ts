@@ -2,7 +2,7 @@
  * The redis pool type: ioredis connections, one per worker, many pipelined commands each.
  * @module
  */
-import { defineDriver, type CallContext } from '@outpools/core';
+import { defineDriver, type CallContext } from '@outpools/core/driver';
 import { createRedisClient } from './client.js';
 import { closeRedisConnection, openRedisConnection } from './connect.js';
 import { AVAILABLE_WORKER_REFUSAL, RedisConnectionSchema } from './schema.js';

@@ -2,7 +2,7 @@
  * Schema of `[outgoing_pools.redis.<tag>.connection]` (seed "Redis-specific options", spec 5.2).
  * @module
  */
-import { Type, TlsSchema, type Static } from '@outpools/core';
+import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 
 /**
  * The redis connection options. Keys with a default are filled in before validation, so

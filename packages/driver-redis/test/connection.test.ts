@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { callContext } from '@outpools/core/driver';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { ConnectionLostError } from '@outpools/core';
@@ -161,7 +162,7 @@ describe('redis connection (driver without the engine)', () => {
 
   it('pings with PING', async () => {
     const redis = await connect({});
-    await expect(redisDriver.ping(redis, { key: directContext().key, signal: new AbortController().signal })).resolves.toBe(
+    await expect(redisDriver.ping(redis, callContext({ key: directContext().key }))).resolves.toBe(
       'PONG',
     );
   });

@@ -14,6 +14,8 @@ import { validateDocument } from './validate.js';
 export interface ConfigOptions {
   /** The pool types that may appear in the file. */
   readonly registry: DriverRegistry;
+  /** Pool types that exist but are not registered here (a "did you mean" for a misspelt type). */
+  readonly knownTypes?: readonly string[];
   /** Where the text came from (a file path), for messages and `LoadedConfig.source`. */
   readonly source?: string;
   /** Hosts that `scope = "host"` expands over, instead of `[general] hosts`. */

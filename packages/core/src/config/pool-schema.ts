@@ -3,27 +3,17 @@
  * "Worker pool options", spec 1.1). Types are derived with `Static<>`, never written twice.
  * @module
  */
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TLiteral } from 'typebox';
+import { STRATEGIES } from '../strategies/index.js';
 
-/** The five worker selection strategies of inaka/worker_pool (spec 2). */
-export const STRATEGIES = [
-  'best_worker',
-  'random_worker',
-  'next_worker',
-  'available_worker',
-  'next_available_worker',
-] as const;
+export { STRATEGIES };
 
-/** Schema of `outgoing_pools.*.*.strategy`. */
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+
+/** Schema of `outgoing_pools.*.*.strategy`: one of the names in `strategies/index.ts`. */
 export const StrategySchema = Type.Union(
-  [
-    Type.Literal('best_worker'),
-    Type.Literal('random_worker'),
-    Type.Literal('next_worker'),
-    Type.Literal('available_worker'),
-    Type.Literal('next_available_worker'),
-  ],
-  { default: 'best_worker' },
+  STRATEGIES.map((name) => Type.Literal(name)) as unknown as Literals<typeof STRATEGIES>,
+  { default: STRATEGIES[0] },
 );
 /** A worker selection strategy name. */
 export type Strategy = Static<typeof StrategySchema>;

@@ -15,14 +15,14 @@ import type { TomlDocument } from './toml.js';
 import type { PoolSpec } from './types.js';
 import { validatePool } from './validate-pool.js';
 
-/** The pool types outpools ships drivers for (used for suggestions). */
-export const BUILTIN_TYPES = ['rdbms', 'redis', 'cassandra', 'elastic', 'rabbit', 'ldap', 'http'] as const;
 
 const HostListSchema = Type.Array(Type.String({ minLength: 1 })) as unknown as SchemaNode;
 
 /** Options of {@link validateDocument}. */
 export interface ValidateOptions {
   readonly registry: DriverRegistry;
+  /** Pool types that exist but are not registered here (for "did you mean"). */
+  readonly knownTypes?: readonly string[];
   /** Hosts to expand `host` scopes over, instead of `[general] hosts`. */
   readonly hosts?: readonly string[];
   /** Host types, instead of `[general] host_types`. */
@@ -71,7 +71,7 @@ export function validateDocument(doc: TomlDocument, options: ValidateOptions): V
   for (const [type, byTag] of Object.entries(isTable(root) ? root : {})) {
     const typePath = joinPath('outgoing_pools', type);
     if (!options.registry.has(type)) {
-      const known = new Set<string>([...BUILTIN_TYPES, ...options.registry.types()]);
+      const known = new Set<string>([...(options.knownTypes ?? []), ...options.registry.types()]);
       issues.error(
         typePath,
         `unknown pool type ${JSON.stringify(type)}: install ${driverPackageName(type)} (or load a plugin that provides it)${didYouMean(type, known)}`,

@@ -7,10 +7,13 @@
  * The core never imports a driver or a client library; drivers never import each other.
  * @module
  */
-import type { ConnectionOptions as NodeTlsConnectionOptions } from 'node:tls';
+import type { ConnectionOptions as NodeTlsConnectionOptions, TLSSocket } from 'node:tls';
 import type { Static, TObject } from 'typebox';
 import type { PoolKey } from '../errors.js';
 import type { PoolOptions, Strategy } from '../config/pool-schema.js';
+import type { RoutingStrategy, WorkerView } from '../strategies/types.js';
+
+export type { RoutingStrategy, WorkerView };
 
 /** Per-type defaults of the pool-level options (seed: cassandra 20 workers, rdbms 60000 ms). */
 export interface PoolDefaults {
@@ -31,7 +34,7 @@ export interface DriverCheckContext<C> {
   warn(path: string, message: string): void;
 }
 
-/** How a broken or never-connected worker retries (spec 3). */
+/** How a broken or never-connected worker retries (see docs/lifecycle.md). */
 export type ReconnectPolicy =
   | { readonly kind: 'exponential'; readonly baseMs: number; readonly capMs: number }
   | { readonly kind: 'fixed'; readonly intervalMs: number };
@@ -48,7 +51,7 @@ export interface ConnectContext {
   /** Aborted when the attempt must give up (the pool is stopping). */
   readonly signal: AbortSignal;
   /**
-   * `connection.tls` already mapped to `node:tls` options (spec 4), including the
+   * `connection.tls` already mapped to `node:tls` options (docs/configuration.md, TLS), including the
    * `selfsigned_peer` check in `checkServerIdentity`; `undefined` when there is no TLS section.
    * `host`/`port` are not set: the driver passes its own.
    */
@@ -60,7 +63,12 @@ export interface ConnectContext {
    * `rejectUnauthorized: false` and the driver MUST call this as soon as it can reach the socket,
    * before any secret is sent when the library allows it. A no-op for the other modes.
    */
-  verifyTls(socket: import('node:tls').TLSSocket): void;
+  verifyTls(socket: TLSSocket): void;
+  /**
+   * The TLS options and peer check for another host than the driver's {@link PoolDriver.tlsHost}
+   * (a multi-server driver dialling its second server); `undefined` when there is no TLS section.
+   */
+  tlsFor(host: string): TlsForHost | undefined;
   /**
    * Tell the pool that this connection broke (error event, socket close, ...). Safe to call more
    * than once and after close. The pool marks the worker not live at once, fails the requests
@@ -68,6 +76,20 @@ export interface ConnectContext {
    * reconnects with backoff.
    */
   lost(error?: unknown): void;
+  /**
+   * The server asked this connection to hold back (RabbitMQ's `connection.blocked`): the worker
+   * stays live, but strategies pass over it while another worker can take the call, and the pool
+   * publishes a `blocked` event. Safe to call more than once.
+   */
+  blocked(reason?: string): void;
+  /** The server lifted {@link ConnectContext.blocked}: the worker is picked again (`unblocked` event). */
+  unblocked(): void;
+}
+
+/** Node TLS options and the peer check for one host (see {@link ConnectContext.tlsFor}). */
+export interface TlsForHost {
+  readonly options: NodeTlsConnectionOptions;
+  verify(socket: TLSSocket): void;
 }
 
 /** What the core hands to each call and to {@link PoolDriver.ping}. */
@@ -78,19 +100,19 @@ export interface CallContext {
   /**
    * The same abort as {@link CallContext.signal}, as one plain callback: called once with the
    * reason, at once if the call was already aborted; a later registration replaces an earlier one.
-   * Costs no `AbortController`/`EventTarget` per call (use it on hot paths). Optional: contexts
-   * built outside the engine may lack it, so fall back to `signal`.
+   * Costs no `AbortController`/`EventTarget` per call (use it on hot paths).
    */
-  onAbort?(listener: (reason: unknown) => void): void;
-}
-
-/** A worker as a strategy or a custom picker sees it. */
-export interface WorkerView {
-  readonly index: number;
-  /** Connected and usable. */
-  readonly live: boolean;
-  /** Running plus queued requests. */
-  readonly load: number;
+  onAbort(listener: (reason: unknown) => void): void;
+  /**
+   * A sub-deadline of this call (a `query_timeout`, a `request_timeout`): `onTimeout` runs once
+   * after `ms` unless {@link CallContext.disarmTimeout} or the end of the call's function comes
+   * first. One per call (arming again replaces it). It rides the pool's deadline list: no timer
+   * per call. `onTimeout` typically rejects the driver's own promise with a coded error and, when
+   * the connection can no longer be trusted, reports it lost.
+   */
+  armTimeout(ms: number, onTimeout: () => void): void;
+  /** Cancel the sub-deadline armed by {@link CallContext.armTimeout} (a no-op when none is). */
+  disarmTimeout(): void;
 }
 
 /**
@@ -103,8 +125,8 @@ export type Picker = (workers: readonly WorkerView[]) => WorkerView | undefined;
 export interface RunOptions {
   /** Route by key (hash_worker): the same key goes to the same worker while the count is unchanged. */
   readonly hashKey?: string | number;
-  /** A custom picker instead of the pool's strategy. */
-  readonly pick?: Picker;
+  /** A custom picker (a function, or a {@link RoutingStrategy} object) instead of the pool's strategy. */
+  readonly pick?: Picker | RoutingStrategy;
   /** The caller's own cancellation; the call rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /**
@@ -163,6 +185,12 @@ export interface PoolDriver<TOptions = Record<string, unknown>, TConnection = un
   maxQueue?(options: TOptions): number | undefined;
   /** Reconnect policy. Default {@link DEFAULT_RECONNECT}. */
   reconnect?(options: TOptions): ReconnectPolicy;
+  /**
+   * The host name TLS connections verify and send as SNI. Default: `options.host` when it is a
+   * string, else `"localhost"`. A driver whose `host` is a URL, or that has a list of servers,
+   * says which name it dials.
+   */
+  tlsHost?(options: TOptions): string;
   /** Keepalive interval in ms (the core runs `ping` on idle live workers that often). */
   keepaliveMs?(options: TOptions): number | undefined;
   /** Open one connection. Reject on failure (the core retries with backoff). */
@@ -185,7 +213,7 @@ export type OptionsOf<D> = D extends PoolDriver<infer O, infer _C, infer _T> ? O
  *
  * @example
  * ```ts
- * import { defineDriver, Type } from '@outpools/core';
+ * import { defineDriver, Type } from '@outpools/core/driver';
  *
  * export const echoDriver = defineDriver({
  *   type: 'echo',

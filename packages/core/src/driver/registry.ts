@@ -4,7 +4,7 @@
  * @module
  */
 import type { PoolDriver } from './contract.js';
-import { PoolTypeNotRegisteredError } from '../errors.js';
+import { DriverRegistrationError, PoolTypeNotRegisteredError } from '../errors.js';
 
 /** A driver as the registry holds it: its option, connection and client types erased. */
 export type AnyPoolDriver = PoolDriver;
@@ -47,8 +47,12 @@ export class DriverRegistry {
 
   /** Add a driver; a second driver for the same type is an error. */
   register(driver: AnyPoolDriver): this {
-    if (!isPoolDriver(driver)) throw new TypeError('not a pool driver: expected an object with type, connectionSchema and connect');
-    if (this.#drivers.has(driver.type)) throw new Error(`a driver for pool type "${driver.type}" is already registered`);
+    if (!isPoolDriver(driver)) {
+      throw new DriverRegistrationError('not a pool driver: expected an object with type, connectionSchema and connect');
+    }
+    if (this.#drivers.has(driver.type)) {
+      throw new DriverRegistrationError(`a driver for pool type "${driver.type}" is already registered`);
+    }
     this.#drivers.set(driver.type, driver);
     return this;
   }

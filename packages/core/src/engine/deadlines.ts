@@ -1,11 +1,11 @@
 /**
- * The pool's deadline sweep: every unsettled request is in one list ordered by deadline, and a
- * single timer is armed for the earliest one. A call costs a list append and an unlink, never a
- * `setTimeout`. Since every call of a pool has the same `call_timeout`, appends are almost
- * always at the tail (O(1)); an out-of-order deadline walks back from the tail.
+ * The pool's one deadline service: every pending deadline of a pool (each call's `call_timeout`,
+ * each sub-deadline a driver arms with `ctx.armTimeout`) sits in a lane ordered by deadline, and a
+ * single timer is armed for the earliest of all. A deadline costs a list append and an unlink,
+ * never a `setTimeout`. Since the deadlines of one lane mostly share one duration, appends are
+ * almost always at the tail (O(1)); an out-of-order deadline walks back from the tail.
  * @module
  */
-import type { Request } from './request.js';
 
 /** A monotonic clock in milliseconds. */
 export type Clock = () => number;
@@ -13,52 +13,90 @@ export type Clock = () => number;
 /** The default clock. */
 export const monotonicNow: Clock = () => performance.now();
 
-/** @internal */
-export class DeadlineList {
-  #head: Request | undefined = undefined;
-  #tail: Request | undefined = undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #armedFor = Infinity;
+/** A member of one {@link DeadlineLane} (the links live on the member itself). @internal */
+export interface DeadlineNode {
+  deadline: number;
+  dprev: DeadlineNode | undefined;
+  dnext: DeadlineNode | undefined;
+  /** The lane the node is in, `undefined` when in none. */
+  lane: DeadlineLane<DeadlineNode> | undefined;
+}
+
+/** One ordered list of deadlines with its expiry handler. @internal */
+export class DeadlineLane<T extends DeadlineNode> {
+  head: T | undefined = undefined;
+  #tail: T | undefined = undefined;
   length = 0;
 
   constructor(
-    private readonly now: Clock,
-    private readonly onExpire: (request: Request) => void,
+    private readonly service: Deadlines,
+    readonly onExpire: (node: T) => void,
   ) {}
 
-  /** The earliest unsettled request. */
-  peek(): Request | undefined {
-    return this.#head;
+  /** The earliest node. */
+  peek(): T | undefined {
+    return this.head;
   }
 
-  push(req: Request): void {
-    req.inDeadlines = true;
+  push(node: T): void {
+    node.lane = this as unknown as DeadlineLane<DeadlineNode>;
     let after = this.#tail;
-    while (after && after.deadline > req.deadline) after = after.dprev;
-    req.dprev = after;
-    req.dnext = after ? after.dnext : this.#head;
-    if (req.dnext) req.dnext.dprev = req;
-    else this.#tail = req;
-    if (after) after.dnext = req;
-    else this.#head = req;
+    while (after && after.deadline > node.deadline) after = after.dprev as T | undefined;
+    node.dprev = after;
+    node.dnext = after ? after.dnext : this.head;
+    if (node.dnext) node.dnext.dprev = node;
+    else this.#tail = node;
+    if (after) after.dnext = node;
+    else this.head = node;
     this.length++;
-    if (req.deadline < this.#armedFor) this.#arm(req.deadline);
+    this.service.due(node.deadline);
   }
 
-  remove(req: Request): void {
-    if (!req.inDeadlines) return;
-    req.inDeadlines = false;
-    const { dprev, dnext } = req;
+  remove(node: T): void {
+    if (node.lane !== (this as unknown as DeadlineLane<DeadlineNode>)) return;
+    node.lane = undefined;
+    const { dprev, dnext } = node;
     if (dprev) dprev.dnext = dnext;
-    else this.#head = dnext;
+    else this.head = dnext as T | undefined;
     if (dnext) dnext.dprev = dprev;
-    else this.#tail = dprev;
-    req.dprev = req.dnext = undefined;
+    else this.#tail = dprev as T | undefined;
+    node.dprev = node.dnext = undefined;
     this.length--;
   }
 
-  /** Cancel the timer (the list itself is kept). */
-  clear(): void {
+  /** Remove and hand to `onExpire` every node due at `now`. */
+  expire(now: number): void {
+    for (let node = this.head; node && node.deadline <= now; node = this.head) {
+      this.remove(node);
+      this.onExpire(node);
+    }
+  }
+}
+
+/** One pool's deadlines: any number of lanes, one timer. @internal */
+export class Deadlines {
+  readonly #lanes: DeadlineLane<DeadlineNode>[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #armedFor = Infinity;
+  #closed = false;
+
+  constructor(readonly now: Clock) {}
+
+  /** A new lane whose expired nodes go to `onExpire`. */
+  lane<T extends DeadlineNode>(onExpire: (node: T) => void): DeadlineLane<T> {
+    const lane = new DeadlineLane<T>(this, onExpire);
+    this.#lanes.push(lane as unknown as DeadlineLane<DeadlineNode>);
+    return lane;
+  }
+
+  /** A node with this deadline was added: arm the timer if it is the earliest. */
+  due(at: number): void {
+    if (at < this.#armedFor && !this.#closed) this.#arm(at);
+  }
+
+  /** Cancel the timer for good (the lanes are kept; nothing expires any more). */
+  close(): void {
+    this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#armedFor = Infinity;
@@ -74,11 +112,13 @@ export class DeadlineList {
     this.#timer = undefined;
     this.#armedFor = Infinity;
     const now = this.now();
-    for (let req = this.#head; req && req.deadline <= now; req = this.#head) {
-      this.remove(req);
-      this.onExpire(req);
+    let next = Infinity;
+    for (const lane of this.#lanes) {
+      lane.expire(now);
+      const head = lane.head;
+      if (head && head.deadline < next) next = head.deadline;
     }
-    if (this.#head && !this.#timer) this.#arm(this.#head.deadline);
+    if (next < this.#armedFor && !this.#closed) this.#arm(next);
   };
 }
 

@@ -50,6 +50,18 @@ export interface CloseErrorEvent {
   readonly error: string;
 }
 
+/** The server blocked a worker's connection (it is passed over while another can take calls). */
+export interface BlockedEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+  readonly reason?: string;
+}
+/** The server lifted a block (see {@link BlockedEvent}). */
+export interface UnblockedEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+}
+
 /** Every event and its payload. */
 export interface PoolEventMap {
   connect: [ConnectEvent];
@@ -58,6 +70,8 @@ export interface PoolEventMap {
   call_timeout: [CallTimeoutEvent];
   drop: [DropEvent];
   close_error: [CloseErrorEvent];
+  blocked: [BlockedEvent];
+  unblocked: [UnblockedEvent];
 }
 
 /** An event name. */
@@ -71,6 +85,8 @@ export const POOL_EVENTS = [
   'call_timeout',
   'drop',
   'close_error',
+  'blocked',
+  'unblocked',
 ] as const satisfies readonly PoolEventName[];
 
 const channels = Object.fromEntries(POOL_EVENTS.map((name) => [name, diagnostics.channel(`outpools:${name}`)])) as {

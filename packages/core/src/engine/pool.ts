@@ -1,13 +1,72 @@
 /**
- * One pool instance, as users and drivers see it: `run()` (the {@link PoolHandle} a driver's
- * client is built on), `stats()`, `health()`. Pools are created by `createPools()`.
+ * One pool instance: its workers, its strategy, the pool-wide queue, the deadline service,
+ * stats and events. Users and drivers see `run()` (the {@link PoolHandle} a driver's client is
+ * built on), `stats()` and `health()`; workers see it only through a {@link WorkerHost}.
  * @module
  */
 import type { CallContext, PoolHandle, RunOptions } from '../driver/contract.js';
-import type { PoolKey } from '../errors.js';
-import type { PoolStats } from './stats.js';
-import { PoolCore, type InstanceReport, type PoolCoreInit } from './pool-core.js';
-import { checkHealth, type HealthReport } from './health.js';
+import { DEFAULT_RECONNECT } from '../driver/contract.js';
+import type { PoolInstanceSpec } from '../config/types.js';
+import {
+  CallTimeoutError,
+  NoAvailableWorkersError,
+  NoWorkersError,
+  PoolStoppedError,
+  type PoolKey,
+} from '../errors.js';
+import { STRATEGY_FACTORIES, hashIndex, type StrategyName } from '../strategies/index.js';
+import type { RandomSource, RoutingStrategy } from '../strategies/types.js';
+import type { PoolTls } from '../tls/pool-tls.js';
+import { Mailbox } from './mailbox.js';
+import { Request, RequestState, SubTimeout, type CallFn, type RequestScope } from './request.js';
+import { CoarseClock, Deadlines, monotonicNow, type Clock, type DeadlineLane } from './deadlines.js';
+import { Worker } from './worker.js';
+import type { EngineDriver, WorkerHost, WorkerSettings } from './worker-host.js';
+import { Counters, LatencyRecorder, type PoolStats } from './stats.js';
+import { errorMessage, type CallStage, type PoolEvents } from './events.js';
+
+/** What a pool instance needs. @internal */
+export interface PoolInit {
+  readonly spec: PoolInstanceSpec;
+  readonly driver: EngineDriver;
+  readonly events: PoolEvents;
+  readonly random?: RandomSource | undefined;
+  readonly now?: Clock | undefined;
+  /** Bound of each connect attempt, and so of `start()`; default `call_timeout`. */
+  readonly startTimeoutMs?: number | undefined;
+  readonly tls?: PoolTls | undefined;
+}
+
+/** The result of one instance's first connection round. */
+export interface InstanceReport {
+  readonly key: PoolKey;
+  /** Live workers after the first round. */
+  readonly live: number;
+  /** Configured workers. */
+  readonly workers: number;
+  /** Why no worker is live (the last connect error), when none is. */
+  readonly error?: string;
+}
+
+/** The result of one instance's health check (a ping on every live worker). */
+export interface HealthReport {
+  readonly key: PoolKey;
+  /** At least one worker is live and every live worker answered. */
+  readonly ok: boolean;
+  /** Time until every ping answered, in milliseconds. */
+  readonly ms: number;
+  readonly error?: string;
+}
+
+/** The request whose promise is being built: lets one shared executor take its resolve/reject (no closure per call). */
+let capturing: Request | undefined;
+
+function captureSettlers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  const req = capturing!;
+  capturing = undefined;
+  req.resolve = resolve as (value: unknown) => void;
+  req.reject = reject;
+}
 
 /**
  * One pool instance `(type, host, tag)`: `workers` connections, each with a FIFO mailbox,
@@ -21,16 +80,61 @@ import { checkHealth, type HealthReport } from './health.js';
  * ```
  */
 export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
-  readonly #core: PoolCore;
+  /** This instance's key. */
+  readonly key: PoolKey;
+  readonly #settings: WorkerSettings;
+  readonly #callTimeoutMs: number;
+  readonly #strategy: RoutingStrategy;
+  readonly #events: PoolEvents;
+  readonly #now: Clock;
+  readonly #clock: CoarseClock;
+  readonly #workers: Worker[];
+  /** Pool-wide FIFO: calls waiting for a worker with room, or for any worker to come back. */
+  readonly #queue = new Mailbox<Request>();
+  readonly #deadlines: Deadlines;
+  readonly #calls: DeadlineLane<Request>;
+  readonly #scope: RequestScope;
+  readonly #counters = new Counters();
+  readonly #latency = new LatencyRecorder();
+  #connected = 0;
+  #blocked = 0;
+  #stopping = false;
+  /** Unsettled user calls (internal pings excluded): what stop() drains. */
+  #pendingCalls = 0;
+  #drained: (() => void) | undefined = undefined;
+  #stopped: Promise<void> | undefined = undefined;
+  #started: Promise<void> | undefined = undefined;
 
   /** @internal Use `createPools()`. */
-  constructor(init: PoolCoreInit) {
-    this.#core = new PoolCore(init);
-  }
-
-  /** This instance's key. */
-  get key(): PoolKey {
-    return this.#core.key;
+  constructor(init: PoolInit) {
+    const { spec, driver } = init;
+    const options = spec.connection;
+    const random = init.random ?? Math.random;
+    const maxQueue = driver.maxQueue?.(options);
+    this.key = spec.key;
+    this.#settings = {
+      key: spec.key,
+      driver,
+      options,
+      concurrency: Math.max(1, Math.floor(driver.concurrency?.(options) ?? 1)),
+      maxQueue: maxQueue === undefined || !Number.isFinite(maxQueue) ? undefined : Math.max(0, maxQueue),
+      reconnect: driver.reconnect?.(options) ?? DEFAULT_RECONNECT,
+      keepaliveMs: driver.keepaliveMs?.(options),
+      connectTimeoutMs: init.startTimeoutMs ?? spec.options.call_timeout,
+      random,
+      tls: init.tls,
+    };
+    this.#callTimeoutMs = spec.options.call_timeout;
+    this.#strategy = STRATEGY_FACTORIES[spec.options.strategy as StrategyName](random);
+    this.#events = init.events;
+    this.#now = init.now ?? monotonicNow;
+    this.#clock = new CoarseClock(this.#now);
+    this.#deadlines = new Deadlines(this.#now);
+    this.#calls = this.#deadlines.lane<Request>((req) => this.#expire(req));
+    const clock = this.#clock;
+    this.#scope = { key: spec.key, timeouts: this.#deadlines.lane<SubTimeout>(SubTimeout.fire), now: () => clock.now() };
+    const host = this.#host();
+    this.#workers = Array.from({ length: Math.max(1, spec.options.workers) }, (_, i) => new Worker(i, host));
   }
 
   /**
@@ -40,31 +144,291 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
    * when the connection breaks under it, `RequestDroppedError`, or `PoolStoppedError`.
    */
   run<R>(fn: (connection: TConnection, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
-    return this.#core.run(fn as (connection: never, ctx: CallContext) => Promise<R> | R, options);
+    if (this.#stopping) return Promise.reject(new PoolStoppedError(this.key));
+    // Latency is sampled (every call of the first 256, then one in 32) to keep clock reads
+    // off most calls; deadlines use the coarse clock.
+    const calls = ++this.#counters.calls;
+    const sampled = calls <= 256 || (calls & 31) === 0;
+    const now = sampled ? this.#clock.refresh() : this.#clock.now();
+    const req = new Request(this.#scope, fn as CallFn, now, now + this.#callTimeoutMs, options, false);
+    req.sampled = sampled;
+    this.#pendingCalls++;
+    capturing = req;
+    const promise = new Promise<R>(captureSettlers);
+    const signal = options?.signal;
+    if (signal) {
+      if (signal.aborted) {
+        this.#settle(req, true, signal.reason);
+        return promise;
+      }
+      const onAbort = (): void => {
+        this.#abandon(req, signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.unhook = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.#calls.push(req);
+    this.#route(req, false);
+    return promise;
   }
 
-  /** Connect every worker; resolves after each worker's first attempt (never rejects). */
+  /** Connect every worker; resolves after each worker's first attempt (never rejects). A later call reports the state now. */
   start(): Promise<InstanceReport> {
-    return this.#core.start();
+    this.#started ??= Promise.all(this.#workers.map((w) => w.start())).then(() => undefined);
+    return this.#started.then(() => this.report());
   }
 
   /** Live workers now, and the last connect error when none is live. */
   report(): InstanceReport {
-    return this.#core.report();
+    const base = { key: this.key, live: this.#connected, workers: this.#workers.length };
+    if (this.#connected > 0) return base;
+    const error = this.#workers.map((w) => w.lastErrorMessage()).find((m) => m !== undefined);
+    return error === undefined ? base : { ...base, error };
   }
 
   /** Stop taking calls, let running and queued ones finish up to `drainTimeoutMs`, close everything. */
   stop(drainTimeoutMs = 5000): Promise<void> {
-    return this.#core.stop(drainTimeoutMs);
+    this.#stopped ??= this.#stop(drainTimeoutMs);
+    return this.#stopped;
   }
 
-  /** Ping every live worker with the driver's cheapest round trip. */
-  health(): Promise<HealthReport> {
-    return checkHealth(this.#core);
+  /** Ping every live worker with the driver's cheapest round trip (queued like any call, bounded by `call_timeout`). */
+  async health(): Promise<HealthReport> {
+    const key = this.key;
+    const started = this.#now();
+    if (this.#stopping) return { key, ok: false, ms: 0, error: new PoolStoppedError(key).message };
+    const live = this.#workers.filter((w) => w.connected);
+    if (live.length === 0) return { key, ok: false, ms: 0, error: new NoWorkersError(key).message };
+    const driver = this.#settings.driver;
+    const results = await Promise.allSettled(
+      live.map(
+        (worker) =>
+          new Promise<unknown>((resolve, reject) => {
+            const req = this.#internalRequest((c, ctx) => driver.ping(c, ctx));
+            req.resolve = resolve;
+            req.reject = reject;
+            worker.submit(req);
+          }),
+      ),
+    );
+    const ms = this.#now() - started;
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failure) return { key, ok: true, ms };
+    return { key, ok: false, ms, error: errorMessage(failure.reason) ?? 'ping failed' };
   }
 
   /** Counters, worker load, queue length and latency summary. */
   stats(): PoolStats {
-    return this.#core.stats();
+    return {
+      key: this.key,
+      workers: { live: this.#connected, total: this.#workers.length },
+      load: this.#workers.map((w) => w.load),
+      queue: this.#queue.length,
+      counters: this.#counters.snapshot(),
+      latency: this.#latency.summary(),
+    };
+  }
+
+  /** The callbacks the workers get: the pool's side of the worker seam. */
+  #host(): WorkerHost {
+    const pool = this;
+    const strategy = this.#strategy;
+    const events = this.#events;
+    const key = this.key;
+    return {
+      settings: this.#settings,
+      get stopping() {
+        return pool.#stopping;
+      },
+      takeQueued: () => this.#queue.shift(),
+      settle: (req, failed, result) => this.#settle(req, failed, result),
+      reroute: (req) => {
+        if (!req.settled) this.#route(req, true);
+      },
+      internalRequest: (fn) => this.#internalRequest(fn),
+      loadDropped: strategy.loadDropped ? (load) => strategy.loadDropped!(load) : () => {},
+      dropped: (req, worker, limit) => {
+        if (!req.internal) this.#counters.drops++;
+        if (events.wants('drop')) events.publish('drop', { key, worker, limit });
+      },
+      up: (worker, reconnected) => {
+        this.#connected++;
+        if (reconnected) this.#counters.reconnects++;
+        strategy.loadDropped?.(this.#workers[worker]!.load);
+        if (events.wants('connect')) events.publish('connect', { key, worker });
+      },
+      down: (worker, error) => {
+        this.#connected--;
+        this.#blocked = this.#workers.filter((w) => w.blocked).length;
+        if (events.wants('disconnect')) {
+          const message = errorMessage(error);
+          events.publish('disconnect', { key, worker, ...(message !== undefined && { error: message }) });
+        }
+      },
+      blockedChanged: (worker, blocked, reason) => {
+        this.#blocked += blocked ? 1 : -1;
+        if (blocked) {
+          if (events.wants('blocked')) events.publish('blocked', { key, worker, ...(reason !== undefined && { reason }) });
+        } else if (events.wants('unblocked')) events.publish('unblocked', { key, worker });
+      },
+      reconnectScheduled: (worker, attempt, delayMs, error) => {
+        if (events.wants('reconnect_attempt')) {
+          const message = errorMessage(error);
+          events.publish('reconnect_attempt', {
+            key,
+            worker,
+            attempt,
+            delayMs,
+            ...(message !== undefined && { error: message }),
+          });
+        }
+      },
+      closeFailed: (worker, error) => {
+        if (events.wants('close_error')) {
+          events.publish('close_error', { key, worker, error: errorMessage(error) ?? 'close failed' });
+        }
+      },
+    };
+  }
+
+  /** A pool-internal request (keepalive or health ping), bounded by `call_timeout`. */
+  #internalRequest(fn: (connection: unknown, ctx: Request) => unknown): Request {
+    const now = this.#clock.refresh();
+    const req = new Request(this.#scope, fn as unknown as CallFn, now, now + this.#callTimeoutMs, undefined, true);
+    this.#calls.push(req);
+    return req;
+  }
+
+  #route(req: Request, handback: boolean): void {
+    const workers = this.#workers;
+    const options = req.options;
+    let strategy = this.#strategy;
+    if (options !== undefined) {
+      if (options.hashKey !== undefined) {
+        workers[hashIndex(options.hashKey, workers.length)]!.submit(req);
+        return;
+      }
+      const pick = options.pick;
+      if (pick !== undefined) {
+        if (typeof pick !== 'function') strategy = pick;
+        else return this.#routeByPicker(req, pick);
+      }
+    }
+    const worker = strategy.pick(workers);
+    if (worker) {
+      worker.submit(req);
+      return;
+    }
+    if (this.#blocked > 0) {
+      // Every routable worker is taken or gone, but some are only blocked: wait on the least loaded.
+      const blocked = this.#leastLoadedBlocked();
+      if (blocked) return blocked.submit(req);
+    }
+    if (handback || (strategy.whenNoneFits === 'queue' && this.#connected > 0)) {
+      req.state = RequestState.Pool;
+      this.#queue.push(req);
+      return;
+    }
+    this.#settle(
+      req,
+      true,
+      this.#connected > 0 ? new NoAvailableWorkersError(this.key) : new NoWorkersError(this.key),
+    );
+  }
+
+  /** Route by a custom picker function; `NoWorkersError` when it returns nothing usable. */
+  #routeByPicker(req: Request, pick: (workers: readonly Worker[]) => unknown): void {
+    const workers = this.#workers;
+    let view: unknown;
+    try {
+      view = pick(workers);
+    } catch (error) {
+      return this.#settle(req, true, error);
+    }
+    const chosen = view instanceof Worker ? workers[view.index] : undefined;
+    if (chosen === view && chosen !== undefined) chosen.submit(req);
+    else this.#settle(req, true, new NoWorkersError(this.key));
+  }
+
+  #leastLoadedBlocked(): Worker | undefined {
+    let best: Worker | undefined;
+    for (const w of this.#workers) if (w.blocked && (best === undefined || w.load < best.load)) best = w;
+    return best;
+  }
+
+  /** Give the caller its result and account for it. Runs once per request. */
+  #settle(req: Request, failed: boolean, result: unknown): void {
+    if (req.settled) return;
+    req.settled = true;
+    this.#calls.remove(req);
+    if (req.unhook) req.unhook();
+    if (!req.internal) {
+      this.#pendingCalls--;
+      if (req.sampled) this.#latency.record(this.#now() - req.startedAt);
+      if (failed) this.#counters.failures++;
+      else this.#counters.successes++;
+    }
+    if (failed) req.reject(result);
+    else req.resolve(result);
+    if (this.#drained && this.#pendingCalls === 0) this.#drained();
+  }
+
+  /** Take a request out of wherever it waits (or abort it where it runs) and fail it. */
+  #abandon(req: Request, error: unknown): CallStage | undefined {
+    if (req.settled) return undefined;
+    let stage: CallStage | undefined;
+    switch (req.state) {
+      case RequestState.Pool:
+        this.#queue.remove(req);
+        req.state = RequestState.Done;
+        stage = 'queue';
+        break;
+      case RequestState.Mailbox:
+        (req.worker as Worker).unqueue(req);
+        req.state = RequestState.Done;
+        stage = 'mailbox';
+        break;
+      case RequestState.Running:
+        req.abort(error); // the worker stays busy until the call really returns; its result is dropped
+        stage = 'running';
+        break;
+    }
+    this.#settle(req, true, error);
+    return stage;
+  }
+
+  #expire(req: Request): void {
+    if (req.settled) return;
+    const error = new CallTimeoutError(this.#callTimeoutMs, this.key);
+    const worker = req.worker?.index;
+    if (!req.internal) this.#counters.timeouts++;
+    const stage = this.#abandon(req, error) ?? 'queue';
+    const events = this.#events;
+    if (!req.internal && events.wants('call_timeout')) {
+      events.publish('call_timeout', {
+        key: this.key,
+        ...(worker !== undefined && { worker }),
+        stage,
+        timeoutMs: this.#callTimeoutMs,
+      });
+    }
+  }
+
+  async #stop(drainMs: number): Promise<void> {
+    this.#stopping = true;
+    if (this.#pendingCalls > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#drained = resolve;
+        timer = setTimeout(resolve, drainMs);
+      });
+      clearTimeout(timer);
+      this.#drained = undefined;
+    }
+    for (let req = this.#calls.peek(); req; req = this.#calls.peek()) {
+      this.#abandon(req, new PoolStoppedError(this.key));
+    }
+    this.#deadlines.close();
+    await Promise.all(this.#workers.map((w) => w.stop()));
   }
 }

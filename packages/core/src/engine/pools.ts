@@ -7,14 +7,13 @@ import type { ClientOf, PoolDriver } from '../driver/contract.js';
 import type { LoadedConfig, PoolInstanceSpec } from '../config/types.js';
 import type { DriverRegistry } from '../driver/registry.js';
 import { expandPools, poolKeyId, resolvePool } from '../config/scope.js';
-import { PoolStartError, PoolStoppedError, formatPoolKey, type PoolKey } from '../errors.js';
-import { Pool } from './pool.js';
-import type { AnyDriver, InstanceReport } from './pool-core.js';
-import type { HealthReport } from './health.js';
+import { DuplicatePoolError, PoolStartError, PoolStoppedError, formatPoolKey, type PoolKey } from '../errors.js';
+import { Pool, type HealthReport, type InstanceReport } from './pool.js';
+import type { EngineDriver } from './worker-host.js';
 import { PoolEvents } from './events.js';
 import type { PoolStats } from './stats.js';
 import type { RandomSource } from './backoff.js';
-import { tlsForPool } from '../tls/pool-tls.js';
+import { defaultTlsHost, tlsForPool } from '../tls/pool-tls.js';
 import { raceAbort } from './abort.js';
 
 /** Options of {@link createPools}. */
@@ -91,17 +90,17 @@ export class Pools implements AsyncDisposable {
 
   #add(spec: PoolInstanceSpec): Entry {
     const id = poolKeyId(spec.key);
-    if (this.#entries.has(id)) throw new Error(`pool ${formatPoolKey(spec.key)} already exists`);
+    if (this.#entries.has(id)) throw new DuplicatePoolError(spec.key);
     const driver = this.#options.registry.get(spec.type) as unknown as PoolDriver<unknown, unknown, unknown>;
-    const tls = tlsForPool(spec.connection);
+    const connection = spec.connection;
+    const tls = tlsForPool(connection, driver.tlsHost?.(connection) ?? defaultTlsHost(connection));
     const pool = new Pool({
       spec,
-      driver: driver as unknown as AnyDriver,
+      driver: driver as EngineDriver,
       events: this.events,
       random: this.#options.random,
       startTimeoutMs: this.#options.startTimeoutMs,
-      tls: tls?.options,
-      verifyTls: tls?.verify,
+      tls,
     });
     const entry: Entry = { spec, driver, pool, client: undefined, hasClient: false };
     this.#entries.set(id, entry);

@@ -2,12 +2,14 @@
  * One call in flight. The request object is also the `CallContext` handed to the driver, so a
  * call costs one object and one promise; its `AbortController` is created only if the driver
  * reads `ctx.signal`. It links into one mailbox (worker mailbox, running set or pool queue) and
- * into the pool's deadline list at the same time.
+ * into the pool's call deadline lane at the same time.
  * @module
  */
 import type { CallContext, RunOptions } from '../driver/contract.js';
 import type { PoolKey } from '../errors.js';
 import type { MailboxNode, Mailbox } from './mailbox.js';
+import type { DeadlineLane, DeadlineNode } from './deadlines.js';
+import { callSafely } from './abort.js';
 
 /** Where a request is. @internal */
 export const RequestState = {
@@ -33,15 +35,36 @@ export interface RequestOwner {
   readonly index: number;
 }
 
+/** What every request of one pool shares: the lane of sub-deadlines and the clock. @internal */
+export interface RequestScope {
+  readonly key: PoolKey;
+  readonly timeouts: DeadlineLane<SubTimeout>;
+  now(): number;
+}
+
+/** A sub-deadline armed with `ctx.armTimeout`. @internal */
+export class SubTimeout implements DeadlineNode {
+  deadline = 0;
+  dprev: DeadlineNode | undefined = undefined;
+  dnext: DeadlineNode | undefined = undefined;
+  lane: DeadlineLane<DeadlineNode> | undefined = undefined;
+  onTimeout: () => void = noop;
+
+  /** Expiry handler of the sub-deadline lane. */
+  static fire(this: void, node: SubTimeout): void {
+    callSafely(node.onTimeout, undefined);
+  }
+}
+
 /** @internal */
-export class Request implements MailboxNode, CallContext {
+export class Request implements MailboxNode, DeadlineNode, CallContext {
   prev: MailboxNode | undefined = undefined;
   next: MailboxNode | undefined = undefined;
   list: Mailbox<MailboxNode> | undefined = undefined;
-  /** Deadline list links. */
-  dprev: Request | undefined = undefined;
-  dnext: Request | undefined = undefined;
-  inDeadlines = false;
+  /** Deadline lane links. */
+  dprev: DeadlineNode | undefined = undefined;
+  dnext: DeadlineNode | undefined = undefined;
+  lane: DeadlineLane<DeadlineNode> | undefined = undefined;
 
   state: RequestStateValue = RequestState.New;
   /** The caller has its result (or error); a later result is dropped. */
@@ -49,7 +72,7 @@ export class Request implements MailboxNode, CallContext {
   /** Incremented each time the request starts running, to recognise stale completions. */
   runId = 0;
   retried = false;
-  /** Its latency goes into the stats (see `PoolCore.run`). */
+  /** Its latency goes into the stats (see `Pool.run`). */
   sampled = false;
   worker: RequestOwner | undefined = undefined;
   resolve: (value: unknown) => void = noop;
@@ -60,17 +83,22 @@ export class Request implements MailboxNode, CallContext {
   #onAbort: ((reason: unknown) => void) | undefined = undefined;
   /** Set by the first abort. */
   #aborted: { readonly reason: unknown } | undefined = undefined;
+  #timeout: SubTimeout | undefined = undefined;
 
   constructor(
-    readonly key: PoolKey,
+    readonly scope: RequestScope,
     readonly fn: CallFn,
     readonly startedAt: number,
-    readonly deadline: number,
+    public deadline: number,
     /** The caller's routing options (`hashKey`, `pick`, `retryOnLost`), kept as given: one slot instead of three. */
     readonly options: RunOptions | undefined,
     /** A pool-internal request (keepalive, health): not counted in stats. */
     readonly internal: boolean,
   ) {}
+
+  get key(): PoolKey {
+    return this.scope.key;
+  }
 
   /** Aborted on `call_timeout`, the caller's signal, a lost connection or a forced stop. */
   get signal(): AbortSignal {
@@ -97,15 +125,22 @@ export class Request implements MailboxNode, CallContext {
     if (this.#aborted) callSafely(listener, this.#aborted.reason);
     else this.#onAbort = listener;
   }
+
+  /** See `CallContext.armTimeout`: a node in the pool's sub-deadline lane. */
+  armTimeout(ms: number, onTimeout: () => void): void {
+    const lane = this.scope.timeouts;
+    let timeout = this.#timeout;
+    if (timeout === undefined) timeout = this.#timeout = new SubTimeout();
+    else lane.remove(timeout);
+    timeout.onTimeout = onTimeout;
+    timeout.deadline = this.scope.now() + Math.max(0, ms);
+    lane.push(timeout);
+  }
+
+  disarmTimeout(): void {
+    const timeout = this.#timeout;
+    if (timeout !== undefined && timeout.lane !== undefined) this.scope.timeouts.remove(timeout);
+  }
 }
 
 function noop(): void {}
-
-/** A driver's abort callback must not break the deadline sweep or a reconnect. */
-function callSafely(listener: (reason: unknown) => void, reason: unknown): void {
-  try {
-    listener(reason);
-  } catch {
-    /* swallowed: see above */
-  }
-}

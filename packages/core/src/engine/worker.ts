@@ -1,23 +1,31 @@
 /**
  * One worker: exactly one connection, a FIFO mailbox of requests not yet started, and the set of
  * requests running on the connection. It owns its connection lifecycle: connect (bounded by the
- * connect timeout), keepalive pings, loss, close, reconnect with backoff (spec 3).
+ * connect timeout), keepalive pings, loss, close, reconnect with backoff (docs/lifecycle.md).
+ * It sees its pool only through a {@link WorkerHost}.
  * @module
  */
-import type { ConnectContext, PoolDriver, WorkerView } from '../driver/contract.js';
+import type { ConnectContext } from '../driver/contract.js';
+import type { WorkerView } from '../strategies/types.js';
 import { ConnectionLostError, RequestDroppedError } from '../errors.js';
 import { Mailbox } from './mailbox.js';
 import { Request, RequestState } from './request.js';
 import { backoffDelay } from './backoff.js';
 import { errorMessage } from './events.js';
-import type { PoolCore } from './pool-core.js';
+import { raceAbort } from './abort.js';
+import type { EngineDriver, WorkerHost, WorkerSettings } from './worker-host.js';
 
 /** A worker's connection state. */
 export type WorkerState = 'new' | 'connecting' | 'live' | 'backoff' | 'stopped';
 
 /** @internal */
 export class Worker implements WorkerView {
+  /** Routable: connected and not blocked by the server (what strategies read). */
   live = false;
+  /** Connected (blocked or not). */
+  connected = false;
+  /** The server asked this connection to hold back (see `ConnectContext.blocked`). */
+  blocked = false;
   state: WorkerState = 'new';
   running = 0;
   /** Running plus queued requests, kept up to date at every change (a plain field: strategies read it on every call). */
@@ -35,13 +43,17 @@ export class Worker implements WorkerView {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #connectAbort: AbortController | undefined = undefined;
   #firstRound: (() => void) | undefined = undefined;
-  readonly #driver: PoolDriver<unknown, unknown, unknown>;
+  readonly #settings: WorkerSettings;
+  readonly #driver: EngineDriver;
+  readonly #concurrency: number;
 
   constructor(
     readonly index: number,
-    private readonly pool: PoolCore,
+    private readonly host: WorkerHost,
   ) {
-    this.#driver = pool.driver;
+    this.#settings = host.settings;
+    this.#driver = host.settings.driver;
+    this.#concurrency = host.settings.concurrency;
   }
 
   /** Start connecting; resolves after the first attempt (success, failure or connect timeout). */
@@ -55,31 +67,32 @@ export class Worker implements WorkerView {
   /** Accept a routed request: run it now when there is room, else queue it. */
   submit(req: Request): void {
     req.worker = this;
-    if (this.live && this.running < this.pool.concurrency && this.mailbox.length === 0) {
+    if (this.connected && this.running < this.#concurrency && this.mailbox.length === 0) {
       this.#execute(req);
       return;
     }
     req.state = RequestState.Mailbox;
     this.mailbox.push(req);
     this.load++;
-    const limit = this.pool.maxQueue;
+    const limit = this.#settings.maxQueue;
     if (limit !== undefined) {
       while (this.mailbox.length > limit) {
         const dropped = this.mailbox.shift()!;
-        this.pool.leastLoaded.lowered(--this.load);
+        this.host.loadDropped(--this.load);
         dropped.state = RequestState.Done;
-        this.pool.dropped(dropped, this, limit, new RequestDroppedError(limit, this.pool.key));
+        this.host.dropped(dropped, this.index, limit);
+        this.host.settle(dropped, true, new RequestDroppedError(limit, this.#settings.key));
       }
     }
   }
 
   /** Start queued requests while there is room: own mailbox first, then the pool queue. */
   pump(): void {
-    const concurrency = this.pool.concurrency;
-    while (this.live && this.running < concurrency) {
+    const concurrency = this.#concurrency;
+    while (this.connected && this.running < concurrency) {
       let req = this.mailbox.shift();
       if (req) this.load--;
-      else req = this.pool.takeQueued();
+      else req = this.host.takeQueued();
       if (!req) break;
       this.#execute(req);
     }
@@ -110,16 +123,16 @@ export class Worker implements WorkerView {
 
   #finish(req: Request, runId: number, gen: number, failed: boolean, result: unknown): void {
     if (req.runId !== runId || req.state !== RequestState.Running || req.list !== this.active) return; // stale
-    if (failed && result instanceof ConnectionLostError && gen === this.gen && this.live) {
+    if (failed && result instanceof ConnectionLostError && gen === this.gen && this.connected) {
       this.lost(gen, result);
       return;
     }
+    req.disarmTimeout();
     this.active.remove(req);
     this.running--;
-    const leastLoaded = this.pool.leastLoaded;
-    if (--this.load < leastLoaded.floor) leastLoaded.floor = this.load;
+    this.host.loadDropped(--this.load);
     req.state = RequestState.Done;
-    if (!req.settled) this.pool.complete(req, failed, result);
+    if (!req.settled) this.host.settle(req, failed, result);
     this.pump();
   }
 
@@ -127,43 +140,53 @@ export class Worker implements WorkerView {
   unqueue(req: Request): void {
     if (req.list !== (this.mailbox as unknown as Request['list'])) return;
     this.mailbox.remove(req);
-    this.pool.leastLoaded.lowered(--this.load);
+    this.host.loadDropped(--this.load);
   }
 
   /** The connection of generation `gen` broke. */
   lost(gen: number, error: unknown): void {
-    if (gen !== this.gen || !this.live) return;
-    this.live = false;
+    if (gen !== this.gen || !this.connected) return;
+    this.connected = this.live = this.blocked = false;
     this.state = 'backoff';
     this.lastError = error;
     this.#clearTimer();
     const connection = this.connection;
     this.connection = undefined;
-    this.pool.workerDown(this, error);
+    this.host.down(this.index, error);
     const running = this.active.drain();
     this.running = 0;
     this.load = this.mailbox.length;
     for (const req of running) {
       req.state = RequestState.New;
+      req.disarmTimeout();
       if (req.settled) continue;
       if (req.options?.retryOnLost === true && !req.retried) {
         req.retried = true;
-        this.pool.reroute(req);
+        this.host.reroute(req);
       } else {
-        const lostError = new ConnectionLostError('connection lost', this.pool.key, { cause: error });
+        const lostError = new ConnectionLostError('connection lost', this.#settings.key, { cause: error });
         req.abort(lostError);
         req.state = RequestState.Done;
-        this.pool.complete(req, true, lostError);
+        this.host.settle(req, true, lostError);
       }
     }
     const queued = this.mailbox.drain();
     this.load = this.running + this.mailbox.length;
     for (const req of queued) {
       req.state = RequestState.New;
-      this.pool.reroute(req);
+      this.host.reroute(req);
     }
     this.#close(connection);
     this.#scheduleReconnect(error);
+  }
+
+  /** The server blocked or unblocked this connection (generation `gen`). */
+  #setBlocked(gen: number, blocked: boolean, reason?: string): void {
+    if (gen !== this.gen || !this.connected || this.blocked === blocked) return;
+    this.blocked = blocked;
+    this.live = !blocked;
+    if (!blocked) this.host.loadDropped(this.load);
+    this.host.blockedChanged(this.index, blocked, reason);
   }
 
   async #attempt(): Promise<void> {
@@ -174,13 +197,15 @@ export class Worker implements WorkerView {
     this.#connectAbort = abort;
     let lostEarly: unknown = undefined;
     let wasLostEarly = false;
-    const pool = this.pool;
+    const settings = this.#settings;
+    const tls = settings.tls;
     const ctx: ConnectContext = {
-      key: pool.key,
+      key: settings.key,
       workerIndex: this.index,
       signal: abort.signal,
-      tls: pool.tls,
-      verifyTls: pool.verifyTls,
+      tls: tls?.options,
+      verifyTls: tls ? tls.verify : noVerify,
+      tlsFor: (host: string) => tls?.forHost(host),
       lost: (error?: unknown) => {
         if (this.gen === connGen) this.lost(connGen, error ?? new Error('connection closed'));
         else if (this.state === 'connecting' && this.#genCounter === connGen) {
@@ -188,14 +213,16 @@ export class Worker implements WorkerView {
           lostEarly = error;
         }
       },
+      blocked: (reason?: string) => this.#setBlocked(connGen, true, reason),
+      unblocked: () => this.#setBlocked(connGen, false),
     };
-    const timeoutMs = pool.connectTimeoutMs;
+    const timeoutMs = settings.connectTimeoutMs;
     const timer = setTimeout(() => abort.abort(new Error(`connect timed out after ${timeoutMs} ms`)), timeoutMs);
     let ok = false;
     let connection: unknown;
     let failure: unknown;
     try {
-      connection = await abortable(() => this.#driver.connect(pool.connection, ctx), abort.signal, (late) =>
+      connection = await raceAbort(startSafely(() => this.#driver.connect(settings.options, ctx)), abort.signal, (late) =>
         this.#close(late),
       );
       ok = true;
@@ -213,13 +240,14 @@ export class Worker implements WorkerView {
     if (ok) {
       this.connection = connection;
       this.gen = connGen;
-      this.live = true;
+      this.connected = this.live = true;
+      this.blocked = false;
       this.state = 'live';
-      if (this.everConnected || this.failures > 0) this.pool.counters.reconnects++;
+      const reconnected = this.everConnected || this.failures > 0;
       this.everConnected = true;
       this.failures = 0;
       this.lastError = undefined;
-      this.pool.workerUp(this);
+      this.host.up(this.index, reconnected);
       this.#endFirstRound();
       this.pump();
       this.#scheduleKeepalive();
@@ -243,9 +271,9 @@ export class Worker implements WorkerView {
   #scheduleReconnect(error: unknown): void {
     if (this.state === 'stopped') return;
     this.state = 'backoff';
-    const delayMs = backoffDelay(this.pool.reconnectPolicy, this.failures, this.pool.random);
+    const delayMs = backoffDelay(this.#settings.reconnect, this.failures, this.#settings.random);
     this.failures++;
-    this.pool.reconnectScheduled(this, this.failures, delayMs, error);
+    this.host.reconnectScheduled(this.index, this.failures, delayMs, error);
     this.#clearTimer();
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -254,7 +282,7 @@ export class Worker implements WorkerView {
   }
 
   #scheduleKeepalive(): void {
-    const every = this.pool.keepaliveMs;
+    const every = this.#settings.keepaliveMs;
     if (every === undefined || every <= 0 || this.state !== 'live') return;
     this.#clearTimer();
     this.#timer = setTimeout(this.#keepalive, every);
@@ -262,15 +290,15 @@ export class Worker implements WorkerView {
 
   readonly #keepalive = (): void => {
     this.#timer = undefined;
-    if (!this.live || this.pool.stopping) return;
+    if (!this.connected || this.host.stopping) return;
     if (this.load > 0) return this.#scheduleKeepalive(); // busy: not idle, try again later
     const gen = this.gen;
-    const req = this.pool.internalRequest((c, ctx) => this.#driver.ping(c, ctx));
+    const req = this.host.internalRequest((c, ctx) => this.#driver.ping(c, ctx));
     req.resolve = () => {
       if (this.gen === gen) this.#scheduleKeepalive();
     };
     req.reject = (error) => {
-      if (!this.pool.stopping) this.lost(gen, error); // a ping failed by stop() is no sign of a broken connection
+      if (!this.host.stopping) this.lost(gen, error); // a ping failed by stop() is no sign of a broken connection
     };
     this.submit(req);
   };
@@ -279,9 +307,9 @@ export class Worker implements WorkerView {
   #close(connection: unknown): void {
     if (connection === undefined) return;
     try {
-      Promise.resolve(this.#driver.close(connection)).then(undefined, (error: unknown) => this.pool.closeFailed(this, error));
+      Promise.resolve(this.#driver.close(connection)).then(undefined, (error: unknown) => this.host.closeFailed(this.index, error));
     } catch (error) {
-      this.pool.closeFailed(this, error);
+      this.host.closeFailed(this.index, error);
     }
   }
 
@@ -298,22 +326,22 @@ export class Worker implements WorkerView {
     this.#endFirstRound();
     const connection = this.connection;
     this.connection = undefined;
-    this.live = false;
+    this.connected = this.live = false;
     this.gen = -1;
     if (connection === undefined) return;
     // A close that never settles must not hold stop() forever: bound it by the connect timeout.
-    const ms = this.pool.connectTimeoutMs;
+    const ms = this.#settings.connectTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        this.pool.closeFailed(this, new Error(`close timed out after ${ms} ms`));
+        this.host.closeFailed(this.index, new Error(`close timed out after ${ms} ms`));
         resolve();
       }, ms);
     });
     try {
       await Promise.race([Promise.resolve(this.#driver.close(connection)), timedOut]);
     } catch (error) {
-      this.pool.closeFailed(this, error);
+      this.host.closeFailed(this.index, error);
     } finally {
       clearTimeout(timer);
     }
@@ -334,38 +362,13 @@ function mapSafely(mapError: (error: unknown) => unknown, error: unknown): unkno
   }
 }
 
-/**
- * Run `start()` but give up when `signal` aborts, even if the driver ignores the signal;
- * a value that arrives after giving up goes to `late` (to be closed).
- */
-function abortable<T>(start: () => Promise<T>, signal: AbortSignal, late: (value: T) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let done = false;
-    const onAbort = (): void => {
-      if (done) return;
-      done = true;
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    let promise: Promise<T>;
-    try {
-      promise = Promise.resolve(start());
-    } catch (error) {
-      promise = Promise.reject(error);
-    }
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        if (done) return late(value);
-        done = true;
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        if (done) return;
-        done = true;
-        reject(error);
-      },
-    );
-  });
+/** The promise of `start()`, or a rejected one when it throws synchronously. */
+function startSafely<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(start());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
+
+const noVerify = (): void => {};

@@ -1,11 +1,10 @@
 /**
- * `available_worker`: an idle worker. When none is idle the pool parks the call in its
- * pool-wide FIFO queue and the first worker to become idle takes the head (see `pool.ts`).
- * The scan rotates its start so that idle workers share the work.
+ * `available_worker`: an idle worker. When none is idle the call waits in the pool-wide FIFO
+ * queue and the first worker to become idle takes the head. The scan rotates its start so that
+ * idle workers share the work.
  * @module
  */
-import { rotatingPick } from './rotating.js';
-import { isIdle, type StrategyFactory } from './types.js';
+import { isIdle, rotatingPick, type StrategyFactory } from './types.js';
 
-/** Build an `available_worker` picker. */
-export const availableWorker: StrategyFactory = () => rotatingPick(isIdle, () => 0);
+/** Build an `available_worker` strategy. */
+export const availableWorker: StrategyFactory = () => ({ whenNoneFits: 'queue', pick: rotatingPick(isIdle, () => 0) });

@@ -1,8 +1,9 @@
 /**
- * The five strategies of spec 2, by name.
+ * The strategies by name: the one list the config schema, the docs and the engine read.
+ * Adding a strategy: a file here exporting its {@link StrategyFactory}, its name and factory
+ * below, and its test.
  * @module
  */
-import type { Strategy } from '../config/pool-schema.js';
 import type { StrategyFactory } from './types.js';
 import { bestWorker } from './best-worker.js';
 import { randomWorker } from './random-worker.js';
@@ -10,8 +11,20 @@ import { nextWorker } from './next-worker.js';
 import { availableWorker } from './available-worker.js';
 import { nextAvailableWorker } from './next-available-worker.js';
 
-/** Strategy name to picker factory. */
-export const STRATEGY_FACTORIES: { readonly [K in Strategy]: StrategyFactory } = {
+/** Every strategy name, in the order the docs list them; the first is the default. */
+export const STRATEGIES = [
+  'best_worker',
+  'random_worker',
+  'next_worker',
+  'available_worker',
+  'next_available_worker',
+] as const;
+
+/** A worker selection strategy name. */
+export type StrategyName = (typeof STRATEGIES)[number];
+
+/** Strategy name to factory. */
+export const STRATEGY_FACTORIES: { readonly [K in StrategyName]: StrategyFactory } = {
   best_worker: bestWorker,
   random_worker: randomWorker,
   next_worker: nextWorker,
@@ -20,7 +33,6 @@ export const STRATEGY_FACTORIES: { readonly [K in Strategy]: StrategyFactory } =
 };
 
 export { bestWorker, randomWorker, nextWorker, availableWorker, nextAvailableWorker };
-export { LeastLoaded } from './best-worker.js';
 export { hashIndex } from './hash.js';
 export { isIdle } from './types.js';
-export type { StrategyFactory, WorkerPick } from './types.js';
+export type { RandomSource, RoutingStrategy, StrategyFactory, WorkerView } from './types.js';

@@ -1,11 +1,12 @@
 /**
- * `next_available_worker`: round robin over idle workers, from a random start. None idle:
- * the pool fails the call at once with `NoAvailableWorkersError` (no queueing).
+ * `next_available_worker`: round robin over idle workers, from a random start. None idle: the
+ * call fails at once with `NoAvailableWorkersError` (no queueing).
  * @module
  */
-import { rotatingPick } from './rotating.js';
-import { isIdle, type StrategyFactory } from './types.js';
+import { isIdle, rotatingPick, type StrategyFactory } from './types.js';
 
-/** Build a `next_available_worker` picker. */
-export const nextAvailableWorker: StrategyFactory = (random) =>
-  rotatingPick(isIdle, (n) => Math.floor(random() * n) % n);
+/** Build a `next_available_worker` strategy. */
+export const nextAvailableWorker: StrategyFactory = (random) => ({
+  whenNoneFits: 'fail',
+  pick: rotatingPick(isIdle, (n) => Math.floor(random() * n) % n),
+});

@@ -2,11 +2,12 @@
  * `random_worker`: a uniformly random live worker.
  * @module
  */
-import type { StrategyFactory, WorkerPick } from './types.js';
+import type { StrategyFactory, WorkerView } from './types.js';
 
-/** Build a `random_worker` picker. */
-export const randomWorker: StrategyFactory = (random) => {
-  const pick: WorkerPick = (workers) => {
+/** Build a `random_worker` strategy. */
+export const randomWorker: StrategyFactory = (random) => ({
+  whenNoneFits: 'fail',
+  pick<W extends WorkerView>(workers: readonly W[]): W | undefined {
     const n = workers.length;
     if (n === 0) return undefined;
     // One draw over all workers; when it lands on a dead one, draw again among the live ones only.
@@ -22,6 +23,5 @@ export const randomWorker: StrategyFactory = (random) => {
       if (w.live && k-- === 0) return w;
     }
     return undefined;
-  };
-  return pick;
-};
+  },
+});

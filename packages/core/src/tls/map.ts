@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import type { TlsConfig, TlsVersionName } from './schema.js';
 import { versionRange } from './rules.js';
+import { TlsConfigError } from '../errors.js';
 
 /** Where a TLS connection goes; only the host matters for the mapping (SNI, host name check). */
 export interface TlsTarget {
@@ -28,7 +29,7 @@ function readPem(key: string, file: string): Buffer {
     return readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new Error(`connection.tls.${key}: cannot read "${file}" (${code})`, { cause: error });
+    throw new TlsConfigError(`connection.tls.${key}: cannot read "${file}" (${code})`, { cause: error });
   }
 }
 
@@ -55,7 +56,9 @@ const versions: Mapper = (tls) => {
   if (tls.versions === undefined) return {};
   const range = versionRange(tls.versions as readonly TlsVersionName[]);
   if (range === undefined) {
-    throw new Error(`connection.tls.versions: ${JSON.stringify(tls.versions)} has a gap; Node supports only a min and max version`);
+    throw new TlsConfigError(
+      `connection.tls.versions: ${JSON.stringify(tls.versions)} has a gap; Node supports only a min and max version`,
+    );
   }
   return { minVersion: NODE_TLS_VERSIONS[range.min], maxVersion: NODE_TLS_VERSIONS[range.max] };
 };

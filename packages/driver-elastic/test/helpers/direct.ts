@@ -4,14 +4,8 @@
  * connect error itself.
  */
 import type { TLSSocket } from 'node:tls';
-import {
-  DriverRegistry,
-  parseConfig,
-  toNodeTlsOptions,
-  verifyTlsPeer,
-  type ConnectContext,
-  type TlsConfig,
-} from '@outpools/core';
+import { DriverRegistry, parseConfig } from '@outpools/core';
+import { toNodeTlsOptions, verifyTlsPeer, type ConnectContext, type TlsConfig } from '@outpools/core/driver';
 import { elasticDriver, type ElasticConnectionOptions } from '@outpools/driver-elastic';
 import type { TomlTable } from '@outpools/testing';
 import { elasticToml } from './pools.js';
@@ -25,15 +19,20 @@ export function directSetup(connection: TomlTable, tls?: TomlTable): { options: 
   const options = config.pools[0]!.connection as ElasticConnectionOptions;
   const tlsConfig = options.tls as TlsConfig | undefined;
   const target = { host: options.host };
+  const nodeTls = tlsConfig === undefined ? undefined : toNodeTlsOptions(tlsConfig, target);
+  const verifyTls = (socket: TLSSocket): void => {
+    if (tlsConfig !== undefined) verifyTlsPeer(socket, tlsConfig, target);
+  };
   const ctx: ConnectContext = {
     key: KEY,
     workerIndex: 0,
     signal: new AbortController().signal,
-    tls: tlsConfig === undefined ? undefined : toNodeTlsOptions(tlsConfig, target),
-    verifyTls: (socket: TLSSocket) => {
-      if (tlsConfig !== undefined) verifyTlsPeer(socket, tlsConfig, target);
-    },
+    tls: nodeTls,
+    verifyTls,
+    tlsFor: () => (nodeTls === undefined ? undefined : { options: nodeTls, verify: verifyTls }),
     lost: () => undefined,
+    blocked: () => undefined,
+    unblocked: () => undefined,
   };
   return { options, ctx };
 }

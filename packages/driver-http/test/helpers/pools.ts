@@ -2,7 +2,7 @@
  * Start http pools through the real engine from TOML (shared helpers from `@outpools/testing`,
  * plus the http defaults: a fast backoff and a typed client).
  */
-import type { ReconnectPolicy } from '@outpools/core';
+import type { ReconnectPolicy } from '@outpools/core/driver';
 import { createHttpDriver, type HttpClient, type HttpDriverOptions } from '@outpools/driver-http';
 import { poolToml, startPoolsFromToml, withReconnect, type StartedPools, type TomlTable } from '@outpools/testing';
 

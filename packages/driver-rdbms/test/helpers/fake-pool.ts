@@ -2,7 +2,8 @@
  * Drive the rdbms driver without the engine: a fake ConnectContext, and a one-connection
  * PoolHandle that bounds each call like the engine's call_timeout does.
  */
-import { CallTimeoutError, toNodeTlsOptions, verifyTlsPeer, type TlsConfig, type ConnectContext, type PoolHandle, type PoolKey, type RunOptions, type CallContext } from '@outpools/core';
+import { CallTimeoutError, type TlsConfig, type PoolHandle, type PoolKey, type RunOptions, type CallContext } from '@outpools/core';
+import { toNodeTlsOptions, verifyTlsPeer, type ConnectContext, callContext } from '@outpools/core/driver';
 import type { RdbmsConnection } from '@outpools/driver-rdbms';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';
 
@@ -28,9 +29,12 @@ export function fakeContext(tls?: ConnectionOptions, verify?: (socket: TLSSocket
       verified.push(socket);
       verify?.(socket);
     },
+    tlsFor: () => undefined,
     lost(error) {
       lostErrors.push(error);
     },
+    blocked() {},
+    unblocked() {},
     lostErrors,
     verified,
     controller,
@@ -47,7 +51,7 @@ export function onePool(connection: RdbmsConnection, callTimeoutMs = 60_000): Po
       try {
         return await new Promise<R>((resolve, reject) => {
           controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-          Promise.resolve(fn(connection, { key: KEY, signal: controller.signal })).then(resolve, reject);
+          Promise.resolve(fn(connection, callContext({ key: KEY, signal: controller.signal }))).then(resolve, reject);
         });
       } finally {
         clearTimeout(timer);

@@ -3,7 +3,8 @@
  * pool handle, for tests of the adapter itself (connect, AUTH, SELECT, TLS, lost events).
  */
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import type { CallContext, ConnectContext, PoolHandle, RunOptions } from '@outpools/core';
+import type { CallContext, PoolHandle, RunOptions } from '@outpools/core';
+import { callContext, type ConnectContext } from '@outpools/core/driver';
 import type { Redis } from 'ioredis';
 import type { RedisConnectionOptions } from '../../src/schema.js';
 
@@ -27,7 +28,10 @@ export function directContext(
     signal: abort.signal,
     tls: overrides.tls,
     verifyTls: overrides.verifyTls ?? (() => undefined),
+    tlsFor: () => undefined,
     lost: (error?: unknown) => lostErrors.push(error),
+    blocked: () => undefined,
+    unblocked: () => undefined,
     lostErrors,
     abort,
   };
@@ -43,7 +47,7 @@ export function singleConnectionHandle(redis: Redis): PoolHandle<Redis> {
   return {
     key: KEY,
     run<R>(fn: (connection: Redis, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
-      const ctx: CallContext = { key: KEY, signal: new AbortController().signal };
+      const ctx: CallContext = callContext({ key: KEY });
       const result = Promise.resolve().then(() => fn(redis, ctx));
       const mapError = options?.mapError;
       return mapError === undefined ? result : result.catch((error: unknown) => Promise.reject(mapError(error)));

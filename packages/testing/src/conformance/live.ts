@@ -4,7 +4,8 @@
  * @module
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPools, parseConfig, PoolStoppedError, type PoolDriver } from '@outpools/core';
+import { createPools, parseConfig } from '@outpools/core';
+import { PoolStoppedError, type PoolDriver } from '@outpools/core/driver';
 import { activeResources, closedPort, settledResources } from './handles.js';
 import { oneDriverToml, registryWith, TAG, type ConformanceOptions } from './options.js';
 import { propertiesOf } from './schema-probe.js';

@@ -3,7 +3,8 @@
  * file for the driver under test and checking it with the real configuration layer.
  * @module
  */
-import { checkConfig, DriverRegistry, type CheckResult, type PoolDriver } from '@outpools/core';
+import { checkConfig, DriverRegistry, type CheckResult } from '@outpools/core';
+import { type PoolDriver } from '@outpools/core/driver';
 import { toToml, type TomlValue } from './toml.js';
 
 /**

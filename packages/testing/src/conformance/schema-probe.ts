@@ -3,7 +3,7 @@
  * it declares and, for each key, a value of a TOML type the key does not accept.
  * @module
  */
-import type { TSchema } from '@outpools/core';
+import type { TSchema } from '@outpools/core/driver';
 
 /** The JSON types a value of a TOML document can have. */
 export type JsonKind = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';

@@ -3,7 +3,7 @@
  * benchmark, and the cheapest way to exercise the engine.
  * @module
  */
-import { defineDriver, Type, type PoolHandle } from '@outpools/core';
+import { defineDriver, Type, type PoolHandle } from '@outpools/core/driver';
 
 /** A no-op connection: just its worker index. */
 export interface NoopConnection {

@@ -4,16 +4,8 @@
  * driver's `connect`, `ping` and `client` directly, without the engine.
  * @module
  */
-import {
-  checkConfig,
-  DriverRegistry,
-  type AnyPoolDriver,
-  type CallContext,
-  type CheckResult,
-  type ConnectContext,
-  type PoolHandle,
-  type PoolKey,
-} from '@outpools/core';
+import { checkConfig, DriverRegistry, type AnyPoolDriver, type CheckResult } from '@outpools/core';
+import { type CallContext, type ConnectContext, type PoolHandle, type PoolKey, callContext } from '@outpools/core/driver';
 
 /** What {@link schemaChecker} returns. */
 export interface SchemaChecker<O> {
@@ -79,12 +71,22 @@ export interface StubContexts {
 export function stubContexts(type: string, tag = 'default'): StubContexts {
   const key: PoolKey = { type, host: 'global', tag };
   const signal = new AbortController().signal;
-  const call: CallContext = { key, signal };
+  const call: CallContext = callContext({ key, signal });
   return {
     key,
     signal,
     call,
-    connect: { key, signal, workerIndex: 0, tls: undefined, verifyTls() {}, lost() {} },
+    connect: {
+      key,
+      signal,
+      workerIndex: 0,
+      tls: undefined,
+      verifyTls() {},
+      tlsFor: () => undefined,
+      lost() {},
+      blocked() {},
+      unblocked() {},
+    },
     handle: { key, run: (fn) => Promise.resolve().then(() => fn(undefined as never, call)) },
   };
 }

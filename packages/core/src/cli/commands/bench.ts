@@ -11,7 +11,8 @@ import type { CallContext } from '../../driver/contract.js';
 import { formatPoolKey, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../engine/pools.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
-import { integerOption, oneLine, openConfig, printConfigErrors, within } from './status.js';
+import { integerOption, oneLine, printConfigErrors, within } from './status.js';
+import { openConfig } from '../open-config.js';
 
 const usage = `Usage: outpools bench <file> --pool <type.tag> [--host h] [--duration-ms N] [--concurrency N]
                       [--wait-ms N] [--json] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]...
@@ -183,14 +184,15 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
 
   const opened = await openConfig({ file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin }, io);
-  if (!opened.ok) {
-    printConfigErrors(io, opened.errors, values.json, {});
+  const config = opened.result.config;
+  if (!opened.result.ok || config === undefined) {
+    printConfigErrors(io, opened.result.errors, values.json, {});
     return ExitCode.invalid;
   }
-  const spec = opened.config.pools.find((p) => p.type === type && p.tag === tag);
+  const spec = config.pools.find((p) => p.type === type && p.tag === tag);
   if (spec === undefined) throw new UsageError(`${file} has no pool ${type}.${tag}`);
   const driver = opened.registry.get(type);
-  const pools = createPools({ ...opened.config, pools: [spec] }, { registry: opened.registry });
+  const pools = createPools({ ...config, pools: [spec] }, { registry: opened.registry });
   try {
     const starting = pools.start();
     starting.catch(() => undefined);

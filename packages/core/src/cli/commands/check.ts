@@ -3,18 +3,15 @@
  * (or every error), exit 0 when valid, 1 when the configuration has errors, 2 for a usage error.
  * @module
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
-import { loadDrivers } from '../../driver/loader.js';
 import type { ConfigIssue } from '../../errors.js';
 import { isTable, joinPath, redactSecrets } from '../../config/issues.js';
-import { checkConfig, type CheckResult } from '../../config/load.js';
-import { readToml } from '../../config/toml.js';
+import type { CheckResult } from '../../config/load.js';
+import { openConfig } from '../open-config.js';
 import type { LoadedConfig } from '../../config/types.js';
 import { formatPool, instancesOf } from '../format.js';
-import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
+import { type CliCommand, type CliIo, ExitCode } from '../io.js';
 
 const usage = `Usage: outpools check <file> [--json] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]...
 
@@ -27,17 +24,6 @@ defaults (passwords as "***") and the warnings.
   --plugin <module>   load pool drivers from a module path or package (repeatable)
 
 Exit status: 0 valid, 1 the configuration has errors, 2 usage error.`;
-
-const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-
-/** The pool types a document names (for loading their drivers). */
-function typesIn(text: string): string[] {
-  const parsed = readToml(text);
-  if (!parsed.ok) return [];
-  const pools = parsed.doc.root.outgoing_pools;
-  return isTable(pools) ? Object.keys(pools) : [];
-}
 
 function jsonReport(result: CheckResult): string {
   const config = result.config;
@@ -82,30 +68,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   const file = fileArgument(positionals);
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const loaded = await loadDrivers(typesIn(text), { plugins: values.plugin, cwd: io.cwd });
-  const pluginFailure = loaded.failures.find((f) => f.type === undefined);
-  if (pluginFailure !== undefined) throw new UsageError(pluginFailure.message);
-  const hosts = list(values.hosts);
-  const hostTypes = list(values['host-types']);
-  const checked = checkConfig(text, {
-    registry: loaded.registry,
-    source: file,
-    ...(hosts !== undefined && { hosts }),
-    ...(hostTypes !== undefined && { hostTypes }),
-  });
-  const loadErrors = loaded.failures.map((f) => ({ path: joinPath('outgoing_pools', f.type ?? ''), message: f.message }));
-  // A package that is installed but broken replaces the generic "install the package" error.
-  const loadPaths = new Set(loadErrors.map((e) => e.path));
-  const result: CheckResult =
-    loadErrors.length === 0
-      ? checked
-      : { ok: false, errors: [...loadErrors, ...checked.errors.filter((e) => !loadPaths.has(e.path))], warnings: checked.warnings };
+  const { result } = await openConfig(
+    { file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin },
+    io,
+  );
   if (values.json) io.stdout(jsonReport(result));
   else humanReport(result, file, io);
   return result.ok ? ExitCode.ok : ExitCode.invalid;

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { configJsonSchema } from '../../config/json-schema.js';
-import { BUILTIN_TYPES } from '../../config/validate.js';
+import { PUBLISHED_TYPES } from '../published-types.js';
 import { loadDrivers } from '../../driver/loader.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
 
@@ -28,7 +28,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const loaded = await loadDrivers(BUILTIN_TYPES, { plugins: values.plugin, cwd: io.cwd });
+  const loaded = await loadDrivers(PUBLISHED_TYPES, { plugins: values.plugin, cwd: io.cwd });
   const pluginFailure = loaded.failures.find((f) => f.type === undefined);
   if (pluginFailure !== undefined) throw new UsageError(pluginFailure.message);
   for (const failure of loaded.failures) io.stderr(`warning: ${failure.message}\n`);

@@ -5,19 +5,13 @@
  * `outpools bench` shares.
  * @module
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
 import { isTable, joinPath } from '../../config/issues.js';
-import { checkConfig } from '../../config/load.js';
-import { readToml } from '../../config/toml.js';
-import type { LoadedConfig } from '../../config/types.js';
-import { loadDrivers } from '../../driver/loader.js';
 import { formatPoolKey, type ConfigIssue, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../engine/pools.js';
-import type { DriverRegistry } from '../../driver/registry.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
+import { openConfig } from '../open-config.js';
 
 const usage = `Usage: outpools status <file> [--json] [--wait-ms N] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]...
 
@@ -33,22 +27,6 @@ instance's live workers and a health round trip, then stop.
 Exit status: 0 every instance has a live worker, 1 some instance has none (or the
 configuration has errors), 2 usage error.`;
 
-/** The options `status` and `bench` share for finding the configuration and its drivers. */
-export interface ConfigArgs {
-  readonly file: string;
-  readonly hosts?: string | undefined;
-  readonly hostTypes?: string | undefined;
-  readonly plugins: readonly string[];
-}
-
-/** A configuration ready to start, or the issues that keep it from starting. */
-export type OpenedConfig =
-  | { readonly ok: true; readonly config: LoadedConfig; readonly registry: DriverRegistry; readonly secrets: readonly string[] }
-  | { readonly ok: false; readonly errors: readonly ConfigIssue[] };
-
-const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-
 /** Parse a non-negative integer option; a usage error otherwise. */
 export function integerOption(name: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
@@ -59,49 +37,11 @@ export function integerOption(name: string, value: string | undefined, fallback:
   return n;
 }
 
-/** Every string under a key named `password`, at any depth (to scrub them from any output). */
-export function secretsIn(value: unknown, key = ''): string[] {
-  if (typeof value === 'string') return key === 'password' && value !== '' ? [value] : [];
-  if (Array.isArray(value)) return value.flatMap((v) => secretsIn(v, key));
-  if (isTable(value)) return Object.entries(value).flatMap(([k, v]) => secretsIn(v, k));
-  return [];
-}
-
 /** One line of text, with every secret replaced by `***`: what an error may show. */
 export function oneLine(text: string, secrets: readonly string[]): string {
   let line = text.split('\n')[0] ?? '';
   for (const secret of secrets) line = line.split(secret).join('***');
   return line.trim();
-}
-
-/** Read the file, load the drivers its pool types need (and the plugins), validate it. */
-export async function openConfig(args: ConfigArgs, io: CliIo): Promise<OpenedConfig> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, args.file), 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${args.file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const parsed = readToml(text);
-  const poolsTable = parsed.ok ? parsed.doc.root.outgoing_pools : undefined;
-  const types = isTable(poolsTable) ? Object.keys(poolsTable) : [];
-  const loaded = await loadDrivers(types, { plugins: args.plugins, cwd: io.cwd });
-  const pluginFailure = loaded.failures.find((f) => f.type === undefined);
-  if (pluginFailure !== undefined) throw new UsageError(pluginFailure.message);
-  const hosts = list(args.hosts);
-  const hostTypes = list(args.hostTypes);
-  const checked = checkConfig(text, {
-    registry: loaded.registry,
-    source: args.file,
-    ...(hosts !== undefined && { hosts }),
-    ...(hostTypes !== undefined && { hostTypes }),
-  });
-  const loadErrors = loaded.failures.map((f) => ({ path: joinPath('outgoing_pools', f.type ?? ''), message: f.message }));
-  if (!checked.ok || checked.config === undefined || loadErrors.length > 0) {
-    return { ok: false, errors: [...loadErrors, ...checked.errors] };
-  }
-  const secrets = secretsIn(checked.config.pools.map((p) => p.connection));
-  return { ok: true, config: checked.config, registry: loaded.registry, secrets };
 }
 
 /** Print configuration errors as `path: message` lines (stderr), or as JSON with `extra` fields. */
@@ -201,11 +141,12 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const file = fileArgument(positionals);
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
   const opened = await openConfig({ file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin }, io);
-  if (!opened.ok) {
-    printConfigErrors(io, opened.errors, values.json, { instances: [] });
+  const config = opened.result.config;
+  if (!opened.result.ok || config === undefined) {
+    printConfigErrors(io, opened.result.errors, values.json, { instances: [] });
     return ExitCode.invalid;
   }
-  const pools = createPools(opened.config, { registry: opened.registry });
+  const pools = createPools(config, { registry: opened.registry });
   let instances: InstanceStatus[];
   try {
     instances = await collectStatus(pools, waitMs, opened.secrets);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { LeastLoaded } from '../src/strategies/best-worker.js';
+import { bestWorker } from '../src/strategies/best-worker.js';
 
 interface FakeWorker {
   index: number;
@@ -9,11 +9,11 @@ interface FakeWorker {
 
 const lcg = (seed: number): (() => number) => () => (seed = (seed * 48271) % 2147483647) / 2147483647;
 
-describe('best_worker in the engine (LeastLoaded)', () => {
+describe('best_worker with its least-load bound', () => {
   it('starts every scan at a random worker and stops at the first idle one', () => {
     const workers: FakeWorker[] = [0, 1, 2, 3].map((index) => ({ index, live: true, load: 0 }));
     const starts = [0.5, 0.75, 0, 0.3];
-    const picker = new LeastLoaded(() => starts.shift()!);
+    const picker = bestWorker(() => starts.shift()!);
     expect(picker.pick(workers)?.index).toBe(2);
     expect(picker.pick(workers)?.index).toBe(3);
     expect(picker.pick(workers)?.index).toBe(0);
@@ -23,7 +23,7 @@ describe('best_worker in the engine (LeastLoaded)', () => {
 
   it('spreads idle picks evenly over the workers', () => {
     const workers: FakeWorker[] = Array.from({ length: 5 }, (_, index) => ({ index, live: true, load: 0 }));
-    const picker = new LeastLoaded(lcg(7));
+    const picker = bestWorker(lcg(7));
     const counts = [0, 0, 0, 0, 0];
     for (let i = 0; i < 5000; i++) counts[picker.pick(workers)!.index]! += 1;
     for (const count of counts) expect(count).toBeGreaterThan(850);
@@ -36,7 +36,7 @@ describe('best_worker in the engine (LeastLoaded)', () => {
       { index: 2, live: true, load: 1 },
       { index: 3, live: true, load: 1 },
     ];
-    const picker = new LeastLoaded(() => 0);
+    const picker = bestWorker(() => 0);
     expect(picker.pick(workers)?.index).toBe(2);
     workers[2]!.load = 2;
     expect(picker.pick(workers)?.index).toBe(3);
@@ -47,16 +47,16 @@ describe('best_worker in the engine (LeastLoaded)', () => {
   it('always picks a live worker with the least load while loads rise and fall and workers come and go', () => {
     const random = lcg(11);
     const workers: FakeWorker[] = Array.from({ length: 7 }, (_, index) => ({ index, live: true, load: 0 }));
-    const picker = new LeastLoaded(random);
+    const picker = bestWorker(random);
     for (let step = 0; step < 5000; step++) {
       const w = workers[Math.floor(random() * workers.length)]!;
       const r = random();
       if (r < 0.05) {
         w.live = !w.live; // down: nothing to report; up: report its load, as the engine does
-        if (w.live) picker.lowered(w.load);
+        if (w.live) picker.loadDropped!(w.load);
       } else if (r < 0.5 && w.load > 0) {
         w.load--;
-        if (w.live) picker.lowered(w.load);
+        if (w.live) picker.loadDropped!(w.load);
       } else {
         const chosen = picker.pick(workers);
         const live = workers.filter((x) => x.live);
