@@ -55,7 +55,7 @@ export function describeRestart(): void {
         expect(pools.stats()[0]?.workers.live).toBe(0);
 
         await startNode();
-        await waitNode(120);
+        await waitNode(240);
         const answeredAt = performance.now();
         const okBefore = load.okCount();
         await until(() => pools.stats()[0]?.workers.live === WORKERS, BACKOFF.capMs + 1000, 'every worker live again');
@@ -88,6 +88,6 @@ export function describeRestart(): void {
         await cleanup.stop();
       }
       expect(unhandled.errors).toEqual([]);
-    }, 240_000);
+    }, 400_000);
   });
 }
