@@ -148,8 +148,3 @@ export function toElasticError(error: unknown, target: RequestTarget): unknown {
       return error;
   }
 }
-
-/** The message of any thrown value. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
