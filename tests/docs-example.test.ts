@@ -54,7 +54,7 @@ describe('the echo example of docs/writing-a-pool-type.md', () => {
   it('is configured from TOML with its defaults filled in', () => {
     const registry = new DriverRegistry([echoDriver]);
     const config = parseConfig(toml(), { registry });
-    expect(config.pools[0]?.connection).toEqual({ host: '127.0.0.1', port: echo.port, connect_timeout: 5000 });
+    expect(config.pools[0]?.connection).toEqual({ host: '127.0.0.1', port: echo.port, reply_timeout: 5000 });
   });
 
   it('answers calls through the pool with the typed client', async () => {

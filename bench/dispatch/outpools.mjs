@@ -1,5 +1,5 @@
 // Starting outpools from TOML with the no-op pool type, through the built @outpools/core.
-import * as core from '@outpools/core/driver';
+import * as core from '@outpools/core';
 import { noopDriver } from './noop.mjs';
 
 /** The TOML of one no-op pool. */

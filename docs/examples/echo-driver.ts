@@ -15,14 +15,23 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { ConnectionLostError, defineDriver, TlsSchema, Type, type CallContext, type ConnectContext, type Static } from '@outpools/core/driver';
+import {
+  ConnectionLostError,
+  defineDriver,
+  OutpoolsError,
+  TlsSchema,
+  Type,
+  type CallContext,
+  type ConnectContext,
+  type Static,
+} from '@outpools/core/driver';
 
 /** `[outgoing_pools.echo.<tag>.connection]`: keys with defaults are not `Optional`. */
 export const EchoConnectionSchema = Type.Object(
   {
     host: Type.String({ minLength: 1, default: '127.0.0.1' }),
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 7007 }),
-    connect_timeout: Type.Integer({ minimum: 1, default: 5000 }),
+    reply_timeout: Type.Integer({ minimum: 1, default: 5000 }),
     tls: Type.Optional(TlsSchema),
   },
   { additionalProperties: false },
@@ -30,6 +39,13 @@ export const EchoConnectionSchema = Type.Object(
 
 /** The connection options after defaults: derived from the schema, never written twice. */
 export type EchoOptions = Static<typeof EchoConnectionSchema>;
+
+/** An answer did not come within `reply_timeout`: a driver's own coded error. */
+export class EchoReplyTimeoutError extends OutpoolsError {
+  constructor(ms: number) {
+    super('OUTPOOLS_ECHO_REPLY_TIMEOUT', `no echo reply within ${ms} ms`);
+  }
+}
 
 interface Pending {
   resolve(line: string): void;
@@ -59,20 +75,22 @@ export class EchoConnection {
     socket.on('close', () => broken());
   }
 
-  /** Send one line and resolve with the answer. */
-  request(line: string, signal?: AbortSignal): Promise<string> {
+  /**
+   * Send one line and resolve with the answer, within `replyTimeoutMs`. The protocol cannot
+   * cancel a line: on an abort (call_timeout, the caller's signal) or a reply timeout the
+   * connection would be out of step, so it is destroyed (the pool reconnects the worker).
+   */
+  request(line: string, ctx: CallContext, replyTimeoutMs: number): Promise<string> {
     if (line.includes('\n')) return Promise.reject(new TypeError('an echo request is one line'));
     if (this.#closed) return Promise.reject(new ConnectionLostError('echo connection is closed'));
-    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      // On call_timeout the pool aborts the signal; the protocol cannot cancel a line, so the
-      // connection would be out of step: destroy it (the pool reconnects the worker).
-      const abort = (): void => void this.#socket.destroy();
-      signal?.addEventListener('abort', abort, { once: true });
-      const done = (): void => signal?.removeEventListener('abort', abort);
-      this.#pending.push({
-        resolve: (answer) => (done(), resolve(answer)),
-        reject: (error) => (done(), reject(error)),
+      const pending: Pending = { resolve, reject };
+      this.#pending.push(pending);
+      ctx.onAbort(() => void this.#socket.destroy());
+      // A sub-deadline on the pool's deadline list: no timer of our own.
+      ctx.armTimeout(replyTimeoutMs, () => {
+        pending.reject(new EchoReplyTimeoutError(replyTimeoutMs));
+        this.#socket.destroy();
       });
       this.#socket.write(`${line}\n`);
     });
@@ -100,19 +118,18 @@ export class EchoConnection {
   }
 }
 
-/** Open a TCP or TLS socket; reject on error, timeout or abort. */
+/** Open a TCP or TLS socket; reject on error or abort (the pool aborts `ctx.signal` at its connect bound). */
 function openSocket(options: EchoOptions, ctx: ConnectContext): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = ctx.tls
       ? tlsConnect({ ...ctx.tls, host: options.host, port: options.port })
       : netConnect({ host: options.host, port: options.port });
-    const abort = (): void => fail(new Error('connect aborted'));
+    const abort = (): void => fail(ctx.signal.reason as Error);
     const fail = (error: Error): void => {
       ctx.signal.removeEventListener('abort', abort);
       socket.destroy();
       reject(error);
     };
-    socket.setTimeout(options.connect_timeout, () => fail(new Error(`connect timeout after ${options.connect_timeout} ms`)));
     socket.once('error', fail);
     ctx.signal.addEventListener('abort', abort, { once: true });
     socket.once(ctx.tls ? 'secureConnect' : 'connect', () => {
@@ -123,7 +140,6 @@ function openSocket(options: EchoOptions, ctx: ConnectContext): Promise<Socket> 
         return;
       }
       ctx.signal.removeEventListener('abort', abort);
-      socket.setTimeout(0);
       socket.removeListener('error', fail);
       resolve(socket);
     });
@@ -151,8 +167,8 @@ export const echoDriver = defineDriver({
   packageName: 'outpools-driver-echo',
   connectionSchema: EchoConnectionSchema,
   check(ctx) {
-    if (ctx.connection.connect_timeout > ctx.pool.call_timeout) {
-      ctx.warn('connection.connect_timeout', 'is longer than call_timeout');
+    if (ctx.connection.reply_timeout > ctx.pool.call_timeout) {
+      ctx.warn('connection.reply_timeout', 'is longer than call_timeout: the call times out first');
     }
   },
   // One request at a time per connection: answers come back in order, one line each.
@@ -162,8 +178,8 @@ export const echoDriver = defineDriver({
     return new EchoConnection(socket, (error) => ctx.lost(error));
   },
   close: (connection) => connection.close(),
-  ping: (connection, ctx: CallContext) => connection.request('PING', ctx.signal),
-  client: (pool): EchoClient => ({
-    echo: (line) => pool.run((connection, ctx) => connection.request(line, ctx.signal)),
+  ping: (connection, ctx) => connection.request('PING', ctx, 1000),
+  client: (pool, options): EchoClient => ({
+    echo: (line) => pool.run((connection, ctx) => connection.request(line, ctx, options.reply_timeout)),
   }),
 });

@@ -34,6 +34,18 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
+/**
+ * The message of any thrown value: an `Error`'s message, else the value as a string.
+ * @example
+ * ```ts
+ * messageOf(new Error('refused')); // 'refused'
+ * messageOf('plain');              // 'plain'
+ * ```
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The stable error codes, one per error class. */
 export const ErrorCodes = {
   ConfigError: 'OUTPOOLS_CONFIG',

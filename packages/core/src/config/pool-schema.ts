@@ -1,6 +1,5 @@
 /**
- * Schemas of the options every pool type shares (seed "General pool options" and
- * "Worker pool options", spec 1.1). Types are derived with `Static<>`, never written twice.
+ * Schemas of the options every pool type shares (docs/configuration.md, Pool options). Types are derived with `Static<>`, never written twice.
  * @module
  */
 import Type, { type Static, type TLiteral } from 'typebox';

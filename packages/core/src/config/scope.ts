@@ -1,5 +1,5 @@
 /**
- * Scope expansion and pool lookup (spec 1.2), as pure functions.
+ * Scope expansion and pool lookup (docs/configuration.md, Scopes), as pure functions.
  * @module
  */
 import { PoolNotFoundError, type PoolKey } from '../errors.js';

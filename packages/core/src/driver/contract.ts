@@ -15,7 +15,7 @@ import type { RoutingStrategy, WorkerView } from '../strategies/types.js';
 
 export type { RoutingStrategy, WorkerView };
 
-/** Per-type defaults of the pool-level options (seed: cassandra 20 workers, rdbms 60000 ms). */
+/** Per-type defaults of the pool-level options (cassandra 20 workers, rdbms 60000 ms: docs/configuration.md). */
 export interface PoolDefaults {
   readonly workers?: number;
   readonly call_timeout?: number;

@@ -71,5 +71,6 @@ export {
   PoolStoppedError,
   TlsConfigError,
   formatPoolKey,
+  messageOf,
 } from '../errors.js';
 export type { ErrorCode, PoolKey, OutpoolsErrorOptions } from '../errors.js';

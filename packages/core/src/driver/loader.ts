@@ -4,6 +4,7 @@
  * package name (`--plugin`).
  * @module
  */
+import { messageOf } from '../errors.js';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
@@ -90,7 +91,7 @@ async function resolvePackage(name: string, cwd: string): Promise<string | undef
   return undefined;
 }
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+const firstLineOf = (error: unknown): string => messageOf(error).split('\n')[0] ?? '';
 
 /**
  * Load the drivers a configuration needs: every `--plugin` module first, then
@@ -122,7 +123,7 @@ export async function loadDrivers(types: Iterable<string>, options: LoadDriversO
       if (drivers.length === 0) failures.push({ specifier: plugin, message: `plugin ${plugin} exports no pool driver` });
       add(drivers);
     } catch (error) {
-      failures.push({ specifier: plugin, message: `cannot load plugin ${plugin}: ${messageOf(error)}` });
+      failures.push({ specifier: plugin, message: `cannot load plugin ${plugin}: ${firstLineOf(error)}` });
     }
   }
   for (const type of new Set(types)) {
@@ -138,7 +139,7 @@ export async function loadDrivers(types: Iterable<string>, options: LoadDriversO
       add(drivers);
       if (!registry.has(type)) failures.push({ specifier: name, type, message: `${name} exports no driver for pool type "${type}"` });
     } catch (error) {
-      failures.push({ specifier: name, type, message: `cannot load ${name}: ${messageOf(error)}` });
+      failures.push({ specifier: name, type, message: `cannot load ${name}: ${firstLineOf(error)}` });
     }
   }
   return { registry, missing, failures };

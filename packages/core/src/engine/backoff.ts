@@ -1,5 +1,5 @@
 /**
- * Reconnect delays (spec 3): capped exponential backoff with full jitter, or a fixed interval.
+ * Reconnect delays (docs/lifecycle.md): capped exponential backoff with full jitter, or a fixed interval.
  * @module
  */
 import type { ReconnectPolicy } from '../driver/contract.js';

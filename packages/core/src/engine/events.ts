@@ -1,11 +1,11 @@
 /**
- * Pool events (spec 7): on a typed `EventEmitter` and on `node:diagnostics_channel` channels
+ * Pool events (docs/lifecycle.md, Stats and events): on a typed `EventEmitter` and on `node:diagnostics_channel` channels
  * named `outpools:<event>`. Payloads never carry secrets: errors appear as their message only.
  * @module
  */
 import { EventEmitter } from 'node:events';
 import diagnostics from 'node:diagnostics_channel';
-import type { PoolKey } from '../errors.js';
+import { messageOf, type PoolKey } from '../errors.js';
 
 /** A worker's connection is up. */
 export interface ConnectEvent {
@@ -130,7 +130,5 @@ export class PoolEvents extends EventEmitter<PoolEventMap> {
 
 /** Error to message, for event payloads. */
 export function errorMessage(error: unknown): string | undefined {
-  if (error === undefined) return undefined;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return error === undefined ? undefined : messageOf(error);
 }

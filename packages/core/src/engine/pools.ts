@@ -1,6 +1,6 @@
 /**
  * The set of pool instances of one configuration: start, lookup with the host-to-global
- * fallback (spec 1.2), typed clients, run-time add/remove, stats, health, stop.
+ * fallback (docs/configuration.md, Scopes), typed clients, run-time add/remove, stats, health, stop.
  * @module
  */
 import type { ClientOf, PoolDriver } from '../driver/contract.js';
@@ -128,7 +128,7 @@ export class Pools implements AsyncDisposable {
     return { ok, instances };
   }
 
-  /** The typed client of a pool: `driver.client()` built once per instance. Lookup per spec 1.2. */
+  /** The typed client of a pool: `driver.client()` built once per instance. Lookup as docs/configuration.md, Scopes, describes. */
   get<D extends PoolDriver<any, any, any>>(driver: D, host: string, tag: string): ClientOf<D>;
   get(type: string, host: string, tag: string): unknown;
   get(driverOrType: string | PoolDriver<any, any, any>, host: string, tag: string): unknown {
@@ -141,7 +141,7 @@ export class Pools implements AsyncDisposable {
     return entry.client;
   }
 
-  /** The pool instance itself (`run()`, `stats()`, `health()`). Lookup per spec 1.2. */
+  /** The pool instance itself (`run()`, `stats()`, `health()`). Lookup as docs/configuration.md, Scopes, describes. */
   pool(type: string, host: string, tag: string): Pool {
     return this.#lookup(type, host, tag).pool;
   }

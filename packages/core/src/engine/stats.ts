@@ -1,5 +1,5 @@
 /**
- * Per-instance counters and a cheap latency summary (spec 7). The latency recorder is a
+ * Per-instance counters and a cheap latency summary (docs/lifecycle.md, Stats and events). The latency recorder is a
  * log-linear bucket array (8 sub-buckets per power of two of microseconds, about 12% error):
  * O(1) to record, no allocation.
  * @module
@@ -31,7 +31,7 @@ export interface LatencySummary {
   readonly maxMs: number;
 }
 
-/** A snapshot of one pool instance (spec 7). */
+/** A snapshot of one pool instance (docs/lifecycle.md, Stats and events). */
 export interface PoolStats {
   readonly key: PoolKey;
   readonly workers: { readonly live: number; readonly total: number };

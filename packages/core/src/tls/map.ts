@@ -1,5 +1,5 @@
 /**
- * Seed TLS options (`connection.tls`, spec 4) to `node:tls` connection options: a fold of tiny
+ * The TLS options of `connection.tls` (docs/configuration.md, TLS) to `node:tls` connection options: a fold of tiny
  * mappers, one per concern, each adding its keys to the options object.
  * @module
  */
@@ -19,7 +19,7 @@ export interface TlsTarget {
 /** Node's names of the TLS protocol versions, indexed like `TLS_VERSIONS`. */
 export const NODE_TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 
-/** Node's name of one seed TLS version (`"tlsv1.2"` -> `"TLSv1.2"`). */
+/** Node's name of one TLS version as written in TOML (`"tlsv1.2"` -> `"TLSv1.2"`). */
 export type NodeTlsVersion = (typeof NODE_TLS_VERSIONS)[number];
 
 type Mapper = (tls: TlsConfig, target: TlsTarget) => ConnectionOptions;

@@ -1,5 +1,5 @@
 /**
- * Cross-field rules of a `connection.tls` section (spec 4), run after the schema has accepted it:
+ * Cross-field rules of a `connection.tls` section (docs/configuration.md, TLS), run after the schema has accepted it:
  * certfile and keyfile go together, every file key names a readable file, `versions` has no gap
  * (Node has only a minimum and a maximum), and settings that have no effect are warnings.
  * Messages never contain the `password` value.

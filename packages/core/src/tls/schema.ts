@@ -1,5 +1,5 @@
 /**
- * Schema of `[outgoing_pools.<type>.<tag>.connection.tls]` (seed "TLS options", spec 4).
+ * Schema of `[outgoing_pools.<type>.<tag>.connection.tls]` (docs/configuration.md, TLS).
  * Client-side keys only: server-only keys (`dhfile`, `early_data`, ...) are unknown keys and
  * therefore config errors. A driver may add keys (rdbms adds `required`) with `tlsSchemaWith()`.
  * @module

@@ -1,5 +1,5 @@
 /**
- * The part of `verify_mode = "selfsigned_peer"` that Node's options cannot express (spec 4).
+ * The part of `verify_mode = "selfsigned_peer"` that Node's options cannot express (docs/configuration.md, TLS).
  * @module
  */
 import { checkServerIdentity, type TLSSocket } from 'node:tls';
