@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, type Pools } from '@outpools/core';
 import { ElasticResponseError, type ElasticClient } from '@outpools/driver-elastic';
+import { watchLoopDelay } from '../helpers/lag.js';
 import { clientOf, nodeToml, startPools } from '../helpers/pools.js';
 
 interface Message {
@@ -20,10 +21,11 @@ export function describeApi(): void {
     let pools: Pools;
     let es: ElasticClient;
     beforeAll(async () => {
-      const started = await startPools(nodeToml('api', { workers: 3, call_timeout: 3000 }));
+      const started = await startPools(nodeToml('api', { workers: 3, call_timeout: 10_000 }));
       expect(started.report.ok, JSON.stringify(started.report)).toBe(true);
       pools = started.pools;
       es = clientOf(pools, 'api');
+      await es.run((client, ctx) => client.indices.create({ index: INDEX, settings: { number_of_replicas: 0 } }, { signal: ctx.signal }));
     });
     afterAll(async () => {
       await es?.run((client, ctx) => client.indices.delete({ index: INDEX, ignore_unavailable: true }, { signal: ctx.signal }));
@@ -120,15 +122,17 @@ export function describeApi(): void {
     });
 
     it('aborts a request that outlives call_timeout and the worker serves the next call', async () => {
-      const { pools: short } = await startPools(nodeToml('short', { workers: 1, call_timeout: 800 }));
+      const { pools: short } = await startPools(nodeToml('short', { workers: 1, call_timeout: 3000 }));
       try {
         const fast = clientOf(short, 'short');
+        const lag = watchLoopDelay();
         const t0 = performance.now();
-        // Waits server-side for a second node for 5 s: only call_timeout can end it sooner.
-        const error = await fast.health({ wait_for_nodes: '>=2', timeout: '5s' }).catch((e: unknown) => e);
+        // Waits server-side for a second node for 10 s: only call_timeout can end it sooner.
+        const error = await fast.health({ wait_for_nodes: '>=2', timeout: '10s' }).catch((e: unknown) => e);
         const ms = performance.now() - t0;
         expect(error).toBeInstanceOf(CallTimeoutError);
-        expect(ms).toBeLessThan(800 + 100);
+        lag.stop();
+        expect(ms).toBeLessThan(3000 + 100 + lag.maxMs());
         expect((await fast.health()).number_of_nodes).toBe(1);
         expect(short.stats()[0]?.workers.live).toBe(1);
       } finally {

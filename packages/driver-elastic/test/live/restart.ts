@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { elasticDriver } from '@outpools/driver-elastic';
 import { errorKind, recordUnhandled, startLoad, until, withReconnect } from '@outpools/testing';
+import { watchLoopDelay } from '../helpers/lag.js';
 import { clientOf, nodeToml, startPools } from '../helpers/pools.js';
 import { ensureNode, startNode, stopNode, waitNode } from '../helpers/server.js';
 
@@ -41,6 +42,7 @@ export function describeRestart(): void {
           { pauseAfterFailureMs: 20 },
         );
         const { outcomes } = load;
+        const lag = watchLoopDelay();
 
         await until(() => load.okCount() > 200, 20_000, 'load before the stop');
         await stopNode();
@@ -64,8 +66,13 @@ export function describeRestart(): void {
         await until(() => load.okCount() > okBefore + 100, 30_000, 'calls succeeding again');
         console.log(`node answered -> ${WORKERS} workers live: ${Math.round(liveAfterMs)} ms; -> 100 calls ok: ${Math.round(performance.now() - answeredAt)} ms`);
         await load.stop();
+        lag.stop();
 
-        const slow = outcomes.filter((o) => o.ms > CALL_TIMEOUT + 100);
+        // call_timeout + 100 ms, plus however late this process's timers ran on the shared cores.
+        const budget = CALL_TIMEOUT + 100 + lag.maxMs();
+        const slowest = Math.max(...outcomes.map((o) => o.ms));
+        console.log(`${outcomes.length} calls, slowest ${Math.round(slowest)} ms, worst event-loop delay ${Math.round(lag.maxMs())} ms`);
+        const slow = outcomes.filter((o) => o.ms > budget);
         expect(slow).toEqual([]);
         const kinds = new Set(
           outcomes.filter((o) => !o.ok).map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),

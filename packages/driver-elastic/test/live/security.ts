@@ -12,7 +12,7 @@ import { NODE, NODE_TLS, nodeConnection } from '../helpers/server.js';
 
 /** Start a one-worker pool on the node with this TLS section; stop it; return its start report. */
 async function startWith(tls: TomlTable, connection: TomlTable = nodeConnection()) {
-  const { pools, report } = await startPools(elasticToml('sec', { workers: 1, call_timeout: 3000 }, connection, tls));
+  const { pools, report } = await startPools(elasticToml('sec', { workers: 1, call_timeout: 10_000 }, connection, tls));
   try {
     const instance = report.instances[0]!;
     const health = instance.live === 1 ? await clientOf(pools, 'sec').health() : undefined;
