@@ -189,6 +189,8 @@ case "$cmd" in
     exit 1
     ;;
   stop)
+    # A launch under way: let it finish (it writes the pid file), then stop what it started.
+    if launching; then flock -w 180 "$lock" true || true; fi
     if pid=$(running_pid); then
       kill -TERM "$pid" 2>/dev/null || true
       for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
