@@ -43,12 +43,12 @@ describe('entry points', () => {
     expect(exportedNames('packages/core/src/driver/index.ts')).toEqual([
       'CallContext', 'CallTimeoutError', 'ClientOf', 'ConnectContext', 'ConnectTlsOptions', 'ConnectionLostError',
       'DEFAULT_RECONNECT', 'DriverCheckContext', 'DriverDefinition', 'ErrorCode', 'ErrorCodes', 'NoAvailableWorkersError',
-      'NoWorkersError', 'OptionsOf', 'OutpoolsError', 'OutpoolsErrorOptions', 'Picker', 'PoolDefaults', 'PoolDriver',
+      'NoWorkersError', 'OptionsOf', 'OptionsTableOptions', 'OutpoolsError', 'OutpoolsErrorOptions', 'Picker', 'PoolDefaults', 'PoolDriver',
       'PoolHandle', 'PoolKey', 'PoolOptions', 'PoolStoppedError', 'REDACTED', 'RandomSource', 'ReconnectPolicy',
       'RequestDroppedError', 'RoutingStrategy', 'RunOptions', 'StandaloneContextOptions', 'Static', 'Strategy',
       'StrategyFactory', 'TLS_VERSIONS', 'TObject', 'TProperties', 'TSchema', 'TlsConfig', 'TlsConfigError',
       'TlsForHost', 'TlsPeerError', 'TlsSchema', 'TlsTarget', 'TlsVersionName', 'Type', 'VERIFY_MODES', 'VerifyMode',
-      'WorkerView', 'callContext', 'connectTls', 'defineDriver', 'formatPoolKey', 'messageOf', 'raceAbort', 'redactSecrets',
+      'WorkerView', 'callContext', 'connectTls', 'defineDriver', 'formatPoolKey', 'messageOf', 'optionsTable', 'raceAbort', 'redactSecrets',
       'tlsCheckedName', 'tlsSchemaWith', 'toNodeTlsOptions', 'verifyTlsPeer',
     ].sort());
   });

@@ -1,5 +1,5 @@
 // Starting outpools from TOML with the no-op pool type, through the built @outpools/core.
-import * as core from '@outpools/core';
+import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
 import { noopDriver } from './noop.mjs';
 
 /** The TOML of one no-op pool. */
@@ -8,14 +8,11 @@ export function noopToml({ workers = 10, scope = 'global', hosts = [], strategy 
   return `${general}[outgoing_pools.noop.default]\nscope = "${scope}"\nworkers = ${workers}\nstrategy = "${strategy}"\ncall_timeout = ${callTimeout}\n\n[outgoing_pools.noop.default.connection]\n`;
 }
 
-/** Parse the TOML and create (not start) the pools; fails clearly while the engine is not built. */
+/** Parse the TOML and create (not start) the pools. */
 export function createNoopPools(options) {
-  for (const name of ['parseConfig', 'DriverRegistry', 'createPools']) {
-    if (typeof core[name] !== 'function') throw new Error(`@outpools/core has no ${name} yet (engine/config not landed or not built)`);
-  }
-  const registry = new core.DriverRegistry([noopDriver]);
-  const config = core.parseConfig(noopToml(options), { registry });
-  return core.createPools(config, { registry });
+  const registry = new DriverRegistry([noopDriver]);
+  const config = parseConfig(noopToml(options), { registry });
+  return createPools(config, { registry });
 }
 
 /** Start a pool set and check that every instance has all its workers live. */

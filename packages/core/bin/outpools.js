@@ -17,7 +17,7 @@ import('../dist/cli.js')
     if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli.js')) {
       console.error('outpools: the CLI is not built yet; run `pnpm run build` first');
     } else {
-      console.error(`outpools: ${error && error.message ? error.message : error}`);
+      console.error(`outpools: ${error?.message ? error.message : error}`);
     }
     process.exitCode = 2;
   });

@@ -97,7 +97,7 @@ export class OutpoolsError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
-    const brand = this.name === 'OutpoolsError' ? BRAND : brandOf(this.name);
+    const brand = OutpoolsError.name === 'OutpoolsError' ? BRAND : brandOf(OutpoolsError.name);
     return (value as Record<symbol, unknown>)[brand] === true;
   }
 }

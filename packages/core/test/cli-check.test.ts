@@ -196,6 +196,7 @@ describe('outpools schema', () => {
   it('prints the JSON Schema of the whole file for the plugin types, keys with defaults optional', async () => {
     const result = await run('schema', '--plugin', plugin);
     expect(result.code).toBe(0);
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON Schema walked at any depth
     const schema = JSON.parse(result.stdout) as { properties: { outgoing_pools: { properties: Record<string, any> } } };
     const pools = schema.properties.outgoing_pools.properties;
     expect(Object.keys(pools)).toEqual(expect.arrayContaining(['kv', 'sql']));

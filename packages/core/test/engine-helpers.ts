@@ -1,7 +1,7 @@
 /**
  * Builders of validated configs for engine tests (the config layer is tested elsewhere).
  */
-import { DriverRegistry, createPools, type AnyPoolDriver, type LoadedConfig, type PoolDriver, type PoolInstanceSpec, type PoolSpec, type Pools, type PoolsOptions, type Strategy } from '@outpools/core';
+import { DriverRegistry, createPools, type AnyPoolDriver, type LoadedConfig, type PoolInstanceSpec, type PoolSpec, type Pools, type PoolsOptions, type Strategy } from '@outpools/core';
 
 export interface SpecInput {
   readonly type?: string;
@@ -43,7 +43,7 @@ export function configOf(pools: readonly PoolSpec[], hosts: readonly string[] = 
 
 /** Pools over one driver, with a deterministic random source unless one is given. */
 export function poolsOf(
-  driver: PoolDriver<any, any, any>,
+  driver: AnyPoolDriver,
   specs: readonly PoolSpec[],
   options: Partial<PoolsOptions> & { readonly hosts?: readonly string[] } = {},
 ): Pools {

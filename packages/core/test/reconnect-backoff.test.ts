@@ -112,7 +112,7 @@ describe('reconnect', () => {
   });
 
   it('treats a call rejecting with ConnectionLostError as a broken connection', async () => {
-    const { fake, pools, client } = await setup({ reconnect: { kind: 'fixed', intervalMs: 100 } });
+    const { pools, client } = await setup({ reconnect: { kind: 'fixed', intervalMs: 100 } });
     const lostError = new ConnectionLostError('server closed the connection');
     const failing = client.call('x', { fail: lostError }).catch((e: unknown) => e);
     const queued = client.call('y');

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import type { TlsOptions } from 'node:tls';
 import { connectTls } from '@outpools/core/driver';
-import { type TlsConfig } from '@outpools/core';
+import type { TlsConfig } from '@outpools/core';
 import { createTestPki, TEST_WRONG_HOST, type TestPki } from '@outpools/testing';
 import { startTlsServer, type TestTlsServer } from './tls-server.js';
 

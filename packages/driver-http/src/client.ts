@@ -4,7 +4,7 @@
  */
 import type { PoolHandle, RunOptions } from '@outpools/core/driver';
 import type { HttpConnection, HttpRequestHeaders, WireRequest } from './connection.js';
-import { joinPath } from './origin.js';
+import { joinUrlPath } from './origin.js';
 import type { BodyAs, HttpResponse } from './response.js';
 
 /** One request through the pool. */
@@ -75,7 +75,7 @@ export function createHttpClient(pool: PoolHandle<HttpConnection>, prefix: strin
       body = JSON.stringify(options.json);
       if (!hasHeader(headers, 'content-type')) headers = { ...headers, 'content-type': 'application/json' };
     }
-    const wire: WireRequest = { method, path: joinPath(prefix, path), headers, body, as: options?.as };
+    const wire: WireRequest = { method, path: joinUrlPath(prefix, path), headers, body, as: options?.as };
     const retryOnLost = IDEMPOTENT_METHODS.has(method);
     const runOptions: RunOptions =
       options === undefined || (options.signal === undefined && options.hashKey === undefined)

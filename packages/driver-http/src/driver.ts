@@ -5,7 +5,7 @@
 import { defineDriver, type ConnectContext } from '@outpools/core/driver';
 import { createHttpClient, type HealthTarget } from './client.js';
 import { HttpConnection } from './connection.js';
-import { joinPath, parseOrigin } from './origin.js';
+import { joinUrlPath, parseOrigin } from './origin.js';
 import { tlsForOrigin } from './tls.js';
 import { HttpConnectionSchema, type HttpConnectionOptions } from './schema.js';
 
@@ -68,7 +68,7 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
     close: (connection) => connection.close(),
     ping: (connection, ctx) =>
       connection.request(
-        { method: health.method, path: joinPath(connection.prefix, health.path ?? ''), as: 'buffer' },
+        { method: health.method, path: joinUrlPath(connection.prefix, health.path ?? ''), as: 'buffer' },
         ctx,
       ),
     client: (pool, options) => createHttpClient(pool, options.path_prefix, health),

@@ -13,5 +13,5 @@ export type { Cancellation } from './call.js';
 export type { HttpRequestHeaders, WireRequest, ConnectionSettings } from './connection.js';
 export type { HttpResponse, HttpHeaders, BodyAs } from './response.js';
 export { HttpRequestError, HttpTimeoutError, HttpErrorCodes } from './errors.js';
-export { parseOrigin, joinPath } from './origin.js';
+export { parseOrigin, joinUrlPath } from './origin.js';
 export type { HttpOrigin } from './origin.js';

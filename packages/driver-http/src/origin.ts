@@ -42,12 +42,12 @@ const SLASH = 47;
  * starts with `/`. A query string stays on the path.
  * @example
  * ```ts
- * joinPath('/api/auth/', '/check'); // '/api/auth/check'
- * joinPath('/api', 'check?x=1');    // '/api/check?x=1'
- * joinPath('/', '');                // '/'
+ * joinUrlPath('/api/auth/', '/check'); // '/api/auth/check'
+ * joinUrlPath('/api', 'check?x=1');    // '/api/check?x=1'
+ * joinUrlPath('/', '');                // '/'
  * ```
  */
-export function joinPath(prefix: string, path: string): string {
+export function joinUrlPath(prefix: string, path: string): string {
   const head = prefix.charCodeAt(0) === SLASH ? prefix : `/${prefix}`;
   if (path === '') return head;
   // The common cases without a regular expression: "/api/" + "x" and "/api" + "/x".

@@ -1,5 +1,5 @@
 /**
- * Schema of `[outgoing_pools.http.<tag>.connection]` (seed "HTTP options", spec 5.7).
+ * Schema of `[outgoing_pools.http.<tag>.connection]`, MongooseIM's http connection options.
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';
@@ -22,32 +22,38 @@ export const HOST_EXPECTED =
 
 /**
  * The http connection options. Keys with a default are filled in before validation, so
- * {@link HttpConnectionOptions} (its `Static<>`) is what the driver receives.
- *
- * | key | type | default |
- * |---|---|---|
- * | `host` | `"http[s]://name[:port]"` | required |
- * | `path_prefix` | string | `"/"` |
- * | `request_timeout` | positive integer, ms | `2000` |
- * | `tls` | TLS section (https only) | unset |
+ * {@link HttpConnectionOptions} (its `Static<>`) is what the driver receives. Each key's
+ * `description` is what the README's option table says (generated: `pnpm docs:options`).
  */
 export const HttpConnectionSchema = Type.Object(
   {
     host: Type.String({
       pattern: HOST_PATTERN,
       expected: HOST_EXPECTED,
-      description: 'Origin of the HTTP server: "http[s]://name[:port]"',
+      description:
+        'Origin of the HTTP server (`"https://auth.example.com:8443"`, `"http://[::1]"`); port 80/443 when ' +
+        'absent. A bad value is an error at `connection.host` that says the expected form; user info in it is never printed',
     }),
     path_prefix: Type.String({
       default: '/',
-      description: 'Initial part of the path of every request, joined to it with exactly one "/"',
+      description:
+        'Initial part of the path of every request, joined to it with exactly one `/` ' +
+        '(`"/api/"` + `"/users"` = `/api/users`)',
     }),
     request_timeout: Type.Integer({
       minimum: 1,
       default: 2000,
-      description: 'Milliseconds one request (headers and body) may take; keep it below call_timeout',
+      description:
+        'Milliseconds one request may take: connecting (when needed), headers and the whole body. ' +
+        '`request_timeout >= call_timeout` is a warning',
     }),
-    tls: Type.Optional(TlsSchema),
+    tls: Type.Optional(
+      Type.With(TlsSchema, {
+        description:
+          'TLS section (docs/configuration.md, TLS); applies only to `https://` hosts: with `http://` it is a ' +
+          'warning (it has no effect)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

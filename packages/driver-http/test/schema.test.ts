@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '@outpools/core';
-import { httpDriver, joinPath, parseOrigin } from '@outpools/driver-http';
+import { httpDriver, joinUrlPath, parseOrigin } from '@outpools/driver-http';
 import { schemaChecker } from '@outpools/testing';
 
 const { check, errorPaths, connectionOf, pool: POOL } = schemaChecker(httpDriver);
@@ -130,13 +130,13 @@ describe('origin parsing and path joining', () => {
   });
 
   it('joins the prefix and the path with exactly one slash', () => {
-    expect(joinPath('/', '')).toBe('/');
-    expect(joinPath('/', 'a')).toBe('/a');
-    expect(joinPath('/', '/a')).toBe('/a');
-    expect(joinPath('/api/auth/', '/check')).toBe('/api/auth/check');
-    expect(joinPath('/api/auth', 'check')).toBe('/api/auth/check');
-    expect(joinPath('/api//', '//check?x=1')).toBe('/api/check?x=1');
-    expect(joinPath('api', 'v1/')).toBe('/api/v1/');
-    expect(joinPath('/api/', '')).toBe('/api/');
+    expect(joinUrlPath('/', '')).toBe('/');
+    expect(joinUrlPath('/', 'a')).toBe('/a');
+    expect(joinUrlPath('/', '/a')).toBe('/a');
+    expect(joinUrlPath('/api/auth/', '/check')).toBe('/api/auth/check');
+    expect(joinUrlPath('/api/auth', 'check')).toBe('/api/auth/check');
+    expect(joinUrlPath('/api//', '//check?x=1')).toBe('/api/check?x=1');
+    expect(joinUrlPath('api', 'v1/')).toBe('/api/v1/');
+    expect(joinUrlPath('/api/', '')).toBe('/api/');
   });
 });

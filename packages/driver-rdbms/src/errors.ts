@@ -64,7 +64,7 @@ export class TransactionClosedError extends OutpoolsError {
 const SECRET_PATTERN = /((?:^|;)\s*(?:PWD|PASSWORD)\s*=\s*)(\{[^}]*\}|[^;]*)/gi;
 
 /** Remove `PWD=...` / `Password=...` values of an ODBC connection string from a text. */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+export function scrubSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
   let out = text.replace(SECRET_PATTERN, '$1***');
   for (const secret of secrets) if (secret) out = out.split(secret).join('***');
   return out;

@@ -15,7 +15,7 @@
  */
 import type { ConnectContext } from '@outpools/core/driver';
 import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
+import { QueryError, QueryTimeoutError, RdbmsConnectError, scrubSecrets } from './errors.js';
 import { loadMysql2, type Mysql2Module } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';
 import { connectTimeoutMs, describeTarget, networkTarget, type NetworkTarget } from './target.js';
@@ -78,7 +78,7 @@ async function openMysql(
   } catch (error) {
     conn.destroy();
     throw new RdbmsConnectError(
-      `mysql: cannot connect${tls ? ' with TLS' : ''} to ${describeTarget(target)}: ${redactSecrets(messageOf(error), [target.password])}`,
+      `mysql: cannot connect${tls ? ' with TLS' : ''} to ${describeTarget(target)}: ${scrubSecrets(messageOf(error), [target.password])}`,
       { cause: error },
     );
   } finally {

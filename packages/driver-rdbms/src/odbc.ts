@@ -12,7 +12,7 @@
  * @module
  */
 import type { ConnectContext } from '@outpools/core/driver';
-import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
+import { QueryError, QueryTimeoutError, RdbmsConnectError, scrubSecrets } from './errors.js';
 import { loadOdbc, type OdbcModule } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';
 import type { AbortSource, FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';
@@ -40,7 +40,7 @@ export async function connectOdbc(options: RdbmsConnectionOptions, ctx: ConnectC
   try {
     conn = await odbc.connect({ connectionString: settings, loginTimeout: loginSeconds });
   } catch (error) {
-    throw new RdbmsConnectError(`odbc: cannot connect (${redactSecrets(settings)}): ${redactSecrets(odbcMessage(error))}`, {
+    throw new RdbmsConnectError(`odbc: cannot connect (${scrubSecrets(settings)}): ${scrubSecrets(odbcMessage(error))}`, {
       cause: error,
     });
   }
@@ -114,7 +114,7 @@ class OdbcRdbmsConnection implements RdbmsConnection {
     if (state === 'HYT00' || state === '57014') {
       return new QueryTimeoutError(this.queryTimeoutMs, { cause: error });
     }
-    return new QueryError(`odbc: ${redactSecrets(message)}`, state, { cause: error });
+    return new QueryError(`odbc: ${scrubSecrets(message)}`, state, { cause: error });
   }
 }
 

@@ -16,7 +16,7 @@
  */
 import type { ConnectContext } from '@outpools/core/driver';
 import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { QueryError, QueryTimeoutError, RdbmsConnectError, redactSecrets } from './errors.js';
+import { QueryError, QueryTimeoutError, RdbmsConnectError, scrubSecrets } from './errors.js';
 import { loadPg, type PgModule } from './load.js';
 import { sendPgCancel } from './pg-cancel.js';
 import type { RdbmsConnectionOptions } from './schema.js';
@@ -131,7 +131,7 @@ async function openPg(
     internals.connection.stream.destroy();
     const how = ssl === undefined ? '' : ' with TLS';
     throw new RdbmsConnectError(
-      `pgsql: cannot connect${how} to ${describeTarget(target)}: ${redactSecrets(messageOf(error), [target.password])}`,
+      `pgsql: cannot connect${how} to ${describeTarget(target)}: ${scrubSecrets(messageOf(error), [target.password])}`,
       { cause: error },
     );
   } finally {

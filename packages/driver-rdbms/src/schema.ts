@@ -1,69 +1,86 @@
 /**
- * Schema of `[outgoing_pools.rdbms.<tag>.connection]` (seed "RDBMS options", "ODBC options",
- * spec 5.1), the driver-dependent defaults (`resolve`) and the cross-field rules (`check`).
+ * Schema of `[outgoing_pools.rdbms.<tag>.connection]` (MongooseIM's RDBMS and ODBC options), the
+ * driver-dependent defaults (`resolve`) and the cross-field rules (`check`).
  * @module
  */
 import { Type, tlsSchemaWith, type DriverCheckContext, type Static } from '@outpools/core/driver';
 
-/** The three RDBMS drivers, as the seed spells them. */
+/** The three RDBMS drivers, as MongooseIM spells them. */
 export const RDBMS_DRIVERS = ['pgsql', 'mysql', 'odbc'] as const;
 /** One RDBMS driver name. */
 export type RdbmsDriverName = (typeof RDBMS_DRIVERS)[number];
 
-/** Default ports of the network drivers (seed: 5432 for pgsql, 3306 for mysql). */
+/** Default ports of the network drivers: 5432 for pgsql, 3306 for mysql. */
 export const DEFAULT_PORTS = { pgsql: 5432, mysql: 3306 } as const;
 
 /** The TLS section of an rdbms pool: the common TLS keys plus `required` (PostgreSQL only). */
 export const RdbmsTlsSchema = tlsSchemaWith({
   required: Type.Boolean({
     default: false,
-    description: 'pgsql only: refuse a server without TLS (false: ask for TLS, continue in plaintext if the server has none)',
+    description:
+      'pgsql only: refuse a server without TLS (`false`: ask for TLS, continue in plaintext if the server has none); ' +
+      'with mysql an error (a mysql pool always uses TLS when the section is present)',
   }),
 });
 
 /**
  * The rdbms connection options. Keys with a default are filled in before validation;
- * `port` is filled in by {@link resolveRdbmsOptions} (5432 for pgsql, 3306 for mysql).
- *
- * | key | type | default | drivers |
- * |---|---|---|---|
- * | `driver` | `"pgsql"`, `"mysql"`, `"odbc"` | required | all |
- * | `host` | non-empty string | required | pgsql, mysql |
- * | `port` | integer 1..65535 | 5432 / 3306 | pgsql, mysql |
- * | `database` | non-empty string | required | pgsql, mysql |
- * | `username` | non-empty string | required | pgsql, mysql |
- * | `password` | non-empty string | required | pgsql, mysql |
- * | `settings` | non-empty ODBC connection string | required | odbc |
- * | `query_timeout` | integer >= 1, ms | 5000 | all |
- * | `keepalive_interval` | integer >= 1, seconds | unset (off) | all |
- * | `max_start_interval` | integer >= 1, seconds | 30 | all |
- * | `tls` | TLS section (+ `required`) | unset | pgsql, mysql |
+ * `port` is filled in by {@link resolveRdbmsOptions} (5432 for pgsql, 3306 for mysql). Each key's
+ * `description` says which drivers take it and is what the README's option table says
+ * (generated: `pnpm docs:options`); {@link checkRdbmsOptions} enforces the per-driver rules.
  */
 export const RdbmsConnectionSchema = Type.Object(
   {
     // Literals written out: Static<> of a mapped array would be `never`.
-    driver: Type.Union(
-      [Type.Literal('pgsql'), Type.Literal('mysql'), Type.Literal('odbc')],
-      { description: 'The database driver: "pgsql" (pg), "mysql" (mysql2) or "odbc" (odbc)' },
+    driver: Type.Union([Type.Literal('pgsql'), Type.Literal('mysql'), Type.Literal('odbc')], {
+      description:
+        'The client library: `pgsql` (pg), `mysql` (mysql2, also for MariaDB) or `odbc` (odbc); a near miss ' +
+        '(`"psgql"`) is an error with a suggestion',
+    }),
+    host: Type.Optional(
+      Type.String({ minLength: 1, description: 'pgsql, mysql (required): server host name or address' }),
     ),
-    host: Type.Optional(Type.String({ minLength: 1, description: 'pgsql/mysql: server host name or address' })),
     port: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 65535, description: 'pgsql/mysql: TCP port (default 5432 for pgsql, 3306 for mysql)' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 65535,
+        description: 'pgsql, mysql: TCP port; unset: 5432 for pgsql, 3306 for mysql',
+      }),
     ),
-    database: Type.Optional(Type.String({ minLength: 1, description: 'pgsql/mysql: database name' })),
-    username: Type.Optional(Type.String({ minLength: 1, description: 'pgsql/mysql: user name' })),
-    password: Type.Optional(Type.String({ minLength: 1, description: 'pgsql/mysql: password (non-empty)' })),
-    settings: Type.Optional(Type.String({ minLength: 1, description: 'odbc: the ODBC connection string, e.g. "DSN=mydb"' })),
-    query_timeout: Type.Integer({ minimum: 1, default: 5000, description: 'The longest a query may run, in milliseconds' }),
+    database: Type.Optional(Type.String({ minLength: 1, description: 'pgsql, mysql (required): database name' })),
+    username: Type.Optional(Type.String({ minLength: 1, description: 'pgsql, mysql (required): user name' })),
+    password: Type.Optional(
+      Type.String({ minLength: 1, description: 'pgsql, mysql (required): password; never printed (`"***"`)' }),
+    ),
+    settings: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'odbc (required): the ODBC connection string, e.g. `"DSN=mydb"`; its `PWD=` is never printed',
+      }),
+    ),
+    query_timeout: Type.Integer({
+      minimum: 1,
+      default: 5000,
+      description: 'All drivers: the longest a statement may run, in milliseconds',
+    }),
     keepalive_interval: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Seconds between SELECT 1 keepalives on idle connections; unset: off' }),
+      Type.Integer({
+        minimum: 1,
+        description: 'All drivers: seconds between `SELECT 1` keepalives on each idle live connection; unset: off',
+      }),
     ),
     max_start_interval: Type.Integer({
       minimum: 1,
       default: 30,
-      description: 'Cap of the reconnect backoff, in seconds',
+      description: 'All drivers: cap of the reconnect backoff (base 1 s, doubling, full jitter), in seconds',
     }),
-    tls: Type.Optional(RdbmsTlsSchema),
+    tls: Type.Optional(
+      Type.With(RdbmsTlsSchema, {
+        description:
+          'pgsql, mysql: TLS section (docs/configuration.md, TLS) plus `required`; with odbc an error (TLS comes ' +
+          'from the ODBC data source)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

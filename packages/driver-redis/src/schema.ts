@@ -1,21 +1,13 @@
 /**
- * Schema of `[outgoing_pools.redis.<tag>.connection]` (seed "Redis-specific options", spec 5.2).
+ * Schema of `[outgoing_pools.redis.<tag>.connection]`, MongooseIM's redis connection options.
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 
 /**
  * The redis connection options. Keys with a default are filled in before validation, so
- * {@link RedisConnectionOptions} (its `Static<>`) is what the driver receives.
- *
- * | key | type | default |
- * |---|---|---|
- * | `host` | non-empty string | `"127.0.0.1"` |
- * | `port` | integer 1..65534 | `6379` |
- * | `database` | integer >= 0 | `0` |
- * | `password` | string (`""` = no AUTH) | `""` |
- * | `username` | non-empty string (ACL user) | unset |
- * | `tls` | TLS section | unset (plaintext) |
+ * {@link RedisConnectionOptions} (its `Static<>`) is what the driver receives. Each key's
+ * `description` is what the README's option table says (generated: `pnpm docs:options`).
  */
 export const RedisConnectionSchema = Type.Object(
   {
@@ -26,10 +18,27 @@ export const RedisConnectionSchema = Type.Object(
       default: 6379,
       description: 'TCP port, between 0 and 65535 non-inclusive',
     }),
-    database: Type.Integer({ minimum: 0, default: 0, description: 'Logical database index (SELECT), zero-based' }),
-    password: Type.String({ default: '', description: 'AUTH password; empty means no AUTH' }),
-    username: Type.Optional(Type.String({ minLength: 1, description: 'ACL user name (Redis 6+), sent with AUTH' })),
-    tls: Type.Optional(TlsSchema),
+    database: Type.Integer({
+      minimum: 0,
+      default: 0,
+      description: 'Logical database index, zero-based: `SELECT` after connecting; a database the server lacks fails the connect',
+    }),
+    password: Type.String({
+      default: '',
+      description: 'AUTH password; empty means no `AUTH`; never printed (`"***"`)',
+    }),
+    username: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'ACL user (Redis 6+): `AUTH username password`. With an empty password: a warning (only `nopass` users accept that)',
+      }),
+    ),
+    tls: Type.Optional(
+      Type.With(TlsSchema, {
+        description: 'TLS section (docs/configuration.md, TLS); present: the connection uses TLS (Redis\' `tls-port`)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

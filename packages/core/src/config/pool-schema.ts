@@ -12,7 +12,12 @@ type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLitera
 /** Schema of `outgoing_pools.*.*.strategy`: one of the names in `strategies/index.ts`. */
 export const StrategySchema = Type.Union(
   STRATEGIES.map((name) => Type.Literal(name)) as unknown as Literals<typeof STRATEGIES>,
-  { default: STRATEGIES[0] },
+  {
+    default: STRATEGIES[0],
+    description:
+      'How a call picks a worker; a pool type may refuse one (redis refuses `"available_worker"`): a config ' +
+      'error at `strategy`',
+  },
 );
 /** A worker selection strategy name. */
 export type Strategy = Static<typeof StrategySchema>;
@@ -22,7 +27,12 @@ export const SCOPES = ['global', 'host', 'single_host', 'host_type'] as const;
 /** Schema of `outgoing_pools.*.*.scope`. */
 export const ScopeSchema = Type.Union(
   [Type.Literal('global'), Type.Literal('host'), Type.Literal('single_host'), Type.Literal('host_type')],
-  { default: 'global' },
+  {
+    default: 'global',
+    description:
+      'Which hosts the pool starts an instance for: `global` one instance, `host` one per entry of `hosts` ' +
+      'and `host_types`, `single_host` one for `host`; `host_type` (MongooseIM 6) means `host`',
+  },
 );
 /** A scope as written in TOML. */
 export type ScopeInput = Static<typeof ScopeSchema>;
@@ -40,10 +50,25 @@ export type Scope = Exclude<ScopeInput, 'host_type'>;
 export const PoolOptionsSchema = Type.Object(
   {
     scope: ScopeSchema,
-    host: Type.Optional(Type.String({ minLength: 1 })),
+    host: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'The host of the pool\'s one instance: required with `scope = "single_host"`, an error with any other scope',
+      }),
+    ),
     strategy: StrategySchema,
-    workers: Type.Integer({ minimum: 1, default: 10 }),
-    call_timeout: Type.Integer({ minimum: 1, default: 5000 }),
+    workers: Type.Integer({
+      minimum: 1,
+      default: 10,
+      description: 'Number of workers, one connection each; a pool type may have its own default (cassandra: 20)',
+    }),
+    call_timeout: Type.Integer({
+      minimum: 1,
+      default: 5000,
+      description:
+        'Milliseconds a whole call may take: queueing, waiting for a worker, running; a pool type may have ' +
+        'its own default (rdbms: 60000)',
+    }),
   },
   { additionalProperties: false },
 );

@@ -142,7 +142,9 @@ function walkArray(schema: SchemaNode, value: unknown, at: CheckLocation, issues
     return;
   }
   const items = node(schema.items);
-  if (items !== undefined) value.forEach((item, index) => walk(items, item, child(at, index), issues));
+  if (items !== undefined) {
+    for (const [index, item] of value.entries()) walk(items, item, child(at, index), issues);
+  }
   if (schema.uniqueItems === true) {
     const seen = new Map<string, number>();
     value.forEach((item, index) => {

@@ -1,7 +1,8 @@
 /**
  * `@outpools/core/driver`: what a pool-type author builds on. The contract ({@link defineDriver},
  * the contexts, {@link PoolHandle}), TypeBox for the connection schema, the shared TLS section
- * and its mapping to `node:tls`, abort helpers and the errors a driver throws. Applications
+ * and its mapping to `node:tls`, abort helpers, the errors a driver throws and
+ * {@link optionsTable} for the README's option table. Applications
  * import `@outpools/core`. See docs/writing-a-pool-type.md.
  *
  * @example
@@ -58,6 +59,10 @@ export type { ConnectTlsOptions } from '../tls/connect.js';
 
 // --- messages
 export { REDACTED, redactSecrets } from '../config/issues.js';
+
+// --- docs: a schema's option table for a README
+export { optionsTable } from '../config/options-table.js';
+export type { OptionsTableOptions } from '../config/options-table.js';
 
 // --- errors
 export {

@@ -45,6 +45,9 @@ export interface StartReport {
   readonly instances: readonly InstanceReport[];
 }
 
+/** Any driver, as far as a typed lookup needs it (its `client` gives `ClientOf`). */
+type TypedDriver = Pick<PoolDriver<never, never, unknown>, 'type' | 'client'>;
+
 interface Entry {
   readonly spec: PoolInstanceSpec;
   readonly driver: PoolDriver<unknown, unknown, unknown>;
@@ -129,9 +132,9 @@ export class Pools implements AsyncDisposable {
   }
 
   /** The typed client of a pool: `driver.client()` built once per instance. Lookup as docs/configuration.md, Scopes, describes. */
-  get<D extends PoolDriver<any, any, any>>(driver: D, host: string, tag: string): ClientOf<D>;
+  get<D extends TypedDriver>(driver: D, host: string, tag: string): ClientOf<D>;
   get(type: string, host: string, tag: string): unknown;
-  get(driverOrType: string | PoolDriver<any, any, any>, host: string, tag: string): unknown {
+  get(driverOrType: string | TypedDriver, host: string, tag: string): unknown {
     const type = typeof driverOrType === 'string' ? driverOrType : driverOrType.type;
     const entry = this.#lookup(type, host, tag);
     if (!entry.hasClient) {

@@ -9,7 +9,7 @@ import type { ConnectContext } from '../driver/contract.js';
 import type { WorkerView } from '../strategies/types.js';
 import { ConnectionLostError, RequestDroppedError } from '../errors.js';
 import { Mailbox } from './mailbox.js';
-import { Request, RequestState } from './request.js';
+import { type Request, RequestState } from './request.js';
 import { backoffDelay } from './backoff.js';
 import { errorMessage } from './events.js';
 import { raceAbort } from './abort.js';
@@ -195,7 +195,7 @@ export class Worker implements WorkerView {
     const connGen = ++this.#genCounter;
     const abort = new AbortController();
     this.#connectAbort = abort;
-    let lostEarly: unknown = undefined;
+    let lostEarly: unknown ;
     let wasLostEarly = false;
     const settings = this.#settings;
     const tls = settings.tls;

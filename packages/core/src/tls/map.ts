@@ -97,5 +97,7 @@ const MAPPERS: readonly Mapper[] = [verifyMode, files, password, ciphers, versio
  * ```
  */
 export function toNodeTlsOptions(tls: TlsConfig, target: TlsTarget): ConnectionOptions {
-  return MAPPERS.reduce<ConnectionOptions>((options, mapper) => ({ ...options, ...mapper(tls, target) }), {});
+  const options: ConnectionOptions = {};
+  for (const mapper of MAPPERS) Object.assign(options, mapper(tls, target));
+  return options;
 }

@@ -20,26 +20,54 @@ const tlsProperties = {
   // Literal tuples, not `VERIFY_MODES.map(...)`: an array of literals makes the static type `never`.
   verify_mode: Type.Union([Type.Literal('peer'), Type.Literal('selfsigned_peer'), Type.Literal('none')], {
     default: 'peer',
+    description:
+      '`peer`: the certificate must verify against the trusted CAs; `selfsigned_peer`: also accept a ' +
+      'self-signed certificate (still checking its dates and host name); `none`: no verification',
   }),
-  cacertfile: Type.Optional(Type.String({ minLength: 1 })),
-  certfile: Type.Optional(Type.String({ minLength: 1 })),
-  keyfile: Type.Optional(Type.String({ minLength: 1 })),
-  password: Type.Optional(Type.String()),
-  ciphers: Type.Optional(Type.String({ minLength: 1 })),
+  cacertfile: Type.Optional(
+    Type.String({ minLength: 1, description: 'PEM file of trusted CAs; unset: Node\'s default CAs' }),
+  ),
+  certfile: Type.Optional(
+    Type.String({ minLength: 1, description: 'PEM file of the client certificate; needs `keyfile`' }),
+  ),
+  keyfile: Type.Optional(
+    Type.String({ minLength: 1, description: 'PEM file of the client certificate\'s key; needs `certfile`' }),
+  ),
+  password: Type.Optional(Type.String({ description: 'Passphrase of `keyfile`; never printed' })),
+  ciphers: Type.Optional(Type.String({ minLength: 1, description: 'Cipher suites, in OpenSSL syntax; unset: Node\'s defaults' })),
   versions: Type.Optional(
     Type.Array(
       Type.Union([Type.Literal('tlsv1'), Type.Literal('tlsv1.1'), Type.Literal('tlsv1.2'), Type.Literal('tlsv1.3')]),
-      { minItems: 1 },
+      {
+        minItems: 1,
+        description:
+          'Allowed TLS versions; unset: Node\'s defaults. A list with a gap (`["tlsv1", "tlsv1.2"]`) is an error ' +
+          '(Node has only a minimum and a maximum)',
+      },
     ),
   ),
   server_name_indication: Type.Optional(
     Type.Object(
       {
-        enabled: Type.Boolean({ default: true }),
-        host: Type.Optional(Type.String({ minLength: 1 })),
-        protocol: Type.Union([Type.Literal('default'), Type.Literal('https')], { default: 'default' }),
+        enabled: Type.Boolean({
+          default: true,
+          description: '`false`: send no SNI and skip the host name check',
+        }),
+        host: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description: 'SNI name, and the name the certificate is checked against; unset: the host connected to (no SNI for an IP address)',
+          }),
+        ),
+        protocol: Type.Union([Type.Literal('default'), Type.Literal('https')], {
+          default: 'default',
+          description: 'Host name matching rules (both per RFC 6125)',
+        }),
       },
-      { additionalProperties: false },
+      {
+        additionalProperties: false,
+        description: 'Server Name Indication (SNI) and the name the certificate is checked against',
+      },
     ),
   ),
 };

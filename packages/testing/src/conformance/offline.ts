@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { STRATEGIES } from '@outpools/core';
-import { type PoolDriver } from '@outpools/core/driver';
+import type { PoolDriver } from '@outpools/core/driver';
 import { checkOne, describeIssues, poolPath, TAG, type ConformanceOptions } from './options.js';
 import { defaultsOf, isClosedObject, propertiesOf, requiredOf, wrongTypeValue } from './schema-probe.js';
 import type { TomlValue } from './toml.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import { checkConfig, DriverRegistry, type CheckResult } from '@outpools/core';
-import { type PoolDriver } from '@outpools/core/driver';
+import type { PoolDriver } from '@outpools/core/driver';
 import { toToml, type TomlValue } from './toml.js';
 
 /**

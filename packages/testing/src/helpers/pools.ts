@@ -4,7 +4,7 @@
  * @module
  */
 import { createPools, DriverRegistry, parseConfig, type AnyPoolDriver, type Pools, type StartReport } from '@outpools/core';
-import { type ReconnectPolicy } from '@outpools/core/driver';
+import type { ReconnectPolicy } from '@outpools/core/driver';
 import { toToml, type TomlValue } from '../conformance/toml.js';
 
 /** What {@link startPoolsFromToml} returns: the started pools and the start report. */

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
 import type { ConfigIssue } from '../../errors.js';
-import { isTable, joinPath, redactSecrets } from '../../config/issues.js';
+import { redactSecrets } from '../../config/issues.js';
 import type { CheckResult } from '../../config/load.js';
 import { openConfig } from '../open-config.js';
 import type { LoadedConfig } from '../../config/types.js';

@@ -7,7 +7,6 @@
  */
 import { parseArgs } from 'node:util';
 import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
-import { isTable, joinPath } from '../../config/issues.js';
 import { formatPoolKey, type ConfigIssue, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../engine/pools.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
