@@ -56,7 +56,6 @@ export async function openElasticConnection(options: ElasticConnectionOptions, c
   const secure = options.tls !== undefined;
   const where = hostPort(options.host, options.port);
   const target: RequestTarget = { where, who: describeCredentials(options) };
-  let live = false;
   const state: ConnectionState = {
     closing: false,
     sockets: socketFactory({
@@ -64,9 +63,6 @@ export async function openElasticConnection(options: ElasticConnectionOptions, c
       port: options.port,
       tls: ctx.tls,
       verifyTls: (socket) => ctx.verifyTls(socket),
-      remoteClosed: (error) => {
-        if (live && !state.closing) ctx.lost(error);
-      },
     }),
   };
   const client = new Client({
@@ -86,7 +82,6 @@ export async function openElasticConnection(options: ElasticConnectionOptions, c
   states.set(connection, state);
   try {
     await client.cluster.health({}, { signal: ctx.signal });
-    live = true;
     return connection;
   } catch (error) {
     await closeElasticConnection(connection);

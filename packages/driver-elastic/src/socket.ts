@@ -2,8 +2,13 @@
  * The socket factory of a worker's client: undici (inside `@elastic/elasticsearch`) calls it
  * whenever its one connection must be (re)opened. It opens TCP or TLS to the worker's server,
  * runs the pool's TLS peer check (`selfsigned_peer` needs it on the socket) before undici writes
- * anything, keeps track of the socket so that closing the worker destroys it, and reports a
- * connection the server closed or reset, so that the pool marks the worker broken at once.
+ * anything, and keeps track of the socket so that closing the worker destroys it.
+ *
+ * A socket the server closes between requests is not reported to the pool: HTTP servers close
+ * keep-alive connections for their own reasons (Elasticsearch does after some error answers), and
+ * undici opens a new one for the next request. When that fails (the node is down), the request
+ * fails with the library's `ConnectionError`, which the client maps to `ConnectionLostError`:
+ * the pool then marks the worker broken and reconnects it with backoff.
  * @module
  */
 import { createConnection, type Socket } from 'node:net';
@@ -23,12 +28,7 @@ export interface SocketTarget {
   readonly tls: ConnectionOptions | undefined;
   /** Finish peer verification on an established TLS socket; throws to refuse the peer. */
   readonly verifyTls: (socket: TLSSocket) => void;
-  /** Called when the server closes or resets a socket that was in use (the connection is gone). */
-  readonly remoteClosed: (error: Error) => void;
 }
-
-/** Error codes of a socket the peer broke (as opposed to one undici or we destroyed). */
-const PEER_BROKE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** A socket factory for undici and the set of the sockets it opened and that are still open. */
 export interface SocketFactory {
@@ -60,17 +60,10 @@ export function socketFactory(target: SocketTarget): SocketFactory {
     }
     open.add(socket);
     let handedOver = false;
-    // Permanent listeners: an error after undici took the socket (or after we gave up on it)
-    // never becomes an uncaught exception; undici adds its own listeners for its own use.
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (!handedOver) {
-        settle(error);
-      } else if (error.code !== undefined && PEER_BROKE.has(error.code)) {
-        target.remoteClosed(error);
-      }
-    });
-    socket.once('end', () => {
-      if (handedOver) target.remoteClosed(new Error(`elasticsearch at ${where} closed the connection`));
+    // Permanent listener: an error after undici took the socket (or after we gave up on it) never
+    // becomes an uncaught exception; undici adds its own listeners and reports it on the request.
+    socket.on('error', (error: Error) => {
+      if (!handedOver) settle(error);
     });
     socket.once('close', () => {
       open.delete(socket);
