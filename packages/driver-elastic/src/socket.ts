@@ -59,6 +59,7 @@ export function socketFactory(target: SocketTarget): SocketFactory {
       return;
     }
     open.add(socket);
+    let settled = false;
     let handedOver = false;
     // Permanent listener: an error after undici took the socket (or after we gave up on it) never
     // becomes an uncaught exception; undici adds its own listeners and reports it on the request.
@@ -80,7 +81,6 @@ export function socketFactory(target: SocketTarget): SocketFactory {
       }
       settle(undefined);
     });
-    let settled = false;
     function settle(error: Error | undefined): void {
       if (settled) return;
       settled = true;
