@@ -17,7 +17,7 @@ export function durationMs(fallback = 1000) {
  * and then for `durationMs` (or until `maxOps` calls were made). With `latency: true` every call
  * is timed (this costs ~100 ns per call; leave it off for sub-microsecond dispatch benchmarks).
  *
- * Returns `{ ops, ms, opsPerSec, errors, p50Us, p90Us, p99Us }` (latencies only when measured).
+ * Returns `{ ops, ms, opsPerSec, errors, cpuUsPerOp, p50Us, p90Us, p99Us }` (latencies only when measured).
  */
 export async function closedLoop({ call, concurrency, durationMs: duration = durationMs(), warmupMs = 300, maxOps = Infinity, latency = false }) {
   const run = async (ms, limit, samples) => {
@@ -44,14 +44,18 @@ export async function closedLoop({ call, concurrency, durationMs: duration = dur
       }
     };
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return { ops, errors, ms: performance.now() - started };
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ops, errors, ms: performance.now() - started, cpuUs: cpu.user + cpu.system };
   };
 
   if (warmupMs > 0) await run(warmupMs, maxOps, undefined);
   const samples = latency ? [] : undefined;
-  const { ops, errors, ms } = await run(duration, maxOps, samples);
-  const result = { ops, ms, opsPerSec: (ops / ms) * 1000, errors };
+  const { ops, errors, ms, cpuUs } = await run(duration, maxOps, samples);
+  // CPU time per call: steadier than ops/s on a shared machine (a process that waits for the
+  // CPU loses wall time, not CPU time).
+  const result = { ops, ms, opsPerSec: (ops / ms) * 1000, errors, cpuUsPerOp: cpuUs / Math.max(1, ops) };
   if (samples && samples.length > 0) {
     samples.sort((a, b) => a - b);
     result.p50Us = quantile(samples, 0.5) * 1000;

@@ -97,7 +97,9 @@ export class OutpoolsError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
-    const brand = OutpoolsError.name === 'OutpoolsError' ? BRAND : brandOf(OutpoolsError.name);
+    // `this` is the class `instanceof` was asked about (a subclass inherits this method).
+    // biome-ignore lint/complexity/noThisInStatic: the subclass is what decides the brand
+    const brand = this.name === 'OutpoolsError' ? BRAND : brandOf(this.name);
     return (value as Record<symbol, unknown>)[brand] === true;
   }
 }

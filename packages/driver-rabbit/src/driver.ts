@@ -1,63 +1,57 @@
 /**
- * The rabbit pool type. This version validates the configuration only: talking to RabbitMQ
- * lands in a later release.
+ * The rabbit pool type: amqplib connections, one per worker, each with one channel (a confirm
+ * channel with `confirms_enabled`) that runs many publishes at once.
  * @module
  */
-import { defineDriver, OutpoolsError, type PoolHandle } from '@outpools/core/driver';
+import { defineDriver } from '@outpools/core/driver';
+import { createRabbitClient } from './client.js';
+import { closeRabbitConnection, openRabbitConnection } from './connect.js';
 import { INFINITY, RabbitConnectionSchema, type RabbitConnectionOptions } from './schema.js';
 
-/** The code of the error every not-yet-implemented rabbit operation rejects with. */
-export const NOT_IMPLEMENTED_CODE = 'OUTPOOLS_NOT_IMPLEMENTED';
-
-/** How many requests one worker runs at once: its channel multiplexes them. */
+/** How many calls one worker runs at once on its channel; the rest wait in its mailbox. */
 export const RABBIT_CONCURRENCY = 100;
 
 /**
- * A rabbit connection. There is none yet: {@link rabbitDriver}'s `connect` always rejects,
- * so no value of this type ever exists in this version.
- */
-export type RabbitConnection = never;
-
-/** The typed client of a rabbit pool (planned; not functional in this version). */
-export interface RabbitClient {
-  /**
-   * Publish one message to an exchange; with `confirms_enabled` it would resolve on the broker's ack.
-   *
-   * Not functional yet: no rabbit connection can be opened in this version, so the call
-   * rejects (with `NoWorkersError` from the pool, or the not-implemented error).
-   */
-  publish(exchange: string, routingKey: string, content: Uint8Array | string): Promise<void>;
-}
-
-/** The error every rabbit operation rejects with in this version. */
-export function rabbitNotImplemented(what = 'connection'): OutpoolsError {
-  return new OutpoolsError(
-    NOT_IMPLEMENTED_CODE,
-    `the rabbit ${what} is not implemented yet in this version of @outpools/driver-rabbit (only its configuration is validated)`,
-  );
-}
-
-/** The worker mailbox limit of `max_worker_queue_len`; `undefined` for `"infinity"` (no limit). */
-export function rabbitMaxQueue(options: RabbitConnectionOptions): number | undefined {
-  return options.max_worker_queue_len === INFINITY ? undefined : options.max_worker_queue_len;
-}
-
-/**
- * The `rabbit` pool type (`[outgoing_pools.rabbit.<tag>]`). Register it to validate rabbit
- * sections; `maxQueue` already reports `max_worker_queue_len` to the pool. Publishing is not
- * implemented yet.
+ * The engine's mailbox limit for `max_worker_queue_len` (`undefined` for `"infinity"`).
+ *
+ * When a worker's mailbox reaches the limit, the oldest requests are dropped until it is below
+ * the limit again: the engine drops while the mailbox holds more than the value returned here, so
+ * that value is one less than the limit (and 0 for a limit of 0: nothing waits).
  *
  * @example
  * ```ts
- * import { checkConfig, DriverRegistry } from '@outpools/core';
+ * rabbitMaxQueue({ ...options, max_worker_queue_len: 1000 }); // 999: a mailbox keeps at most 999
+ * rabbitMaxQueue({ ...options, max_worker_queue_len: 'infinity' }); // undefined: no limit
+ * ```
+ */
+export function rabbitMaxQueue(options: RabbitConnectionOptions): number | undefined {
+  const limit = options.max_worker_queue_len;
+  return limit === INFINITY ? undefined : Math.max(0, limit - 1);
+}
+
+/**
+ * The `rabbit` pool type (`[outgoing_pools.rabbit.<tag>]`). Register it with the core's registry;
+ * `pools.get(rabbitDriver, host, tag)` then returns a {@link RabbitClient}.
+ *
+ * @example
+ * ```ts
+ * import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
  * import { rabbitDriver } from '@outpools/driver-rabbit';
  *
- * const result = checkConfig(`
+ * const registry = new DriverRegistry([rabbitDriver]);
+ * const config = parseConfig(`
+ *   [outgoing_pools.rabbit.event_pusher]
+ *   workers = 4
  *   [outgoing_pools.rabbit.event_pusher.connection]
- *   host = "anotherhost"
- *   max_worker_queue_len = "infinity"
- * `, { registry: new DriverRegistry([rabbitDriver]) });
- * result.ok; // true
+ *   host = "127.0.0.1"
+ *   confirms_enabled = true
+ * `, { registry });
+ * const pools = createPools(config, { registry });
+ * await pools.start();
+ * const rabbit = pools.get(rabbitDriver, 'global', 'event_pusher');
+ * await rabbit.declareExchange('events', 'topic');
+ * await rabbit.publish('events', 'user.created', '{"id":1}');
+ * await pools.stop();
  * ```
  */
 export const rabbitDriver = defineDriver({
@@ -66,13 +60,8 @@ export const rabbitDriver = defineDriver({
   connectionSchema: RabbitConnectionSchema,
   concurrency: () => RABBIT_CONCURRENCY,
   maxQueue: rabbitMaxQueue,
-  connect: (): Promise<RabbitConnection> => Promise.reject(rabbitNotImplemented()),
-  close: () => Promise.resolve(),
-  ping: () => Promise.reject(rabbitNotImplemented('ping')),
-  client: (pool: PoolHandle<RabbitConnection>): RabbitClient => ({
-    publish: () =>
-      pool.run(() => {
-        throw rabbitNotImplemented('publish call');
-      }),
-  }),
+  connect: openRabbitConnection,
+  close: closeRabbitConnection,
+  ping: (connection) => connection.ping(),
+  client: createRabbitClient,
 });

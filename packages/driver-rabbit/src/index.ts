@@ -1,8 +1,21 @@
 /**
- * `@outpools/driver-rabbit`: the rabbit pool type (configuration only in this version).
+ * `@outpools/driver-rabbit`: RabbitMQ pools for outpools, on amqplib.
  * @module
  */
-export { rabbitDriver, rabbitNotImplemented, rabbitMaxQueue, RABBIT_CONCURRENCY, NOT_IMPLEMENTED_CODE } from './driver.js';
-export type { RabbitClient, RabbitConnection } from './driver.js';
+export { rabbitDriver, rabbitMaxQueue, RABBIT_CONCURRENCY } from './driver.js';
 export { RabbitConnectionSchema, INFINITY } from './schema.js';
 export type { RabbitConnectionOptions } from './schema.js';
+export { createRabbitClient } from './client.js';
+export type { RabbitClient, RabbitQueueInfo } from './client.js';
+export { RabbitConnection } from './connection.js';
+export type { RabbitPublishOptions } from './connection.js';
+export { connectionName } from './connect.js';
+export type { RabbitArguments, RabbitExchangeType, RabbitExchangeOptions, RabbitQueueOptions } from './topology.js';
+export {
+  RabbitErrorCodes,
+  PublishNackedError,
+  RabbitChannelError,
+  RabbitConnectError,
+  RabbitAccessRefusedError,
+  RabbitTopologyError,
+} from './errors.js';

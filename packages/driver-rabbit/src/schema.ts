@@ -1,5 +1,5 @@
 /**
- * Schema of `[outgoing_pools.rabbit.<tag>.connection]` (seed "RabbitMQ options", spec 5.5).
+ * Schema of `[outgoing_pools.rabbit.<tag>.connection]` (see docs/configuration.md and the driver README).
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { OutpoolsError } from '@outpools/core';
 import { schemaChecker, stubContexts } from '@outpools/testing';
-import { rabbitDriver, NOT_IMPLEMENTED_CODE, type RabbitConnectionOptions } from '@outpools/driver-rabbit';
+import { ConnectionLostError, OutpoolsError } from '@outpools/core/driver';
+import {
+  PublishNackedError,
+  RabbitAccessRefusedError,
+  RabbitChannelError,
+  RabbitConnectError,
+  rabbitDriver,
+  RabbitTopologyError,
+  type RabbitConnectionOptions,
+} from '@outpools/driver-rabbit';
 
 const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker<RabbitConnectionOptions>(rabbitDriver, 'event_pusher');
 const DEFAULTS: RabbitConnectionOptions = {
@@ -15,13 +23,13 @@ const DEFAULTS: RabbitConnectionOptions = {
 };
 
 describe('rabbit connection schema', () => {
-  it('fills in the seed defaults for an empty section', () => {
+  it('fills in the documented defaults for an empty section', () => {
     const result = check(`[${POOL}]\n`);
     expect(result.errors).toEqual([]);
     expect(connectionOf(result)).toEqual(DEFAULTS);
   });
 
-  it('accepts the seed examples', () => {
+  it('accepts the documented examples', () => {
     const result = check(
       withConnection(
         'host = "anotherhost"\nport = 4561\nusername = "corpop"\npassword = "guest"\nconfirms_enabled = false\nmax_worker_queue_len = "infinity"',
@@ -88,11 +96,12 @@ describe('rabbit connection schema', () => {
   });
 });
 
-describe('rabbit driver in this version', () => {
-  const stub = stubContexts('rabbit', 'event_pusher');
-
-  it('reports max_worker_queue_len as the mailbox limit, and no limit for "infinity"', () => {
-    expect(rabbitDriver.maxQueue?.(DEFAULTS)).toBe(1000);
+describe('rabbit driver hooks', () => {
+  it('reports max_worker_queue_len as the mailbox limit: at the limit the oldest are dropped until below it', () => {
+    // The engine drops while the mailbox holds more than maxQueue: a mailbox that reaches 1000
+    // keeps 999 (below the limit), one that reaches 1 keeps none.
+    expect(rabbitDriver.maxQueue?.(DEFAULTS)).toBe(999);
+    expect(rabbitDriver.maxQueue?.({ ...DEFAULTS, max_worker_queue_len: 1 })).toBe(0);
     expect(rabbitDriver.maxQueue?.({ ...DEFAULTS, max_worker_queue_len: 0 })).toBe(0);
     expect(rabbitDriver.maxQueue?.({ ...DEFAULTS, max_worker_queue_len: 'infinity' })).toBeUndefined();
   });
@@ -101,15 +110,53 @@ describe('rabbit driver in this version', () => {
     expect(rabbitDriver.concurrency?.(DEFAULTS)).toBeGreaterThan(1);
   });
 
-  it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
-    await expect(rabbitDriver.connect(DEFAULTS, stub.connect))
-      .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/rabbit connection is not implemented yet/) });
-    await expect(rabbitDriver.ping(undefined as never, stub.call)).rejects.toBeInstanceOf(OutpoolsError);
-    await expect(rabbitDriver.close(undefined as never)).resolves.toBeUndefined();
+  it('gives a client whose calls all go through the pool', async () => {
+    const stub = stubContexts('rabbit', 'event_pusher');
+    const client = rabbitDriver.client(stub.handle, DEFAULTS);
+    for (const call of [
+      () => client.publish('ex', 'rk', 'hello'),
+      () => client.declareExchange('ex', 'topic'),
+      () => client.declareQueue('q'),
+      () => client.bindQueue('q', 'ex', '#'),
+      () => client.bindExchange('a', 'b', '#'),
+    ]) {
+      await expect(call()).rejects.toBeDefined();
+    }
   });
 
-  it('gives a client whose publish goes through the pool and rejects as not implemented', async () => {
+  it('refuses a server-named queue (it could not be declared again after a reconnect)', async () => {
+    const stub = stubContexts('rabbit', 'event_pusher');
     const client = rabbitDriver.client(stub.handle, DEFAULTS);
-    await expect(client.publish('ex', 'rk', 'hello')).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
+    await expect(client.declareQueue('')).rejects.toBeInstanceOf(RabbitTopologyError);
+  });
+
+  it('does not load amqplib to validate a configuration', async () => {
+    const result = check(withConnection('confirms_enabled = true'));
+    expect(result.ok).toBe(true);
+    const source = await import('node:fs').then((fs) =>
+      fs.readdirSync(new URL('../src/', import.meta.url)).map((f) => [f, fs.readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8')] as const),
+    );
+    for (const [file, text] of source) {
+      expect(text, file).not.toMatch(/^import (?!type )[^;]*from 'amqplib'/m);
+    }
+  });
+});
+
+describe('rabbit errors', () => {
+  it('are coded OutpoolsErrors that are not taken for another class (a channel error is no lost connection)', () => {
+    const errors = [
+      new PublishNackedError('ex', 'rk'),
+      new RabbitChannelError('404', 404),
+      new RabbitConnectError('refused', undefined),
+      new RabbitAccessRefusedError('403'),
+      new RabbitTopologyError('server-named'),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(OutpoolsError);
+      expect(error.code).toMatch(/^OUTPOOLS_/);
+      // The engine breaks a worker whose call rejects with ConnectionLostError: none of these may match.
+      expect(error, error.name).not.toBeInstanceOf(ConnectionLostError);
+    }
+    expect(new RabbitChannelError('404', 404)).not.toBeInstanceOf(PublishNackedError);
   });
 });

@@ -105,6 +105,103 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
   #stopped: Promise<void> | undefined = undefined;
   #started: Promise<void> | undefined = undefined;
 
+  /**
+   * The pool's side of the worker seam (and the scope its requests share): methods on a
+   * prototype, so a pool costs one small object here, not a closure per callback.
+   */
+  static readonly #Host = class PoolWorkerHost implements WorkerHost, RequestScope {
+    constructor(
+      readonly pool: Pool,
+      readonly settings: WorkerSettings,
+      readonly timeouts: DeadlineLane<SubTimeout>,
+    ) {}
+
+    get key(): PoolKey {
+      return this.settings.key;
+    }
+
+    now(): number {
+      return this.pool.#clock.now();
+    }
+
+    get stopping(): boolean {
+      return this.pool.#stopping;
+    }
+
+    takeQueued(): Request | undefined {
+      return this.pool.#queue.shift();
+    }
+
+    settle(req: Request, failed: boolean, result: unknown): void {
+      this.pool.#settle(req, failed, result);
+    }
+
+    reroute(req: Request): void {
+      if (!req.settled) this.pool.#route(req, true);
+    }
+
+    internalRequest(fn: (connection: unknown, ctx: Request) => unknown): Request {
+      return this.pool.#internalRequest(fn);
+    }
+
+    loadDropped(load: number): void {
+      this.pool.#strategy.loadDropped?.(load);
+    }
+
+    dropped(req: Request, worker: number, limit: number): void {
+      const pool = this.pool;
+      if (!req.internal) pool.#counters.drops++;
+      if (pool.#events.wants('drop')) pool.#events.publish('drop', { key: pool.key, worker, limit });
+    }
+
+    up(worker: number, reconnected: boolean): void {
+      const pool = this.pool;
+      pool.#connected++;
+      if (reconnected) pool.#counters.reconnects++;
+      pool.#strategy.loadDropped?.(pool.#workers[worker]!.load);
+      if (pool.#events.wants('connect')) pool.#events.publish('connect', { key: pool.key, worker });
+    }
+
+    down(worker: number, error: unknown): void {
+      const pool = this.pool;
+      pool.#connected--;
+      pool.#blocked = pool.#workers.filter((w) => w.blocked).length;
+      if (pool.#events.wants('disconnect')) {
+        const message = errorMessage(error);
+        pool.#events.publish('disconnect', { key: pool.key, worker, ...(message !== undefined && { error: message }) });
+      }
+    }
+
+    blockedChanged(worker: number, blocked: boolean, reason?: string): void {
+      const pool = this.pool;
+      const events = pool.#events;
+      pool.#blocked += blocked ? 1 : -1;
+      if (blocked) {
+        if (events.wants('blocked')) events.publish('blocked', { key: pool.key, worker, ...(reason !== undefined && { reason }) });
+      } else if (events.wants('unblocked')) events.publish('unblocked', { key: pool.key, worker });
+    }
+
+    reconnectScheduled(worker: number, attempt: number, delayMs: number, error: unknown): void {
+      const events = this.pool.#events;
+      if (!events.wants('reconnect_attempt')) return;
+      const message = errorMessage(error);
+      events.publish('reconnect_attempt', {
+        key: this.pool.key,
+        worker,
+        attempt,
+        delayMs,
+        ...(message !== undefined && { error: message }),
+      });
+    }
+
+    closeFailed(worker: number, error: unknown): void {
+      const events = this.pool.#events;
+      if (events.wants('close_error')) {
+        events.publish('close_error', { key: this.pool.key, worker, error: errorMessage(error) ?? 'close failed' });
+      }
+    }
+  };
+
   /** @internal Use `createPools()`. */
   constructor(init: PoolInit) {
     const { spec, driver } = init;
@@ -131,9 +228,8 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     this.#clock = new CoarseClock(this.#now);
     this.#deadlines = new Deadlines(this.#now);
     this.#calls = this.#deadlines.lane<Request>((req) => this.#expire(req));
-    const clock = this.#clock;
-    this.#scope = { key: spec.key, timeouts: this.#deadlines.lane<SubTimeout>(SubTimeout.fire), now: () => clock.now() };
-    const host = this.#host();
+    const host = new Pool.#Host(this, this.#settings, this.#deadlines.lane<SubTimeout>(SubTimeout.fire));
+    this.#scope = host;
     this.#workers = Array.from({ length: Math.max(1, spec.options.workers) }, (_, i) => new Worker(i, host));
   }
 
@@ -226,68 +322,6 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       queue: this.#queue.length,
       counters: this.#counters.snapshot(),
       latency: this.#latency.summary(),
-    };
-  }
-
-  /** The callbacks the workers get: the pool's side of the worker seam. */
-  #host(): WorkerHost {
-    const pool = this;
-    const strategy = this.#strategy;
-    const events = this.#events;
-    const key = this.key;
-    return {
-      settings: this.#settings,
-      get stopping() {
-        return pool.#stopping;
-      },
-      takeQueued: () => this.#queue.shift(),
-      settle: (req, failed, result) => this.#settle(req, failed, result),
-      reroute: (req) => {
-        if (!req.settled) this.#route(req, true);
-      },
-      internalRequest: (fn) => this.#internalRequest(fn),
-      loadDropped: strategy.loadDropped ? (load) => strategy.loadDropped!(load) : () => {},
-      dropped: (req, worker, limit) => {
-        if (!req.internal) this.#counters.drops++;
-        if (events.wants('drop')) events.publish('drop', { key, worker, limit });
-      },
-      up: (worker, reconnected) => {
-        this.#connected++;
-        if (reconnected) this.#counters.reconnects++;
-        strategy.loadDropped?.(this.#workers[worker]!.load);
-        if (events.wants('connect')) events.publish('connect', { key, worker });
-      },
-      down: (worker, error) => {
-        this.#connected--;
-        this.#blocked = this.#workers.filter((w) => w.blocked).length;
-        if (events.wants('disconnect')) {
-          const message = errorMessage(error);
-          events.publish('disconnect', { key, worker, ...(message !== undefined && { error: message }) });
-        }
-      },
-      blockedChanged: (worker, blocked, reason) => {
-        this.#blocked += blocked ? 1 : -1;
-        if (blocked) {
-          if (events.wants('blocked')) events.publish('blocked', { key, worker, ...(reason !== undefined && { reason }) });
-        } else if (events.wants('unblocked')) events.publish('unblocked', { key, worker });
-      },
-      reconnectScheduled: (worker, attempt, delayMs, error) => {
-        if (events.wants('reconnect_attempt')) {
-          const message = errorMessage(error);
-          events.publish('reconnect_attempt', {
-            key,
-            worker,
-            attempt,
-            delayMs,
-            ...(message !== undefined && { error: message }),
-          });
-        }
-      },
-      closeFailed: (worker, error) => {
-        if (events.wants('close_error')) {
-          events.publish('close_error', { key, worker, error: errorMessage(error) ?? 'close failed' });
-        }
-      },
     };
   }
 

@@ -22,10 +22,6 @@ export type WorkerState = 'new' | 'connecting' | 'live' | 'backoff' | 'stopped';
 export class Worker implements WorkerView {
   /** Routable: connected and not blocked by the server (what strategies read). */
   live = false;
-  /** Connected (blocked or not). */
-  connected = false;
-  /** The server asked this connection to hold back (see `ConnectContext.blocked`). */
-  blocked = false;
   state: WorkerState = 'new';
   running = 0;
   /** Running plus queued requests, kept up to date at every change (a plain field: strategies read it on every call). */
@@ -43,17 +39,28 @@ export class Worker implements WorkerView {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #connectAbort: AbortController | undefined = undefined;
   #firstRound: (() => void) | undefined = undefined;
-  readonly #settings: WorkerSettings;
-  readonly #driver: EngineDriver;
-  readonly #concurrency: number;
 
   constructor(
     readonly index: number,
     private readonly host: WorkerHost,
-  ) {
-    this.#settings = host.settings;
-    this.#driver = host.settings.driver;
-    this.#concurrency = host.settings.concurrency;
+  ) {}
+
+  /** The server asked this connection to hold back (see `ConnectContext.blocked`): connected but not routable. */
+  get blocked(): boolean {
+    return this.state === 'live' && !this.live;
+  }
+
+  /** Connected (blocked or not). */
+  get connected(): boolean {
+    return this.state === 'live';
+  }
+
+  get #settings(): WorkerSettings {
+    return this.host.settings;
+  }
+
+  get #driver(): EngineDriver {
+    return this.host.settings.driver;
   }
 
   /** Start connecting; resolves after the first attempt (success, failure or connect timeout). */
@@ -67,7 +74,7 @@ export class Worker implements WorkerView {
   /** Accept a routed request: run it now when there is room, else queue it. */
   submit(req: Request): void {
     req.worker = this;
-    if (this.connected && this.running < this.#concurrency && this.mailbox.length === 0) {
+    if (this.connected && this.running < this.host.settings.concurrency && this.mailbox.length === 0) {
       this.#execute(req);
       return;
     }
@@ -88,7 +95,7 @@ export class Worker implements WorkerView {
 
   /** Start queued requests while there is room: own mailbox first, then the pool queue. */
   pump(): void {
-    const concurrency = this.#concurrency;
+    const concurrency = this.host.settings.concurrency;
     while (this.connected && this.running < concurrency) {
       let req = this.mailbox.shift();
       if (req) this.load--;
@@ -146,7 +153,7 @@ export class Worker implements WorkerView {
   /** The connection of generation `gen` broke. */
   lost(gen: number, error: unknown): void {
     if (gen !== this.gen || !this.connected) return;
-    this.connected = this.live = this.blocked = false;
+    this.live = false;
     this.state = 'backoff';
     this.lastError = error;
     this.#clearTimer();
@@ -183,7 +190,6 @@ export class Worker implements WorkerView {
   /** The server blocked or unblocked this connection (generation `gen`). */
   #setBlocked(gen: number, blocked: boolean, reason?: string): void {
     if (gen !== this.gen || !this.connected || this.blocked === blocked) return;
-    this.blocked = blocked;
     this.live = !blocked;
     if (!blocked) this.host.loadDropped(this.load);
     this.host.blockedChanged(this.index, blocked, reason);
@@ -195,7 +201,7 @@ export class Worker implements WorkerView {
     const connGen = ++this.#genCounter;
     const abort = new AbortController();
     this.#connectAbort = abort;
-    let lostEarly: unknown ;
+    let lostEarly: unknown;
     let wasLostEarly = false;
     const settings = this.#settings;
     const tls = settings.tls;
@@ -240,8 +246,7 @@ export class Worker implements WorkerView {
     if (ok) {
       this.connection = connection;
       this.gen = connGen;
-      this.connected = this.live = true;
-      this.blocked = false;
+      this.live = true;
       this.state = 'live';
       const reconnected = this.everConnected || this.failures > 0;
       this.everConnected = true;
@@ -326,7 +331,7 @@ export class Worker implements WorkerView {
     this.#endFirstRound();
     const connection = this.connection;
     this.connection = undefined;
-    this.connected = this.live = false;
+    this.live = false;
     this.gen = -1;
     if (connection === undefined) return;
     // A close that never settles must not hold stop() forever: bound it by the connect timeout.
