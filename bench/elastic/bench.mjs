@@ -18,7 +18,7 @@ export default {
   description: `term searches, ${CONCURRENCY} callers: outpools elastic pool (10 workers) vs one @elastic/elasticsearch client with 10 connections`,
   scenario: new URL('./scenario.mjs', import.meta.url),
   nodeArgs: [],
-  runs: 3,
+  runs: 5,
   timeoutMs: 120_000,
   cases: ['outpools', 'client'].map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
   summarize: (m) => [`RESULT vs_elastic_client=${ratio(m[label('outpools')]?.opsPerSec, m[label('client')]?.opsPerSec)}`],

@@ -16,8 +16,8 @@ const WORKERS = 10;
 const INDEX = 'outpools-bench';
 const DOCS = 1000;
 const USERS = 100;
-// Two seconds per run by default: the node shares the machine's two cores.
-const DURATION_MS = durationMs(2000);
+// Five seconds per run by default: the node shares the machine's two cores, shorter runs are noisy.
+const DURATION_MS = durationMs(5000);
 
 // @elastic/elasticsearch is a dependency of the driver package: resolve it from there.
 const requireFromDriver = createRequire(new URL('../../packages/driver-elastic/package.json', import.meta.url));
