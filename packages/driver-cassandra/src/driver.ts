@@ -1,54 +1,54 @@
 /**
- * The cassandra pool type. This version validates the configuration only: connecting to
- * Cassandra lands in a later release.
+ * The cassandra pool type: one cassandra-driver client per worker, one connection per node,
+ * many requests in flight on each.
  * @module
  */
-import { defineDriver, OutpoolsError, type PoolHandle } from '@outpools/core/driver';
+import { defineDriver, type CallContext } from '@outpools/core/driver';
+import { createCassandraClient, type CassandraClient } from './client.js';
+import { closeCassandraConnection, openCassandraConnection, type CassandraConnection } from './connect.js';
 import { CassandraConnectionSchema } from './schema.js';
 
-/** The code of the error every not-yet-implemented cassandra operation rejects with. */
-export const NOT_IMPLEMENTED_CODE = 'OUTPOOLS_NOT_IMPLEMENTED';
-
 /**
- * A cassandra connection. There is none yet: {@link cassandraDriver}'s `connect` always rejects,
- * so no value of this type ever exists in this version.
+ * How many requests one worker may have in flight at once. cassandra-driver multiplexes up to
+ * 2048 on one connection (protocol v4+); a worker keeps half of that as its limit.
  */
-export type CassandraConnection = never;
+export const CASSANDRA_CONCURRENCY = 1024;
 
-/** The typed client of a cassandra pool (planned; not functional in this version). */
-export interface CassandraClient {
-  /**
-   * Run one CQL statement with its bound values on a worker of the pool.
-   *
-   * Not functional yet: no cassandra connection can be opened in this version, so the call
-   * rejects (with `NoWorkersError` from the pool, or the not-implemented error).
-   */
-  execute(query: string, params?: readonly unknown[]): Promise<unknown>;
-}
+/** The statement of the health check: the cheapest round trip that reads from the node. */
+export const HEALTH_CQL = 'SELECT release_version FROM system.local';
 
-/** The error every cassandra operation rejects with in this version. */
-export function cassandraNotImplemented(what = 'connection'): OutpoolsError {
-  return new OutpoolsError(
-    NOT_IMPLEMENTED_CODE,
-    `the cassandra ${what} is not implemented yet in this version of @outpools/driver-cassandra (only its configuration is validated)`,
-  );
+/**
+ * Ping one worker: {@link HEALTH_CQL} on one of its nodes; resolves with the node's Cassandra
+ * version.
+ */
+export async function pingCassandra(connection: CassandraConnection, _ctx?: CallContext): Promise<string> {
+  const result = await connection.client.execute(HEALTH_CQL, [], { prepare: false });
+  const version: unknown = result.rows[0]?.['release_version'];
+  return typeof version === 'string' ? version : String(version);
 }
 
 /**
- * The `cassandra` pool type (`[outgoing_pools.cassandra.<tag>]`): 20 workers by default.
- * Register it to validate cassandra sections; connecting is not implemented yet.
+ * The `cassandra` pool type (`[outgoing_pools.cassandra.<tag>]`): 20 workers by default, each a
+ * cassandra-driver client with one connection per server. `pools.get(cassandraDriver, host, tag)`
+ * returns a {@link CassandraClient}.
  *
  * @example
  * ```ts
- * import { checkConfig, DriverRegistry } from '@outpools/core';
+ * import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
  * import { cassandraDriver } from '@outpools/driver-cassandra';
  *
- * const result = checkConfig(`
+ * const registry = new DriverRegistry([cassandraDriver]);
+ * const config = parseConfig(`
  *   [outgoing_pools.cassandra.default.connection]
- *   servers = [{host = "host_one", port = 9042}, {host = "host_two"}]
- *   keyspace = "big_mongooseim_database"
- * `, { registry: new DriverRegistry([cassandraDriver]) });
- * result.config?.pools[0]?.connection; // servers with port 9042 filled in
+ *   servers = [{host = "127.0.0.1", port = 9042}]
+ *   keyspace = "mongooseim"
+ *   auth.plain = {username = "mim", password = "secret"}
+ * `, { registry });
+ * const pools = createPools(config, { registry });
+ * await pools.start();
+ * const cassandra = pools.get(cassandraDriver, 'global', 'default');
+ * const rows = (await cassandra.execute('SELECT * FROM users WHERE id = ?', [42])).rows;
+ * await pools.stop();
  * ```
  */
 export const cassandraDriver = defineDriver({
@@ -56,13 +56,12 @@ export const cassandraDriver = defineDriver({
   packageName: '@outpools/driver-cassandra',
   connectionSchema: CassandraConnectionSchema,
   defaults: { workers: 20 },
-  connect: (): Promise<CassandraConnection> => Promise.reject(cassandraNotImplemented()),
-  close: () => Promise.resolve(),
-  ping: () => Promise.reject(cassandraNotImplemented('ping')),
-  client: (pool: PoolHandle<CassandraConnection>): CassandraClient => ({
-    execute: () =>
-      pool.run(() => {
-        throw cassandraNotImplemented('execute call');
-      }),
-  }),
+  // TLS options (one set for every node the client dials) are checked against the first server.
+  tlsHost: (options) => options.servers[0]?.host ?? 'localhost',
+  concurrency: () => CASSANDRA_CONCURRENCY,
+  connect: openCassandraConnection,
+  close: closeCassandraConnection,
+  ping: pingCassandra,
+  client: (pool, options): CassandraClient =>
+    createCassandraClient(pool, options.auth === undefined ? [] : [options.auth.plain.password]),
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OutpoolsError } from '@outpools/core';
-import { schemaChecker, stubContexts } from '@outpools/testing';
-import { cassandraDriver, NOT_IMPLEMENTED_CODE } from '@outpools/driver-cassandra';
+import { schemaChecker } from '@outpools/testing';
+import { cassandraDriver } from '@outpools/driver-cassandra';
 
 const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker(cassandraDriver);
 
@@ -102,22 +101,5 @@ describe('cassandra connection schema', () => {
     expect(errorPaths(check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\ndhfile = "x"\n`))).toEqual([
       `${C}.tls.dhfile`,
     ]);
-  });
-});
-
-describe('cassandra driver in this version', () => {
-  const stub = stubContexts('cassandra');
-
-  it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
-    const options = { servers: [{ host: 'localhost', port: 9042 }], keyspace: 'mongooseim' };
-    await expect(cassandraDriver.connect(options, stub.connect))
-      .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/cassandra connection is not implemented yet/) });
-    await expect(cassandraDriver.ping(undefined as never, stub.call)).rejects.toBeInstanceOf(OutpoolsError);
-    await expect(cassandraDriver.close(undefined as never)).resolves.toBeUndefined();
-  });
-
-  it('gives a client whose execute goes through the pool and rejects as not implemented', async () => {
-    const client = cassandraDriver.client(stub.handle, { servers: [], keyspace: 'k' });
-    await expect(client.execute('SELECT 1')).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
   });
 });

@@ -3,19 +3,24 @@
  * whole response, and decides how a failure is reported.
  * @module
  */
-import { ConnectionLostError, type PoolKey } from '@outpools/core/driver';
-import { HttpRequestError, HttpTimeoutError, messageOf } from './errors.js';
+import { ConnectionLostError, messageOf, type CallContext, type PoolKey } from '@outpools/core/driver';
+import { HttpRequestError, HttpTimeoutError } from './errors.js';
 import { makeResponse, type BodyAs, type HttpResponse } from './response.js';
 
 type Abort = (reason?: Error) => void;
 
 /**
- * How a request learns that its call was aborted: the pool's call context (its cheap `onAbort`
- * when it has one; reading `signal` would create an `AbortController`), or just a signal.
+ * What bounds and cancels a request: the pool's call context (its one abort channel, and the
+ * sub-deadline `request_timeout` rides on).
  */
-export interface Cancellation {
-  readonly signal?: AbortSignal | undefined;
-  onAbort?(listener: (reason: unknown) => void): void;
+export type RequestCall = Pick<CallContext, 'onAbort' | 'armTimeout' | 'disarmTimeout'>;
+
+/** The connection a {@link Call} runs on. */
+export interface CallOwner {
+  /** The call settled. */
+  done(call: Call): void;
+  /** `request_timeout` fired before undici started writing the request (its socket is not there yet). */
+  stalled(): void;
 }
 
 /**
@@ -24,20 +29,14 @@ export interface Cancellation {
  * - {@link ConnectionLostError} when the request failed before undici started writing it (the
  *   connection could not be opened, or broke before the request's turn): nothing reached the
  *   server, so the pool may run it again (`retryOnLost`, idempotent methods only);
- * - {@link HttpTimeoutError} when `request_timeout` fired;
+ * - {@link HttpTimeoutError} when `request_timeout` fired (the call's sub-deadline);
  * - {@link HttpRequestError} for any other failure once the request was on the wire.
- * An abort through the call's signal rejects with the signal's reason.
+ * An abort of the call rejects with its reason.
  */
 export class Call {
   /** undici started writing the request (its `onConnect` ran). */
   started = false;
   settled = false;
-  /** The signal listened to, when the cancellation has no `onAbort`. */
-  private signal: AbortSignal | undefined = undefined;
-  /** A timer of its own, when the connection's shared one is taken. */
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** When `request_timeout` fires (`performance.now()` time). */
-  readonly deadline: number;
   #abort: Abort | undefined = undefined;
   #reason: unknown = undefined;
   #statusCode = 0;
@@ -50,23 +49,12 @@ export class Call {
     private readonly key: PoolKey | undefined,
     private readonly resolve: (response: HttpResponse) => void,
     private readonly reject: (error: unknown) => void,
-    private readonly done: (call: Call) => void,
-    cancellation: Cancellation | undefined,
+    private readonly owner: CallOwner,
+    private readonly call: RequestCall | undefined,
   ) {
-    this.deadline = performance.now() + timeoutMs;
-    if (cancellation === undefined) return;
-    if (typeof cancellation.onAbort === 'function') {
-      cancellation.onAbort((reason) => this.cancel(reason));
-    } else if (cancellation.signal !== undefined) {
-      this.signal = cancellation.signal;
-      if (this.signal.aborted) this.cancel(this.signal.reason);
-      else this.signal.addEventListener('abort', this, { once: true });
-    }
-  }
-
-  /** The call's signal aborted (an `EventListener` object: no closure per call). */
-  handleEvent(): void {
-    this.cancel(this.signal?.reason);
+    if (call === undefined) return;
+    call.onAbort((reason) => this.cancel(reason));
+    if (!this.settled) call.armTimeout(timeoutMs, () => this.timeout());
   }
 
   /** Give up on the request: reject now with `reason`, and abort it in undici. */
@@ -80,7 +68,10 @@ export class Call {
 
   /** `request_timeout` fired. */
   timeout(): void {
+    if (this.settled) return;
+    const stalled = !this.started;
     this.cancel(new HttpTimeoutError(this.timeoutMs, this.key ? { poolKey: this.key } : {}));
+    if (stalled) this.owner.stalled();
   }
 
   // --- undici handler ---
@@ -127,11 +118,6 @@ export class Call {
       this.reject(new ConnectionLostError(`http connection failed before the request was sent: ${messageOf(error)}`, this.key, { cause: error }));
       return;
     }
-    const code = (error as { code?: unknown }).code;
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      this.reject(new HttpTimeoutError(this.timeoutMs, this.#options(error)));
-      return;
-    }
     this.reject(new HttpRequestError(`http request failed: ${messageOf(error)}`, this.#options(error)));
   }
 
@@ -141,8 +127,8 @@ export class Call {
 
   #finish(): void {
     this.settled = true;
-    this.signal?.removeEventListener('abort', this);
-    this.done(this);
+    this.call?.disarmTimeout();
+    this.owner.done(this);
   }
 
   #options(cause: unknown): { cause: unknown; poolKey?: PoolKey } {

@@ -4,9 +4,10 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { Client, type buildConnector, type Dispatcher } from 'undici';
+import type { buildConnector, Client, Dispatcher } from 'undici';
 import type { PoolKey } from '@outpools/core/driver';
-import { Call, type Cancellation } from './call.js';
+import { Call, type CallOwner, type RequestCall } from './call.js';
+import type { UndiciModule } from './load.js';
 import { openSocket, type SocketTarget } from './socket.js';
 import type { BodyAs, HttpResponse } from './response.js';
 
@@ -33,7 +34,7 @@ export interface ConnectionSettings {
   /** `path_prefix`, used by the health request. */
   readonly prefix: string;
   readonly target: SocketTarget;
-  /** `request_timeout`, ms. */
+  /** `request_timeout`, ms: the sub-deadline of each request's call. */
   readonly requestTimeoutMs: number;
   /** Tell the pool the connection is gone (`ctx.lost`). */
   readonly lost: (error: unknown) => void;
@@ -48,32 +49,40 @@ export interface ConnectionSettings {
  * worker stays live and undici gets that socket for its next request; if not, the pool is told
  * (`lost`) and the worker reconnects with backoff. So a server that closes idle keep-alive
  * sockets costs no reconnect, and a server that went down takes its workers out of the pool.
+ *
+ * Timers: none of its own. `request_timeout` is each call's sub-deadline (`ctx.armTimeout`, on
+ * the pool's one deadline service; undici's header and body timeouts are off). A later socket's
+ * connect is given up when a request waiting for it times out, or when the connection closes.
  */
-export class HttpConnection {
+export class HttpConnection implements CallOwner {
   readonly #client: Client;
   readonly #settings: ConnectionSettings;
   #stash: Socket | undefined;
   #probe: Promise<Socket> | undefined = undefined;
   #closed = false;
   #current: Call | undefined = undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #timerMs = 0;
+  /** Aborts the connect of a later socket (a probe, or undici's connect) while it runs. */
+  #connecting: AbortController | undefined = undefined;
   #probeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #probedAt = -Infinity;
 
-  /** Open the first socket (rejects when the server cannot be reached), then wrap it. */
-  static async open(settings: ConnectionSettings, signal?: AbortSignal): Promise<HttpConnection> {
+  /**
+   * Open the first socket (rejects when the server cannot be reached; `signal`, the core's
+   * connect bound, gives up), then wrap it in an undici `Client` of `undici`.
+   */
+  static async open(undici: UndiciModule, settings: ConnectionSettings, signal?: AbortSignal): Promise<HttpConnection> {
     const socket = await openSocket(settings.target, signal);
-    return new HttpConnection(settings, socket);
+    return new HttpConnection(undici, settings, socket);
   }
 
-  private constructor(settings: ConnectionSettings, first: Socket) {
+  private constructor(undici: UndiciModule, settings: ConnectionSettings, first: Socket) {
     this.#settings = settings;
-    this.#client = new Client(settings.origin, {
+    this.#client = new undici.Client(settings.origin, {
       connect: this.#connector,
       pipelining: 1,
-      headersTimeout: settings.requestTimeoutMs,
-      bodyTimeout: settings.requestTimeoutMs,
+      // request_timeout is the call's sub-deadline: no second timer per request inside undici
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
     this.#client.on('disconnect', this.#onDisconnect);
     this.#client.on('connectionError', this.#onConnectionError);
@@ -91,21 +100,21 @@ export class HttpConnection {
   }
 
   /**
-   * Send one request and read the whole response, bounded by `request_timeout`. `cancellation`
-   * (the call's context, or `{ signal }`) aborts it.
+   * Send one request and read the whole response. `call` (the pool's call context) bounds it by
+   * `request_timeout` and aborts it; without one it is not bounded.
    */
-  request(request: WireRequest, cancellation?: Cancellation): Promise<HttpResponse> {
+  request(request: WireRequest, call?: RequestCall): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
-      const call = new Call(this.#settings.requestTimeoutMs, request.as ?? 'auto', this.#settings.key, resolve, reject, this.#done, cancellation);
-      if (call.settled) return; // aborted already
-      this.#arm(call);
+      const running = new Call(this.#settings.requestTimeoutMs, request.as ?? 'auto', this.#settings.key, resolve, reject, this, call);
+      if (running.settled) return; // aborted already
+      this.#current = running;
       const options: Dispatcher.DispatchOptions = {
         method: request.method as Dispatcher.HttpMethod,
         path: request.path,
         headers: request.headers as Dispatcher.DispatchOptions['headers'],
         body: request.body ?? null,
       };
-      this.#client.dispatch(options, call as unknown as Dispatcher.DispatchHandler);
+      this.#client.dispatch(options, running as unknown as Dispatcher.DispatchHandler);
     });
   }
 
@@ -113,8 +122,8 @@ export class HttpConnection {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#connecting?.abort(new Error('connection closed'));
+    this.#connecting = undefined;
     if (this.#probeTimer) clearTimeout(this.#probeTimer);
     this.#probeTimer = undefined;
     this.#drop();
@@ -127,41 +136,31 @@ export class HttpConnection {
     }
   }
 
-  readonly #done = (call: Call): void => {
+  /** See {@link CallOwner.done}. */
+  done(call: Call): void {
     if (this.#current === call) this.#current = undefined;
-    if (call.timer !== undefined) clearTimeout(call.timer);
-  };
-
-  /** One timer per connection, refreshed per request: requests run one at a time here. */
-  #arm(call: Call): void {
-    if (this.#current !== undefined && !this.#current.settled) {
-      // Not expected (the pool runs one request per worker): give this one its own timer.
-      call.timer = setTimeout(() => call.timeout(), call.timeoutMs);
-      call.timer.unref();
-      return;
-    }
-    this.#current = call;
-    if (this.#timer === undefined || this.#timerMs !== call.timeoutMs) this.#startTimer(call.timeoutMs);
-    else this.#timer.refresh();
   }
 
-  #startTimer(ms: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timerMs = ms;
-    this.#timer = setTimeout(this.#onTimer, ms);
-    this.#timer.unref();
+  /**
+   * See {@link CallOwner.stalled}: the request waited for a socket longer than `request_timeout`
+   * (the server accepts nothing); give up on that connect: undici then reports a connection
+   * error and the pool is told.
+   */
+  stalled(): void {
+    this.#connecting?.abort(new Error(`connect to the server took longer than request_timeout (${this.#settings.requestTimeoutMs} ms)`));
   }
 
-  readonly #onTimer = (): void => {
-    const call = this.#current;
-    if (call === undefined || call.settled) return;
-    const left = call.deadline - performance.now();
-    if (left > 1) {
-      this.#startTimer(left);
-      return;
-    }
-    call.timeout();
-  };
+  /** Open a later socket; {@link HttpConnection.stalled} or `close()` gives up on it. */
+  #openLater(): Promise<Socket> {
+    const connecting = new AbortController();
+    this.#connecting = connecting;
+    const opening = openSocket(this.#settings.target, connecting.signal);
+    const clear = (): void => {
+      if (this.#connecting === connecting) this.#connecting = undefined;
+    };
+    opening.then(clear, clear);
+    return opening;
+  }
 
   /** undici's `connect` option: hand over the spare socket, else open a new one. */
   readonly #connector: buildConnector.connector = (_options, callback) => {
@@ -171,7 +170,7 @@ export class HttpConnection {
       queueMicrotask(() => callback(null, spare));
       return;
     }
-    const pending = this.#probe ?? openSocket(this.#settings.target);
+    const pending = this.#probe ?? this.#openLater();
     this.#probe = undefined;
     pending.then(
       (socket) => {
@@ -202,7 +201,7 @@ export class HttpConnection {
     if (this.#probeTimer) clearTimeout(this.#probeTimer);
     this.#probeTimer = undefined;
     this.#probedAt = performance.now();
-    const probe = openSocket(this.#settings.target);
+    const probe = this.#openLater();
     this.#probe = probe;
     probe.then(
       (socket) => {

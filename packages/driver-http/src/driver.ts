@@ -5,6 +5,7 @@
 import { defineDriver, type ConnectContext } from '@outpools/core/driver';
 import { createHttpClient, type HealthTarget } from './client.js';
 import { HttpConnection } from './connection.js';
+import { loadUndici } from './load.js';
 import { joinUrlPath, parseOrigin } from './origin.js';
 import { tlsForOrigin } from './tls.js';
 import { HttpConnectionSchema, type HttpConnectionOptions } from './schema.js';
@@ -44,10 +45,14 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
       }
     },
     concurrency: () => 1,
-    connect: (options: HttpConnectionOptions, ctx: ConnectContext) => {
+    tlsHost: (options: HttpConnectionOptions) => parseOrigin(options.host).hostname,
+    connect: async (options: HttpConnectionOptions, ctx: ConnectContext) => {
+      const undici = await loadUndici();
+      ctx.signal.throwIfAborted();
       const origin = parseOrigin(options.host);
       const tls = origin.protocol === 'https:' ? tlsForOrigin(ctx, origin) : undefined;
       return HttpConnection.open(
+        undici,
         {
           key: ctx.key,
           origin: origin.origin,
@@ -59,7 +64,6 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
             port: origin.port,
             tls: tls?.options,
             verifyTls: tls?.verify ?? noVerify,
-            timeoutMs: options.request_timeout,
           },
         },
         ctx.signal,

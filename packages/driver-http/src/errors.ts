@@ -30,9 +30,3 @@ export class HttpTimeoutError extends OutpoolsError {
     this.timeoutMs = timeoutMs;
   }
 }
-
-/** The message of any thrown value. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-

@@ -1,5 +1,6 @@
 /**
- * Schema of `[outgoing_pools.http.<tag>.connection]`, MongooseIM's http connection options.
+ * Schema of `[outgoing_pools.http.<tag>.connection]`, MongooseIM's http connection options (the
+ * options table of packages/driver-http/README.md and "Connection options" in docs/configuration.md).
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';

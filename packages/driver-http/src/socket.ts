@@ -1,7 +1,9 @@
 /**
  * Opening one TCP or TLS socket to the origin, with the TLS peer fully verified before anyone
  * writes to it. Used for the first connection of a worker (so a worker whose server is down never
- * becomes live) and as undici's `connect` option for every later one.
+ * becomes live) and as undici's `connect` option for every later one. It has no timer: the first
+ * connect is bounded by the core (`ctx.signal`), a later one by the connection (see
+ * `HttpConnection`), both through the `signal` given here.
  * @module
  */
 import { createConnection, type Socket } from 'node:net';
@@ -15,14 +17,13 @@ export interface SocketTarget {
   readonly tls: ConnectionOptions | undefined;
   /** Finish peer verification on the established TLS socket; throws to refuse the peer. */
   readonly verifyTls: (socket: TLSSocket) => void;
-  /** How long the TCP connect plus the TLS handshake may take. */
-  readonly timeoutMs: number;
 }
 
 /**
  * Open a socket and resolve once it is connected (plaintext) or once the TLS handshake finished
  * and {@link SocketTarget.verifyTls} accepted the peer. On any failure the socket is destroyed
- * and the promise rejects; the socket never emits an unhandled `'error'`.
+ * and the promise rejects; the socket never emits an unhandled `'error'`. An abort of `signal`
+ * gives up with its reason.
  */
 export function openSocket(target: SocketTarget, signal?: AbortSignal): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
@@ -43,9 +44,6 @@ export function openSocket(target: SocketTarget, signal?: AbortSignal): Promise<
     // Permanent: a late 'error' (after undici took the socket and detached, or after we gave up)
     // must never become an uncaught exception. undici adds its own listeners for its use.
     socket.on('error', noop);
-    const timer = setTimeout(() => {
-      finish(new Error(`connect to ${describe(target)} timed out after ${target.timeoutMs} ms`));
-    }, target.timeoutMs);
     const onAbort = (): void => finish(signal?.reason ?? new Error('connect aborted'));
     const onError = (error: Error): void => finish(error);
     const onClose = (): void => finish(new Error(`connection to ${describe(target)} closed while connecting`));
@@ -62,7 +60,6 @@ export function openSocket(target: SocketTarget, signal?: AbortSignal): Promise<
     };
     const event = secure ? 'secureConnect' : 'connect';
     function finish(error?: unknown): void {
-      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       socket.off('error', onError);
       socket.off('close', onClose);

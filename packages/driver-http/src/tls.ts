@@ -1,7 +1,8 @@
 /**
  * TLS for `https://` origins.
  *
- * With a `tls` section the pool maps it once (spec 4) against the origin's host name and hands it
+ * With a `tls` section the pool maps it once (see "TLS" in docs/configuration.md) against the
+ * origin's host name (the driver's `tlsHost`) and hands it
  * over as `ctx.tls`, with `ctx.verifyTls` for the `selfsigned_peer` check; every socket of the
  * worker uses them. Without one, an `https://` origin gets Node's defaults: the peer is verified
  * against Node's trust store and the host name, with SNI unless the host is an IP address.

@@ -1,18 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { callContext } from '@outpools/core/driver';
 import { ConnectionLostError, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core';
-import { createHttpClient, HttpConnection, HttpRequestError, type HttpResponse } from '@outpools/driver-http';
+import { HttpRequestError, type HttpResponse } from '@outpools/driver-http';
+import { createHttpClient } from '../src/client.js';
+import { HttpConnection } from '../src/connection.js';
+import { loadUndici } from '../src/load.js';
 import { until } from '@outpools/testing';
 import { startServer, type TestServer } from './helpers/servers.js';
 
-function open(server: TestServer, lost: (error: unknown) => void = () => {}): Promise<HttpConnection> {
-  return HttpConnection.open({
+async function open(server: TestServer, lost: (error: unknown) => void = () => {}): Promise<HttpConnection> {
+  return HttpConnection.open(await loadUndici(), {
     key: undefined,
     origin: server.origin,
     prefix: '/',
     requestTimeoutMs: 1000,
     lost,
-    target: { hostname: '127.0.0.1', port: server.port, tls: undefined, verifyTls: () => {}, timeoutMs: 1000 },
+    target: { hostname: '127.0.0.1', port: server.port, tls: undefined, verifyTls: () => {} },
   });
 }
 
@@ -65,14 +68,15 @@ describe('one http connection (undici Client with a verified connector)', () => 
     cleanup.push(() => connection.close());
     let abort: ((reason: unknown) => void) | undefined;
     const reason = new Error('call timed out');
-    const pending = connection.request({ method: 'GET', path: '/never' }, { onAbort: (listener) => (abort = listener) });
+    const call = { onAbort: (listener: (reason: unknown) => void) => (abort = listener), armTimeout: () => {}, disarmTimeout: () => {} };
+    const pending = connection.request({ method: 'GET', path: '/never' }, call);
     await until(() => server.seen.length === 1, 1000, 'the request to arrive');
     abort?.(reason);
     await expect(pending).rejects.toBe(reason);
     // An already aborted signal rejects at once, and nothing is sent.
     const controller = new AbortController();
     controller.abort(reason);
-    await expect(connection.request({ method: 'GET', path: '/x' }, { signal: controller.signal })).rejects.toBe(reason);
+    await expect(connection.request({ method: 'GET', path: '/x' }, callContext({ signal: controller.signal }))).rejects.toBe(reason);
     expect(server.seen.length).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '@outpools/core';
-import { httpDriver, joinUrlPath, parseOrigin } from '@outpools/driver-http';
+import { httpDriver } from '@outpools/driver-http';
+import { joinUrlPath, parseOrigin } from '../src/origin.js';
 import { schemaChecker } from '@outpools/testing';
 
 const { check, errorPaths, connectionOf, pool: POOL } = schemaChecker(httpDriver);
@@ -13,14 +14,14 @@ describe('http connection schema', () => {
     expect(errorPaths(result)).toEqual([`${POOL}.connection.host`]);
   });
 
-  it('fills in the seed defaults for path_prefix and request_timeout', () => {
+  it('fills in the documented defaults for path_prefix and request_timeout', () => {
     const result = check(withConnection('host = "http://127.0.0.1"'));
     expect(result.errors).toEqual([]);
     expect(connectionOf(result)).toEqual({ host: 'http://127.0.0.1', path_prefix: '/', request_timeout: 2000 });
     expect(result.config?.pools[0]?.options).toMatchObject({ workers: 10, call_timeout: 5000, strategy: 'best_worker' });
   });
 
-  it('accepts the seed examples', () => {
+  it('accepts the documented examples', () => {
     const result = check(withConnection('host = "https://server.com:879"\npath_prefix = "/api/auth/"\nrequest_timeout = 5000', 'call_timeout = 6000'));
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
@@ -127,6 +128,13 @@ describe('origin parsing and path joining', () => {
     expect(parseOrigin('https://example.com')).toMatchObject({ port: 443 });
     expect(parseOrigin('https://[::1]:8443')).toEqual({ protocol: 'https:', origin: 'https://[::1]:8443', hostname: '::1', port: 8443, isIp: true });
     expect(parseOrigin('http://127.0.0.1:81')).toMatchObject({ hostname: '127.0.0.1', port: 81, isIp: true });
+  });
+
+  it('names the host TLS verifies (tlsHost): the URL\'s host name, IPv6 without brackets', () => {
+    const options = (host: string) => ({ host, path_prefix: '/', request_timeout: 2000 });
+    expect(httpDriver.tlsHost?.(options('https://auth.example.com:8443'))).toBe('auth.example.com');
+    expect(httpDriver.tlsHost?.(options('https://[::1]:8443'))).toBe('::1');
+    expect(httpDriver.tlsHost?.(options('https://127.0.0.1'))).toBe('127.0.0.1');
   });
 
   it('joins the prefix and the path with exactly one slash', () => {

@@ -1,38 +1,20 @@
 /**
- * The ldap pool type. This version validates the configuration only: talking to LDAP servers
- * lands in a later release.
+ * The `ldap` pool type: one `ldapts` connection per worker (requests pipelined on it), servers tried
+ * in list order on every (re)connect, a fixed reconnect interval (`connect_interval`).
  * @module
  */
-import { defineDriver, OutpoolsError, type DriverCheckContext, type PoolHandle, type ReconnectPolicy } from '@outpools/core/driver';
+import { defineDriver, type DriverCheckContext, type ReconnectPolicy } from '@outpools/core/driver';
+import { createLdapClient, pingLdap } from './client.js';
+import { connectLdap } from './connect.js';
+import type { LdapConnection } from './connection.js';
 import { LDAP_PORT, LDAPS_PORT, LdapConnectionSchema, type LdapConnectionOptions } from './schema.js';
 
-/** The code of the error every not-yet-implemented ldap operation rejects with. */
-export const NOT_IMPLEMENTED_CODE = 'OUTPOOLS_NOT_IMPLEMENTED';
-
 /**
- * An ldap connection. There is none yet: {@link ldapDriver}'s `connect` always rejects,
- * so no value of this type ever exists in this version.
+ * How many requests one worker may have in flight on its connection at once. LDAP answers carry
+ * the request's message id, so requests are pipelined like `ldapts` does on one client; a
+ * password check still holds the connection alone (see `LdapClient.checkPassword`).
  */
-export type LdapConnection = never;
-
-/** The typed client of an ldap pool (planned; not functional in this version). */
-export interface LdapClient {
-  /**
-   * Search the directory under `base` (the planned options: `scope`, `filter`, `attributes`).
-   *
-   * Not functional yet: no ldap connection can be opened in this version, so the call
-   * rejects (with `NoWorkersError` from the pool, or the not-implemented error).
-   */
-  search(base: string, options?: Readonly<Record<string, unknown>>): Promise<readonly Record<string, unknown>[]>;
-}
-
-/** The error every ldap operation rejects with in this version. */
-export function ldapNotImplemented(what = 'connection'): OutpoolsError {
-  return new OutpoolsError(
-    NOT_IMPLEMENTED_CODE,
-    `the ldap ${what} is not implemented yet in this version of @outpools/driver-ldap (only its configuration is validated)`,
-  );
-}
+export const LDAP_CONCURRENCY = 16;
 
 /**
  * Fill in `port`: 389, or 636 when a `tls` section is present; an explicit port is kept. The
@@ -60,23 +42,30 @@ export function ldapReconnect(options: LdapConnectionOptions): ReconnectPolicy {
 }
 
 /**
- * The `ldap` pool type (`[outgoing_pools.ldap.<tag>]`). Register it to validate ldap sections
- * (the port is resolved to 389 or 636); talking to LDAP servers is not implemented yet.
+ * The `ldap` pool type (`[outgoing_pools.ldap.<tag>]`). Register it with the core's registry;
+ * `pools.get(ldapDriver, host, tag)` then returns an {@link LdapClient}.
  *
  * @example
  * ```ts
- * import { checkConfig, DriverRegistry } from '@outpools/core';
+ * import { createPools, DriverRegistry, parseConfig } from '@outpools/core/driver';
  * import { ldapDriver } from '@outpools/driver-ldap';
  *
- * const result = checkConfig(`
+ * const registry = new DriverRegistry([ldapDriver]);
+ * const config = parseConfig(`
+ *   [outgoing_pools.ldap.default]
+ *   workers = 5
  *   [outgoing_pools.ldap.default.connection]
- *   servers = ["ldap_one", "ldap_two"]
+ *   servers = ["ldap-one.example.com", "ldap-two.example.com"]
  *   root_dn = "cn=admin,dc=example,dc=com"
- *   password = "topsecret"
+ *   password = "ldap-admin-secret"
  *   [outgoing_pools.ldap.default.connection.tls]
- *   verify_mode = "peer"
- * `, { registry: new DriverRegistry([ldapDriver]) });
- * result.config?.pools[0]?.connection.port; // 636
+ *   cacertfile = "/etc/ssl/ldap-ca.pem"
+ * `, { registry });
+ * const pools = createPools(config, { registry });
+ * await pools.start();
+ * const ldap = pools.get(ldapDriver, 'global', 'default');
+ * const { entries } = await ldap.search('ou=people,dc=example,dc=com', { filter: '(uid=alice)' });
+ * await pools.stop();
  * ```
  */
 export const ldapDriver = defineDriver({
@@ -85,17 +74,11 @@ export const ldapDriver = defineDriver({
   connectionSchema: LdapConnectionSchema,
   resolve: resolveLdapOptions,
   check: checkLdapBind,
+  concurrency: () => LDAP_CONCURRENCY,
   reconnect: ldapReconnect,
-  connect: (): Promise<LdapConnection> => Promise.reject(ldapNotImplemented()),
-  close: () => Promise.resolve(),
-  ping: () => Promise.reject(ldapNotImplemented('ping')),
-  client: (pool: PoolHandle<LdapConnection>): LdapClient => ({
-    search: () =>
-      pool.run(
-        () => {
-          throw ldapNotImplemented('search call');
-        },
-        { retryOnLost: true },
-      ),
-  }),
+  tlsHost: (options) => options.servers[0] ?? 'localhost',
+  connect: connectLdap,
+  close: (connection: LdapConnection) => connection.close(),
+  ping: pingLdap,
+  client: (pool) => createLdapClient(pool),
 });

@@ -1,5 +1,5 @@
 /**
- * Schema of `[outgoing_pools.ldap.<tag>.connection]` (seed "LDAP options", spec 5.6).
+ * Schema of `[outgoing_pools.ldap.<tag>.connection]` (see the README's "Connection options").
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';

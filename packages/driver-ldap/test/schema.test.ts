@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { OutpoolsError } from '@outpools/core';
-import { schemaChecker, stubContexts } from '@outpools/testing';
-import { ldapDriver, NOT_IMPLEMENTED_CODE, type LdapConnectionOptions } from '@outpools/driver-ldap';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { schemaChecker } from '@outpools/testing';
+import { LDAP_CONCURRENCY, ldapDriver, type LdapConnectionOptions } from '@outpools/driver-ldap';
 
 const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker<LdapConnectionOptions>(ldapDriver);
 const withTls = (lines: string): string => `${withConnection(lines)}[${C}.tls]\nverify_mode = "none"\n`;
@@ -96,22 +98,22 @@ describe('ldap connection schema', () => {
   });
 });
 
-describe('ldap driver in this version', () => {
-  const stub = stubContexts('ldap');
-
+describe('ldap driver object', () => {
   it('reconnects at the fixed connect_interval', () => {
     expect(ldapDriver.reconnect?.({ ...DEFAULTS, connect_interval: 2500 })).toEqual({ kind: 'fixed', intervalMs: 2500 });
   });
 
-  it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
-    await expect(ldapDriver.connect(DEFAULTS, stub.connect))
-      .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/ldap connection is not implemented yet/) });
-    await expect(ldapDriver.ping(undefined as never, stub.call)).rejects.toBeInstanceOf(OutpoolsError);
-    await expect(ldapDriver.close(undefined as never)).resolves.toBeUndefined();
+  it('pipelines up to LDAP_CONCURRENCY requests per connection', () => {
+    expect(ldapDriver.concurrency?.(DEFAULTS)).toBe(LDAP_CONCURRENCY);
+    expect(LDAP_CONCURRENCY).toBeGreaterThan(1);
   });
 
-  it('gives a client whose search goes through the pool and rejects as not implemented', async () => {
-    const client = ldapDriver.client(stub.handle, DEFAULTS);
-    await expect(client.search('dc=example,dc=com')).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
+  it('does not import ldapts at module load (only `import type`; the library is loaded on first connect)', () => {
+    const dir = fileURLToPath(new URL('../src/', import.meta.url));
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const value = text.split('\n').filter((line) => /from ['"]ldapts['"]/.test(line) && !/^import type /.test(line));
+      expect(value, name).toEqual([]);
+    }
   });
 });

@@ -72,7 +72,7 @@ async function runTransaction<T>(
   fn: (tx: RdbmsTransaction) => Promise<T>,
 ): Promise<T> {
   const signal = ctx.signal;
-  await connection.begin();
+  await connection.begin(ctx);
   let open = true;
   const tx: RdbmsTransaction = {
     query<R = Row>(sql: string, params?: readonly SqlValue[]): Promise<QueryResult<R>> {
@@ -85,14 +85,14 @@ async function runTransaction<T>(
     result = await raceAbort(Promise.resolve().then(() => fn(tx)), signal);
   } catch (error) {
     open = false;
-    await connection.rollback().catch(() => undefined);
+    await connection.rollback(ctx).catch(() => undefined);
     throw error;
   }
   open = false;
   if (signal.aborted) {
-    await connection.rollback().catch(() => undefined);
+    await connection.rollback(ctx).catch(() => undefined);
     throw signal.reason;
   }
-  await connection.commit();
+  await connection.commit(ctx);
   return result;
 }

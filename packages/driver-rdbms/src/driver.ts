@@ -5,13 +5,11 @@
  */
 import { defineDriver, type CallContext, type ConnectContext } from '@outpools/core/driver';
 import { createRdbmsClient } from './client.js';
-import { QueryTimeoutError } from './errors.js';
 import { connectMysql } from './mysql.js';
 import { connectOdbc } from './odbc.js';
 import { connectPgsql } from './pgsql.js';
 import { checkRdbmsOptions, RdbmsConnectionSchema, resolveRdbmsOptions, type RdbmsConnectionOptions } from './schema.js';
 import type { RdbmsConnection } from './types.js';
-import { withTimeout } from './util.js';
 
 /** Open one connection with the backend the options select. */
 export function connectRdbms(options: RdbmsConnectionOptions, ctx: ConnectContext): Promise<RdbmsConnection> {
@@ -25,13 +23,12 @@ export function connectRdbms(options: RdbmsConnectionOptions, ctx: ConnectContex
   }
 }
 
-/** `SELECT 1`, bounded by `query_timeout`: a slower reply rejects (the worker is then broken). */
+/**
+ * `SELECT 1`, bounded by `query_timeout` (the call's sub-deadline): a slower reply rejects with
+ * `QueryTimeoutError` (the worker is then broken).
+ */
 export function pingRdbms(connection: RdbmsConnection, ctx: CallContext): Promise<unknown> {
-  return withTimeout(
-    connection.query('SELECT 1', undefined, ctx),
-    connection.queryTimeoutMs,
-    () => new QueryTimeoutError(connection.queryTimeoutMs),
-  );
+  return connection.ping(ctx);
 }
 
 /**

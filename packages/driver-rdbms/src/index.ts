@@ -4,19 +4,11 @@
  * peer dependencies, loaded only when a pool selects them.
  * @module
  */
-export { rdbmsDriver, connectRdbms, pingRdbms } from './driver.js';
-export {
-  RdbmsConnectionSchema,
-  RdbmsTlsSchema,
-  RDBMS_DRIVERS,
-  DEFAULT_PORTS,
-  resolveRdbmsOptions,
-  checkRdbmsOptions,
-} from './schema.js';
+export { rdbmsDriver } from './driver.js';
+export { RdbmsConnectionSchema, RdbmsTlsSchema } from './schema.js';
 export type { RdbmsConnectionOptions, RdbmsTlsOptions, RdbmsDriverName } from './schema.js';
-export { createRdbmsClient } from './client.js';
 export type { RdbmsClient, RdbmsTransaction } from './client.js';
-export type { QueryResult, QueryOptions, FieldInfo, Row, SqlValue, RdbmsConnection } from './types.js';
+export type { QueryResult, QueryOptions, FieldInfo, Row, SqlValue } from './types.js';
 export {
   RdbmsErrorCodes,
   QueryError,
@@ -25,5 +17,3 @@ export {
   ClientLibraryMissingError,
   TransactionClosedError,
 } from './errors.js';
-export { PG_CLIENT_GRACE_MS } from './pgsql.js';
-export { ODBC_CLIENT_GRACE_MS } from './odbc.js';

@@ -3,9 +3,12 @@
  *
  * - Queries with parameters run as server-side prepared statements (`execute`): values never
  *   enter the SQL text. Queries without parameters use the text protocol.
- * - `query_timeout` is a client-side timer; when it fires the caller gets
- *   {@link QueryTimeoutError} at once and `KILL QUERY <thread id>` is sent on a short-lived side
- *   connection so the server stops the statement too.
+ * - `query_timeout` is the call's sub-deadline (`ctx.armTimeout`, on the pool's one deadline
+ *   service). When it fires, `KILL QUERY <thread id>` is sent on a short-lived side connection
+ *   and the sub-deadline is armed again for {@link MYSQL_KILL_GRACE_MS}: the statement then ends
+ *   (interrupted) and the caller gets {@link QueryTimeoutError}. When the kill does not get
+ *   through in time, the caller gets it anyway, the side connection is dropped and the
+ *   connection (still busy with the statement) is reported lost.
  * - TLS: with a `tls` section, TLS is always required. mysql2 cannot take a custom
  *   `checkServerIdentity`, and skips the host name check for IP addresses, so the driver wraps
  *   the connection's TLS upgrade: when the handshake completes (before the authentication
@@ -13,14 +16,17 @@
  *   check itself.
  * @module
  */
-import type { ConnectContext } from '@outpools/core/driver';
+import { messageOf, type ConnectContext } from '@outpools/core/driver';
 import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, scrubSecrets } from './errors.js';
 import { loadMysql2, type Mysql2Module } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';
-import { connectTimeoutMs, describeTarget, networkTarget, type NetworkTarget } from './target.js';
-import type { AbortSource, FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';
-import { messageOf, onCallAbort, settleWithin } from './util.js';
+import { describeTarget, networkTarget, type NetworkTarget } from './target.js';
+import type { FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue, StatementBound, StatementCall } from './types.js';
+import { settleWithin } from './util.js';
+
+/** How long `KILL QUERY` (side connection, login, kill) may take after `query_timeout` fired. */
+export const MYSQL_KILL_GRACE_MS = 1000;
 
 type MysqlConnection = ReturnType<Mysql2Module['createConnection']>;
 type Callback = (error: Error | null, rows?: unknown, fields?: unknown) => void;
@@ -41,18 +47,24 @@ export async function connectMysql(options: RdbmsConnectionOptions, ctx: Connect
   const mysql = await loadMysql2();
   const target = networkTarget(options, 'mysql');
   const live = { value: false };
-  const conn = await openMysql(mysql, target, options, ctx, (error) => {
+  const conn = await openMysql(mysql, target, options, ctx, ctx.signal, (error) => {
     if (live.value) ctx.lost(error);
   });
   live.value = true;
-  return new MysqlRdbmsConnection(conn, () => openMysql(mysql, target, options, ctx, () => undefined), options.query_timeout, ctx);
+  const openSide = (signal: AbortSignal): Promise<MysqlInternals> => openMysql(mysql, target, options, ctx, signal, () => undefined);
+  return new MysqlRdbmsConnection(conn, openSide, options.query_timeout, ctx);
 }
 
+/**
+ * Open one mysql2 connection. It has no connect timer of its own: `signal` (the core's bound of
+ * the attempt, or the kill's grace for a side connection) destroys it.
+ */
 async function openMysql(
   mysql: Mysql2Module,
   target: NetworkTarget,
   options: RdbmsConnectionOptions,
-  ctx: ConnectContext,
+  ctx: Pick<ConnectContext, 'tls' | 'verifyTls'>,
+  signal: AbortSignal,
   onBroken: (error: Error) => void,
 ): Promise<MysqlInternals> {
   const tls = options.tls === undefined ? undefined : (ctx.tls ?? {});
@@ -63,7 +75,7 @@ async function openMysql(
     password: target.password,
     database: target.database,
     charset: 'utf8mb4',
-    connectTimeout: connectTimeoutMs(options),
+    connectTimeout: 0, // bounded by `signal`, not by a mysql2 timer
     supportBigNumbers: true,
     enableKeepAlive: true,
     ...(tls !== undefined && { ssl: mysqlSsl(tls) }),
@@ -72,9 +84,18 @@ async function openMysql(
   conn.on('end', () => onBroken(new Error('the MySQL connection ended')));
   if (tls !== undefined) wrapTls(conn, tls, target.host, ctx);
   const abort = (): void => conn.destroy();
-  ctx.signal.addEventListener('abort', abort, { once: true });
+  signal.addEventListener('abort', abort, { once: true });
   try {
-    await new Promise<void>((resolve, reject) => conn.connect((error) => (error ? reject(error) : resolve())));
+    signal.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(new Error('connection attempt aborted'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      conn.connect((error) => {
+        signal.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      });
+    });
   } catch (error) {
     conn.destroy();
     throw new RdbmsConnectError(
@@ -82,7 +103,7 @@ async function openMysql(
       { cause: error },
     );
   } finally {
-    ctx.signal.removeEventListener('abort', abort);
+    signal.removeEventListener('abort', abort);
   }
   return conn;
 }
@@ -102,7 +123,7 @@ function mysqlSsl(tls: ConnectionOptions): Record<string, unknown> {
 }
 
 /** Verify the peer as soon as the TLS handshake completes, before mysql2 sends the auth packet. */
-function wrapTls(conn: MysqlInternals, tls: ConnectionOptions, host: string, ctx: ConnectContext): void {
+function wrapTls(conn: MysqlInternals, tls: ConnectionOptions, host: string, ctx: Pick<ConnectContext, 'verifyTls'>): void {
   const startTLS = conn.startTLS.bind(conn);
   conn.startTLS = (onSecure) =>
     startTLS((error) => {
@@ -126,45 +147,88 @@ class MysqlRdbmsConnection implements RdbmsConnection {
   readonly driver = 'mysql' as const;
   readonly queryTimeoutMs: number;
   readonly #conn: MysqlInternals;
-  readonly #openSide: () => Promise<MysqlInternals>;
+  readonly #openSide: (signal: AbortSignal) => Promise<MysqlInternals>;
   readonly #ctx: ConnectContext;
+  #kill: AbortController | undefined = undefined;
 
-  constructor(conn: MysqlInternals, openSide: () => Promise<MysqlInternals>, queryTimeoutMs: number, ctx: ConnectContext) {
+  constructor(
+    conn: MysqlInternals,
+    openSide: (signal: AbortSignal) => Promise<MysqlInternals>,
+    queryTimeoutMs: number,
+    ctx: ConnectContext,
+  ) {
     this.#conn = conn;
     this.#openSide = openSide;
     this.queryTimeoutMs = queryTimeoutMs;
     this.#ctx = ctx;
   }
 
-  query(sql: string, params: readonly SqlValue[] | undefined, call?: AbortSource): Promise<QueryResult> {
+  query(sql: string, params: readonly SqlValue[] | undefined, call?: StatementCall): Promise<QueryResult> {
+    return this.#send(sql, params, call, call);
+  }
+
+  ping(call: StatementCall): Promise<unknown> {
+    return this.#send('SELECT 1', undefined, call, call);
+  }
+
+  #send(
+    sql: string,
+    params: readonly SqlValue[] | undefined,
+    bound: StatementBound | undefined,
+    abortable: StatementCall | undefined,
+  ): Promise<QueryResult> {
     return new Promise<QueryResult>((resolve, reject) => {
       let done = false;
-      let unhook: (() => void) | undefined;
+      let sent = false;
+      /** Set once query_timeout fired: the statement's end (or the kill's grace) rejects with it. */
+      let timedOut: QueryTimeoutError | undefined;
+      /** The KILL QUERY in flight: it lives no longer than the statement it stops. */
+      let kill: AbortController | undefined;
+      const startKill = (): void => {
+        kill = new AbortController();
+        this.#kill = kill;
+        void this.killQuery(kill.signal);
+      };
+      const endKill = (): void => {
+        if (kill === undefined) return;
+        kill.abort();
+        if (this.#kill === kill) this.#kill = undefined;
+      };
       const finish = (): boolean => {
         if (done) return false;
         done = true;
-        clearTimeout(timer);
-        unhook?.();
+        bound?.disarmTimeout();
         return true;
       };
-      const timer = setTimeout(() => {
-        if (!finish()) return;
-        void this.killQuery();
-        reject(new QueryTimeoutError(this.queryTimeoutMs));
-      }, this.queryTimeoutMs);
-      let sent = false;
-      if (call !== undefined) {
-        unhook = onCallAbort(call, (reason) => {
+      if (abortable !== undefined) {
+        abortable.onAbort((reason) => {
           if (!finish()) return;
-          if (sent) void this.killQuery();
+          if (sent) startKill();
           reject(reason);
         });
         if (done) return;
       }
+      bound?.armTimeout(this.queryTimeoutMs, () => {
+        if (done || timedOut !== undefined) return;
+        timedOut = new QueryTimeoutError(this.queryTimeoutMs);
+        startKill();
+        // The kill's own bound, on the same sub-deadline.
+        bound.armTimeout(MYSQL_KILL_GRACE_MS, () => {
+          const error = timedOut ?? new QueryTimeoutError(this.queryTimeoutMs);
+          endKill();
+          if (!finish()) return;
+          // still busy with a statement nobody waits for: replace the connection
+          this.#ctx.lost(error);
+          this.#conn.destroy();
+          reject(error);
+        });
+      });
       sent = true;
       const callback: Callback = (error, rows, fields) => {
+        endKill();
         if (!finish()) return;
-        if (error) reject(this.#mapError(error));
+        if (timedOut !== undefined) reject(timedOut);
+        else if (error) reject(this.#mapError(error));
         else resolve(toResult(rows, fields));
       };
       if (params === undefined || params.length === 0) this.#conn.query(sql, callback);
@@ -172,31 +236,41 @@ class MysqlRdbmsConnection implements RdbmsConnection {
     });
   }
 
-  async begin(): Promise<void> {
-    await this.query('START TRANSACTION', undefined);
+  async begin(call?: StatementBound): Promise<void> {
+    await this.#send('START TRANSACTION', undefined, call, undefined);
   }
-  async commit(): Promise<void> {
-    await this.query('COMMIT', undefined);
+  async commit(call?: StatementBound): Promise<void> {
+    await this.#send('COMMIT', undefined, call, undefined);
   }
-  async rollback(): Promise<void> {
-    await this.query('ROLLBACK', undefined);
+  async rollback(call?: StatementBound): Promise<void> {
+    await this.#send('ROLLBACK', undefined, call, undefined);
   }
 
-  /** Stop this connection's running statement on the server (`KILL QUERY` on a side connection). */
-  async killQuery(): Promise<void> {
+  /**
+   * Stop this connection's running statement on the server (`KILL QUERY` on a side connection).
+   * Best effort; `signal` gives up on it (the side connection is destroyed).
+   */
+  async killQuery(signal: AbortSignal): Promise<void> {
     const threadId = this.#conn.threadId;
     if (threadId === null) return;
+    let side: MysqlInternals | undefined;
+    const drop = (): void => side?.destroy();
+    signal.addEventListener('abort', drop, { once: true });
     try {
-      const side = await this.#openSide();
-      await new Promise<void>((resolve) => side.query(`KILL QUERY ${Number(threadId)}`, () => resolve()));
-      await settleWithin(new Promise<void>((resolve) => side.end(() => resolve())), 1000);
-      side.destroy();
+      side = await this.#openSide(signal);
+      const opened = side;
+      await new Promise<void>((resolve) => opened.query(`KILL QUERY ${Number(threadId)}`, () => resolve()));
+      opened.end(() => opened.destroy());
     } catch {
       // best effort: the statement then runs to its end on the server
+      side?.destroy();
+    } finally {
+      signal.removeEventListener('abort', drop);
     }
   }
 
   async close(): Promise<void> {
+    this.#kill?.abort();
     const ended = await settleWithin(new Promise<void>((resolve) => this.#conn.end(() => resolve())), 2000);
     if (!ended) this.#conn.destroy();
   }

@@ -4,19 +4,19 @@
  *
  * - `query_timeout` is passed as the statement's query timeout (whole seconds, rounded up).
  *   Some ODBC drivers ignore it (MariaDB Connector/ODBC does for `SLEEP()`), so a client-side
- *   timer fires {@link ODBC_CLIENT_GRACE_MS} later: the caller gets {@link QueryTimeoutError} and
+ *   deadline (the call's sub-deadline, `ctx.armTimeout`) fires {@link ODBC_CLIENT_GRACE_MS} later: the caller gets {@link QueryTimeoutError} and
  *   the connection is reported lost (it is still busy) and replaced.
  * - The odbc library has no connection events: a statement failing with a connection-class
  *   SQLSTATE (`08xxx`) or a "server gone" message reports the connection lost; keepalive pings
  *   find the rest.
  * @module
  */
-import type { ConnectContext } from '@outpools/core/driver';
+import { messageOf, type ConnectContext } from '@outpools/core/driver';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, scrubSecrets } from './errors.js';
 import { loadOdbc, type OdbcModule } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';
-import type { AbortSource, FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue } from './types.js';
-import { messageOf, settleWithin, withTimeout } from './util.js';
+import type { FieldInfo, QueryResult, RdbmsConnection, Row, SqlValue, StatementBound, StatementCall } from './types.js';
+import { settleWithin } from './util.js';
 
 /** How much later than the statement's query timeout the client-side timer fires. */
 export const ODBC_CLIENT_GRACE_MS = 250;
@@ -65,20 +65,49 @@ class OdbcRdbmsConnection implements RdbmsConnection {
     this.#timeoutSeconds = Math.max(1, Math.ceil(queryTimeoutMs / 1000));
   }
 
-  /** `_call` is not used: the odbc library cannot cancel a running statement from another thread. */
-  async query(sql: string, params: readonly SqlValue[] | undefined, _call?: AbortSource): Promise<QueryResult> {
+  /**
+   * The call's abort is not used: the odbc library cannot cancel a running statement from
+   * another thread. `call` bounds it client-side (see the module notes).
+   */
+  query(sql: string, params: readonly SqlValue[] | undefined, call?: StatementCall): Promise<QueryResult> {
+    return this.#run(sql, params, call, this.#timeoutSeconds * 1000 + ODBC_CLIENT_GRACE_MS);
+  }
+
+  /** `SELECT 1`, bounded by `query_timeout` itself. */
+  ping(call: StatementCall): Promise<unknown> {
+    return this.#run('SELECT 1', undefined, call, this.queryTimeoutMs);
+  }
+
+  #run(sql: string, params: readonly SqlValue[] | undefined, call: StatementBound | undefined, clientMs: number): Promise<QueryResult> {
     const values = (params ?? []).map(toOdbcValue) as (string | number)[];
     const run = this.#conn.query<Row, { timeout: number }>(sql, values, { timeout: this.#timeoutSeconds });
-    try {
-      const result = await withTimeout(run, this.#timeoutSeconds * 1000 + ODBC_CLIENT_GRACE_MS, () => {
+    if (call === undefined) {
+      return run.then(toResult, (error: unknown) => Promise.reject(this.#mapError(error)));
+    }
+    return new Promise<QueryResult>((resolve, reject) => {
+      let done = false;
+      call.armTimeout(clientMs, () => {
+        if (done) return;
+        done = true;
         const error = new QueryTimeoutError(this.queryTimeoutMs);
         this.#ctx.lost(error);
-        return error;
+        reject(error);
       });
-      return toResult(result);
-    } catch (error) {
-      throw this.#mapError(error);
-    }
+      run.then(
+        (result) => {
+          if (done) return;
+          done = true;
+          call.disarmTimeout();
+          resolve(toResult(result));
+        },
+        (error: unknown) => {
+          if (done) return;
+          done = true;
+          call.disarmTimeout();
+          reject(this.#mapError(error));
+        },
+      );
+    });
   }
 
   async begin(): Promise<void> {

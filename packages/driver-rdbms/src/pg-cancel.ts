@@ -7,25 +7,26 @@ import { connect } from 'node:net';
 
 const CANCEL_REQUEST_CODE = 80877102;
 
+/** A CancelRequest in flight. */
+export interface PgCancel {
+  /** Give up on it (the statement it cancels has ended, or the connection is going). */
+  destroy(): void;
+}
+
 /**
  * Ask the server to cancel the statement running on backend `processId`. Best effort: never
- * throws, gives up after `timeoutMs`.
+ * throws; `ended` runs when its socket closed. It has no timer of its own: the caller destroys
+ * it when the statement it cancels ends (or its deadline fires).
  */
-export function sendPgCancel(host: string, port: number, processId: number, secretKey: number, timeoutMs = 2000): Promise<void> {
-  return new Promise((resolve) => {
-    const packet = Buffer.alloc(16);
-    packet.writeInt32BE(16, 0);
-    packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);
-    packet.writeInt32BE(processId, 8);
-    packet.writeInt32BE(secretKey, 12);
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => socket.destroy(), timeoutMs);
-    timer.unref();
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.on('connect', () => socket.end(packet));
-  });
+export function sendPgCancel(host: string, port: number, processId: number, secretKey: number, ended: () => void): PgCancel {
+  const packet = Buffer.alloc(16);
+  packet.writeInt32BE(16, 0);
+  packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);
+  packet.writeInt32BE(processId, 8);
+  packet.writeInt32BE(secretKey, 12);
+  const socket = connect({ host, port });
+  socket.on('error', () => undefined);
+  socket.on('close', ended);
+  socket.on('connect', () => socket.end(packet));
+  return { destroy: () => socket.destroy() };
 }

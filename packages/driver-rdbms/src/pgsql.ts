@@ -4,8 +4,11 @@
  * - `query_timeout`: the session's `statement_timeout` (the server cancels the statement and the
  *   connection stays usable) plus a client-side deadline {@link PG_CLIENT_GRACE_MS} later, for a
  *   server that does not answer at all: the statement then fails with `QueryTimeoutError` and the
- *   connection is reported lost. The client-side deadline is checked by one shared sweep timer
- *   (`deadline-sweep.ts`) rather than pg's `query_timeout`, which costs a `setTimeout` per query.
+ *   connection is reported lost. The client-side deadline is the call's sub-deadline
+ *   (`ctx.armTimeout`, on the pool's one deadline service) rather than pg's `query_timeout`,
+ *   which costs a `setTimeout` per query. A keepalive ping is bounded by `query_timeout` itself.
+ * - Cancelling (the call aborts): a CancelRequest on a fresh socket, which lives no longer than
+ *   the statement it cancels.
  * - TLS "prefer" (`tls.required = false`): pg's `ssl` either demands TLS or never asks, so the
  *   driver asks with TLS first and, only when the server answers the SSLRequest with "no TLS
  *   here", connects again in plaintext. A failed handshake or certificate check is never followed
@@ -14,16 +17,15 @@
  *   before the server's authentication request is read, so no password is sent to a refused peer.
  * @module
  */
-import type { ConnectContext } from '@outpools/core/driver';
+import { messageOf, type ConnectContext } from '@outpools/core/driver';
 import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, scrubSecrets } from './errors.js';
 import { loadPg, type PgModule } from './load.js';
-import { sendPgCancel } from './pg-cancel.js';
+import { sendPgCancel, type PgCancel } from './pg-cancel.js';
 import type { RdbmsConnectionOptions } from './schema.js';
-import { connectTimeoutMs, describeTarget, networkTarget, type NetworkTarget } from './target.js';
-import type { AbortSource, FieldInfo, QueryResult, RdbmsConnection, SqlValue } from './types.js';
-import { unwatchDeadline, watchDeadline, type DeadlineWatched } from './deadline-sweep.js';
-import { messageOf, onCallAbort, settleWithin } from './util.js';
+import { describeTarget, networkTarget, type NetworkTarget } from './target.js';
+import type { FieldInfo, QueryResult, RdbmsConnection, SqlValue, StatementBound, StatementCall } from './types.js';
+import { settleWithin } from './util.js';
 
 /** How much later than `statement_timeout` the client-side timeout fires. */
 export const PG_CLIENT_GRACE_MS = 1000;
@@ -97,7 +99,6 @@ async function openPg(
     user: target.user,
     password: target.password,
     statement_timeout: options.query_timeout,
-    connectionTimeoutMillis: connectTimeoutMs(options),
     application_name: 'outpools',
     keepAlive: true,
     ...(ssl !== undefined && { ssl }),
@@ -141,19 +142,23 @@ async function openPg(
   return new PgConnection(client, internals, target, options.query_timeout, ctx);
 }
 
-class PgConnection implements RdbmsConnection, DeadlineWatched {
+class PgConnection implements RdbmsConnection {
   readonly driver = 'pgsql' as const;
   readonly queryTimeoutMs: number;
   readonly #client: PgClient;
   readonly #internals: PgInternals;
   readonly #target: NetworkTarget;
   readonly #ctx: ConnectContext;
-  /** Statements sent and not yet answered, and when the oldest of them started. */
+  /** Statements sent and not yet answered. */
   #running = 0;
-  #since = 0;
+  /** The call bounding the latest statement, and its client-side budget. */
+  #bound: StatementBound | undefined = undefined;
+  #boundMs = 0;
   #timedOut = false;
   /** Numbers the statements, so that a late abort cancels only its own. */
   #seq = 0;
+  /** The CancelRequest in flight: it lives no longer than the statement it cancels. */
+  #cancel: PgCancel | undefined = undefined;
 
   constructor(client: PgClient, internals: PgInternals, target: NetworkTarget, queryTimeoutMs: number, ctx: ConnectContext) {
     this.#client = client;
@@ -161,45 +166,70 @@ class PgConnection implements RdbmsConnection, DeadlineWatched {
     this.#target = target;
     this.queryTimeoutMs = queryTimeoutMs;
     this.#ctx = ctx;
-    watchDeadline(this);
-    client.once('end', () => unwatchDeadline(this));
   }
 
-  /** Called by the shared sweep: a statement past query_timeout + grace breaks the connection. */
-  checkDeadline(now: number): void {
-    if (this.#running === 0 || this.#timedOut || now - this.#since <= this.queryTimeoutMs + PG_CLIENT_GRACE_MS) return;
+  /** The client-side deadline fired: a statement past it breaks the connection. */
+  readonly #onTimeout = (): void => {
+    if (this.#running === 0 || this.#timedOut) return;
     this.#timedOut = true;
-    const error = new QueryTimeoutError(this.queryTimeoutMs);
-    this.#ctx.lost(error);
+    this.#endCancel();
+    this.#ctx.lost(new QueryTimeoutError(this.queryTimeoutMs));
     this.#internals.connection.stream.destroy();
-  }
+  };
 
   #settled(): void {
     this.#running -= 1;
-    // pg runs queued statements one after the other: the next one starts about now
-    if (this.#running > 0) this.#since = Date.now();
+    const bound = this.#bound;
+    if (this.#running > 0) {
+      // pg runs queued statements one after the other: the next one starts about now
+      bound?.armTimeout(this.#boundMs, this.#onTimeout);
+      return;
+    }
+    this.#bound = undefined;
+    bound?.disarmTimeout();
+    this.#endCancel();
   }
 
-  query(sql: string, params: readonly SqlValue[] | undefined, call?: AbortSource): Promise<QueryResult> {
-    // The hot path: no async frame, no AbortController (the core's onAbort), no timer per query.
-    let unhook: (() => void) | undefined;
+  query(sql: string, params: readonly SqlValue[] | undefined, call?: StatementCall): Promise<QueryResult> {
+    return this.#send(sql, params, call, true, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
+  }
+
+  ping(call: StatementCall): Promise<unknown> {
+    return this.#send('SELECT 1', undefined, call, true, this.queryTimeoutMs);
+  }
+
+  /**
+   * The hot path: no async frame, no AbortController (the core's onAbort), no timer per
+   * statement (the call's sub-deadline). `abortable`: the call's abort cancels the statement.
+   */
+  #send(
+    sql: string,
+    params: readonly SqlValue[] | undefined,
+    call: StatementCall | StatementBound | undefined,
+    abortable: boolean,
+    clientMs: number,
+  ): Promise<QueryResult> {
     const seq = ++this.#seq;
     if (call !== undefined) {
-      let early: { readonly reason: unknown } | undefined;
-      let sent = false;
-      unhook = onCallAbort(call, (reason) => {
-        if (!sent) early = { reason };
-        else if (this.#seq === seq && this.#running > 0) void this.cancel();
-      });
-      if (early !== undefined) return Promise.reject(early.reason);
-      sent = true;
+      if (abortable) {
+        let early: { readonly reason: unknown } | undefined;
+        let sent = false;
+        (call as StatementCall).onAbort((reason) => {
+          if (!sent) early = { reason };
+          else if (this.#seq === seq && this.#running > 0) this.cancel();
+        });
+        if (early !== undefined) return Promise.reject(early.reason);
+        sent = true;
+      }
+      this.#bound = call;
+      this.#boundMs = clientMs;
+      call.armTimeout(clientMs, this.#onTimeout);
     }
-    if (this.#running++ === 0) this.#since = Date.now();
+    this.#running++;
     // pg's callback form: its promise form costs two more promises (and hops) per query.
     return new Promise<QueryResult>((resolve, reject) => {
       const done = (error: Error | null, result: PgResultLike | PgResultLike[]): void => {
         this.#settled();
-        unhook?.();
         if (error) reject(this.#mapError(error));
         else resolve(toResult(Array.isArray(result) ? (result[result.length - 1] ?? EMPTY_RESULT) : result));
       };
@@ -213,25 +243,34 @@ class PgConnection implements RdbmsConnection, DeadlineWatched {
     });
   }
 
-  async begin(): Promise<void> {
-    await this.query('BEGIN', undefined);
+  async begin(call?: StatementBound): Promise<void> {
+    await this.#send('BEGIN', undefined, call, false, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
   }
-  async commit(): Promise<void> {
-    await this.query('COMMIT', undefined);
+  async commit(call?: StatementBound): Promise<void> {
+    await this.#send('COMMIT', undefined, call, false, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
   }
-  async rollback(): Promise<void> {
-    await this.query('ROLLBACK', undefined);
+  async rollback(call?: StatementBound): Promise<void> {
+    await this.#send('ROLLBACK', undefined, call, false, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
   }
 
-  /** Cancel the running statement (out of band). */
-  cancel(): Promise<void> {
+  /** Cancel the running statement (out of band); the request ends when the statement does. */
+  cancel(): void {
     const { processID, secretKey } = this.#internals;
-    if (processID === null || secretKey === null) return Promise.resolve();
-    return sendPgCancel(this.#target.host, this.#target.port, processID, secretKey);
+    if (processID === null || secretKey === null || this.#cancel !== undefined) return;
+    const cancel = sendPgCancel(this.#target.host, this.#target.port, processID, secretKey, () => {
+      if (this.#cancel === cancel) this.#cancel = undefined;
+    });
+    this.#cancel = cancel;
+  }
+
+  #endCancel(): void {
+    const cancel = this.#cancel;
+    this.#cancel = undefined;
+    cancel?.destroy();
   }
 
   async close(): Promise<void> {
-    unwatchDeadline(this);
+    this.#endCancel();
     const ended = await settleWithin(this.#client.end(), 2000);
     if (!ended) this.#internals.connection.stream.destroy();
   }

@@ -1,5 +1,6 @@
 /**
- * Schema of `[outgoing_pools.rdbms.<tag>.connection]` (MongooseIM's RDBMS and ODBC options), the
+ * Schema of `[outgoing_pools.rdbms.<tag>.connection]` (MongooseIM's RDBMS and ODBC options; the
+ * options table of packages/driver-rdbms/README.md and "Connection options" in docs/configuration.md), the
  * driver-dependent defaults (`resolve`) and the cross-field rules (`check`).
  * @module
  */

@@ -27,8 +27,3 @@ export function networkTarget(options: RdbmsConnectionOptions, driver: 'pgsql' |
 export function describeTarget(t: NetworkTarget): string {
   return `${t.user}@${t.host}:${t.port}/${t.database}`;
 }
-
-/** How long one connection attempt (TCP + TLS + login) may take. */
-export function connectTimeoutMs(options: RdbmsConnectionOptions): number {
-  return Math.max(options.query_timeout, 5000);
-}

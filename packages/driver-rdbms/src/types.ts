@@ -47,10 +47,16 @@ export interface QueryOptions {
 }
 
 /**
- * What can abort a statement: the core's call context. Its `onAbort` (no `AbortController` per
- * call) is used when present, else its `signal`.
+ * What bounds a statement: the sub-deadline of the core's call context (`query_timeout` rides
+ * the pool's deadline service through `armTimeout`; no timer per statement).
  */
-export type AbortSource = Pick<CallContext, 'signal' | 'onAbort'>;
+export type StatementBound = Pick<CallContext, 'armTimeout' | 'disarmTimeout'>;
+
+/**
+ * What bounds and cancels a statement: the core's call context, its sub-deadline and its one
+ * abort channel (`onAbort`, no `AbortController` per call).
+ */
+export type StatementCall = Pick<CallContext, 'onAbort' | 'armTimeout' | 'disarmTimeout'>;
 
 /**
  * One open database connection as the client API drives it (one per worker). Internal contract
@@ -60,12 +66,17 @@ export interface RdbmsConnection {
   readonly driver: RdbmsDriverName;
   /** The pool's `query_timeout` in ms (bounds keepalive pings too). */
   readonly queryTimeoutMs: number;
-  /** Run one statement; bounded by `query_timeout`; an abort of `call` cancels it on the server. */
-  query(sql: string, params: readonly SqlValue[] | undefined, call?: AbortSource): Promise<QueryResult>;
-  /** Start a transaction (autocommit off until commit/rollback). */
-  begin(): Promise<void>;
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
+  /**
+   * Run one statement; with `call`, bounded by `query_timeout` (on the call's sub-deadline) and
+   * cancelled on the server when the call aborts. Without `call` it is not bounded client-side.
+   */
+  query(sql: string, params: readonly SqlValue[] | undefined, call?: StatementCall): Promise<QueryResult>;
+  /** `SELECT 1`, bounded by `query_timeout` (a slower reply rejects with `QueryTimeoutError`). */
+  ping(call: StatementCall): Promise<unknown>;
+  /** Start a transaction (autocommit off until commit/rollback); `call` bounds it by `query_timeout`. */
+  begin(call?: StatementBound): Promise<void>;
+  commit(call?: StatementBound): Promise<void>;
+  rollback(call?: StatementBound): Promise<void>;
   /** Close; never throws, also for a broken connection. */
   close(): Promise<void>;
 }

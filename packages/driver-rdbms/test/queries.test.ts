@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callContext } from '@outpools/core/driver';
 import { CallTimeoutError } from '@outpools/core';
-import {
-  connectRdbms,
-  createRdbmsClient,
-  pingRdbms,
-  QueryError,
-  QueryTimeoutError,
-  TransactionClosedError,
-  type RdbmsClient,
-  type RdbmsConnection,
-} from '@outpools/driver-rdbms';
+import { QueryError, QueryTimeoutError, TransactionClosedError, type RdbmsClient } from '@outpools/driver-rdbms';
+import { connectRdbms, pingRdbms } from '../src/driver.js';
+import { createRdbmsClient } from '../src/client.js';
+import { type RdbmsConnection } from '../src/types.js';
 import { DIALECTS, uniqueTable } from './helpers/servers.js';
 import { fakeContext, KEY, onePool, type FakeContext } from './helpers/fake-pool.js';
 

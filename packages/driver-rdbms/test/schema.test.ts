@@ -9,7 +9,7 @@ const MY = PG.replace('"pgsql"', '"mysql"');
 const ODBC = 'driver = "odbc"\nsettings = "DSN=mydb"';
 
 describe('rdbms connection schema', () => {
-  it('accepts the seed example pool and fills in the rdbms defaults', () => {
+  it('accepts the documented example pool and fills in the rdbms defaults', () => {
     const result = check(section(PG, 'scope = "global"\nworkers = 5'));
     expect(result.errors).toEqual([]);
     expect(result.config?.pools[0]?.options).toMatchObject({ workers: 5, call_timeout: 60000, strategy: 'best_worker' });
@@ -25,14 +25,14 @@ describe('rdbms connection schema', () => {
     });
   });
 
-  it('takes the seed examples of every rdbms option', () => {
+  it('takes the documented examples of every rdbms option', () => {
     const result = check(section(`${PG}\nport = 5343\nkeepalive_interval = 30\nquery_timeout = 5000\nmax_start_interval = 30`));
     expect(result.errors).toEqual([]);
     expect(connectionOf(result)).toMatchObject({ port: 5343, keepalive_interval: 30, query_timeout: 5000, max_start_interval: 30 });
     expect(check(section(ODBC)).ok).toBe(true);
   });
 
-  it('rejects the seed\'s own misspelt driver "psgql" and suggests "pgsql"', () => {
+  it('rejects the misspelt driver "psgql" and suggests "pgsql"', () => {
     const result = check(section(PG.replace('"pgsql"', '"psgql"')));
     expect(errorPaths(result)).toEqual([`${CONN}.driver`]);
     expect(result.errors[0]?.message).toContain('did you mean "pgsql"?');

@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import {
-  connectRdbms,
-  PG_CLIENT_GRACE_MS,
-  QueryTimeoutError,
-  RdbmsConnectError,
-  type RdbmsConnection,
-  type RdbmsConnectionOptions,
-} from '@outpools/driver-rdbms';
+import { callContext } from '@outpools/core/driver';
+import { QueryTimeoutError, RdbmsConnectError, type RdbmsConnectionOptions } from '@outpools/driver-rdbms';
+import { connectRdbms } from '../src/driver.js';
+import { PG_CLIENT_GRACE_MS } from '../src/pgsql.js';
+import { type RdbmsConnection } from '../src/types.js';
 import { OutpoolsError, type TlsConfig } from '@outpools/core';
 import { PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
 import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';
@@ -141,7 +138,8 @@ describe('pgsql client-side deadline (private cluster)', () => {
     process.kill(pid, 'SIGSTOP'); // the backend stops answering (statement_timeout cannot fire)
     try {
       const started = Date.now();
-      const error = await connection.query('SELECT 1', undefined).catch((e: unknown) => e);
+      // the call's sub-deadline (ctx.armTimeout) bounds the statement client-side
+      const error = await connection.query('SELECT 1', undefined, callContext()).catch((e: unknown) => e);
       const took = Date.now() - started;
       expect(error).toBeInstanceOf(QueryTimeoutError);
       expect(took).toBeGreaterThanOrEqual(300 + PG_CLIENT_GRACE_MS);

@@ -6,6 +6,7 @@
  * reports itself lost and the pool reconnects it.
  * @module
  */
+import type { CallContext } from '@outpools/core/driver';
 import type { Redis } from 'ioredis';
 import type { RedisArg } from './client.js';
 
@@ -33,12 +34,23 @@ export function isBlockingCommand(name: string, args: readonly RedisArg[]): bool
 }
 
 /**
- * Run a blocking command; if `signal` aborts before it answers, drop the connection so that it
- * does not stay blocked for nobody.
+ * Run a blocking command; if the call aborts (`ctx.onAbort`) before it answers, drop the
+ * connection so that it does not stay blocked for nobody.
  */
-export function runBlocking<T>(redis: Redis, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  const onAbort = (): void => redis.disconnect();
-  signal.addEventListener('abort', onAbort, { once: true });
-  return send().finally(() => signal.removeEventListener('abort', onAbort));
+export function runBlocking<T>(redis: Redis, ctx: Pick<CallContext, 'onAbort'>, send: () => Promise<T>): Promise<T> {
+  let sending = false;
+  let settled = false;
+  let early: { readonly reason: unknown } | undefined;
+  ctx.onAbort((reason) => {
+    if (!sending) early = { reason }; // aborted already: nothing is sent
+    else if (!settled) redis.disconnect();
+  });
+  if (early !== undefined) return Promise.reject(early.reason);
+  sending = true;
+  const done = (): void => {
+    settled = true;
+  };
+  const sent = send();
+  sent.then(done, done);
+  return sent;
 }

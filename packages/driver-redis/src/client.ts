@@ -167,7 +167,7 @@ export function createRedisClient(pool: PoolHandle<Redis>, callOptions: RedisCal
   const read: RunOptions = { ...base, retryOnLost: true };
   const exec = <R>(fn: (redis: Redis) => Promise<R>, options: RunOptions = base): Promise<R> => pool.run(fn, options);
   const execBlocking = <R>(send: (redis: Redis) => Promise<R>): Promise<R> =>
-    pool.run((redis, ctx) => runBlocking(redis, ctx.signal, () => send(redis)), base);
+    pool.run((redis, ctx) => runBlocking(redis, ctx, () => send(redis)), base);
 
   const client: RedisClient = {
     command: <T>(name: string, ...args: RedisArg[]) =>

@@ -1,20 +1,19 @@
 /**
  * Open and close one worker's ioredis connection.
  *
- * ioredis is set up so that it never hides a dead server from the pool (spec 5.2): no offline
- * queue, no retries per request, no reconnect loop of its own. When the connection breaks the
+ * ioredis is set up so that it never hides a dead server from the pool (see "Connection
+ * behaviour" in packages/driver-redis/README.md): no offline queue, no retries per request, no reconnect loop
+ * and no connect timer of its own (the core bounds every connect attempt through `ctx.signal`). When the connection breaks the
  * worker reports it with `ctx.lost()` and the pool reconnects with its backoff.
  * @module
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ConnectContext } from '@outpools/core/driver';
-import { formatPoolKey } from '@outpools/core/driver';
+import { formatPoolKey, messageOf } from '@outpools/core/driver';
 import { verifyingConnector } from './connector.js';
-import { messageOf, redactRedisError } from './errors.js';
+import { redactRedisError } from './errors.js';
+import { loadIoredis } from './load.js';
 import type { RedisConnectionOptions } from './schema.js';
-
-/** How long one connection attempt (TCP, TLS, AUTH, SELECT, ready check) may take. */
-export const CONNECT_TIMEOUT_MS = 10_000;
 
 /** The connection object a redis worker holds: an ioredis client bound to one socket. */
 export type RedisConnection = Redis;
@@ -33,7 +32,9 @@ export function connectionName(ctx: Pick<ConnectContext, 'key' | 'workerIndex'>)
 export async function openRedisConnection(options: RedisConnectionOptions, ctx: ConnectContext): Promise<Redis> {
   const where = `${options.host}:${options.port}`;
   ctx.signal.throwIfAborted();
-  const redis = new Redis({
+  const ioredis = await loadIoredis();
+  ctx.signal.throwIfAborted();
+  const redis = new ioredis.Redis({
     host: options.host,
     port: options.port,
     db: options.database,
@@ -49,15 +50,14 @@ export async function openRedisConnection(options: RedisConnectionOptions, ctx: 
     reconnectOnError: null,
     autoResubscribe: false,
     autoResendUnfulfilledCommands: false,
-    connectTimeout: CONNECT_TIMEOUT_MS,
+    connectTimeout: 0, // no timer of its own: the core aborts the attempt (ctx.signal)
     connectionName: connectionName(ctx),
     disableClientInfo: true,
-    Connector: verifyingConnector({
+    Connector: verifyingConnector(ioredis, {
       host: options.host,
       port: options.port,
       tls: ctx.tls,
       verifyTls: (socket) => ctx.verifyTls(socket),
-      connectTimeoutMs: CONNECT_TIMEOUT_MS,
     }),
   });
 
@@ -76,16 +76,12 @@ export async function openRedisConnection(options: RedisConnectionOptions, ctx: 
   redis.on('end', () => lost(new Error(`redis connection to ${where} ended`)));
 
   const onAbort = (): void => {
-    firstError ??= new Error('connect aborted: the pool is stopping');
+    const reason: unknown = ctx.signal.reason;
+    firstError ??= reason instanceof Error ? reason : new Error('connect aborted');
     redis.disconnect();
   };
+  // The core bounds the whole attempt (TCP, TLS, AUTH, SELECT, ready check): its abort ends it.
   ctx.signal.addEventListener('abort', onAbort, { once: true });
-  // ioredis' connectTimeout covers the TCP connect only; a server that accepts and then stays
-  // silent would hold the handshake (AUTH, SELECT, INFO) forever. Bound the whole attempt.
-  const timer = setTimeout(() => {
-    firstError ??= new Error(`no ready connection within ${CONNECT_TIMEOUT_MS} ms`);
-    redis.disconnect();
-  }, CONNECT_TIMEOUT_MS);
   try {
     await redis.connect();
     // ioredis reports a failed SELECT with an 'error' event but still becomes ready.
@@ -100,7 +96,6 @@ export async function openRedisConnection(options: RedisConnectionOptions, ctx: 
     const cause = redactRedisError(firstError ?? error);
     throw new Error(`redis connect to ${where} failed: ${messageOf(cause)}`, { cause });
   } finally {
-    clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);
   }
 }

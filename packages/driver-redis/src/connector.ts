@@ -11,7 +11,8 @@
  */
 import { createConnection, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { AbstractConnector } from 'ioredis';
+import type { AbstractConnector } from 'ioredis';
+import type { IoredisModule } from './load.js';
 
 /** What {@link verifyingConnector} needs from the pool's connect context. */
 export interface VerifyingConnectorOptions {
@@ -21,8 +22,6 @@ export interface VerifyingConnectorOptions {
   readonly tls: ConnectionOptions | undefined;
   /** Finish peer verification; throws to refuse the peer. */
   readonly verifyTls: (socket: TLSSocket) => void;
-  /** How long the TCP connect plus TLS handshake may take. */
-  readonly connectTimeoutMs: number;
 }
 
 /** The shape ioredis expects for its `Connector` option. */
@@ -31,10 +30,11 @@ export type ConnectorClass = new (options: unknown) => AbstractConnector;
 /**
  * Build an ioredis `Connector` class bound to one worker's address and TLS settings.
  * For plaintext it behaves like ioredis' own connector; for TLS it resolves only after the
- * handshake and `verifyTls` succeeded.
+ * handshake and `verifyTls` succeeded. It has no timer: the core bounds the whole connect
+ * attempt (`ctx.signal`), whose abort disconnects ioredis, which destroys the stream here.
  */
-export function verifyingConnector(options: VerifyingConnectorOptions): ConnectorClass {
-  return class VerifyingConnector extends AbstractConnector {
+export function verifyingConnector(ioredis: IoredisModule, options: VerifyingConnectorOptions): ConnectorClass {
+  return class VerifyingConnector extends ioredis.AbstractConnector {
     constructor(_redisOptions: unknown) {
       super(2000);
     }
@@ -91,9 +91,6 @@ export function verifyingConnector(options: VerifyingConnectorOptions): Connecto
 
 function waitForVerifiedTls(socket: TLSSocket, options: VerifyingConnectorOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      done(new Error(`TLS connect to ${options.host}:${options.port} timed out after ${options.connectTimeoutMs} ms`));
-    }, options.connectTimeoutMs);
     const onError = (error: Error): void => done(error);
     const onClose = (): void => done(new Error(`connection to ${options.host}:${options.port} closed during TLS handshake`));
     const onSecure = (): void => {
@@ -105,7 +102,6 @@ function waitForVerifiedTls(socket: TLSSocket, options: VerifyingConnectorOption
       }
     };
     function done(error?: unknown): void {
-      clearTimeout(timer);
       socket.off('error', onError);
       socket.off('close', onClose);
       socket.off('secureConnect', onSecure);

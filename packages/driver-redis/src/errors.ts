@@ -32,8 +32,3 @@ export function isConnectionGone(error: unknown): boolean {
   if (error.name === 'AbortError' && error.message.includes('connection close')) return true;
   return CONNECTION_GONE.some((text) => error.message.includes(text));
 }
-
-/** The message of any thrown value. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

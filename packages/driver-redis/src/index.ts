@@ -1,11 +1,10 @@
 /**
- * `@outpools/driver-redis`: Redis pools for outpools, on ioredis.
+ * `@outpools/driver-redis`: Redis pools for outpools, on ioredis (loaded on the first connect).
  * @module
  */
-export { redisDriver, REDIS_CONCURRENCY } from './driver.js';
-export { RedisConnectionSchema, AVAILABLE_WORKER_REFUSAL } from './schema.js';
+export { redisDriver } from './driver.js';
+export { RedisConnectionSchema } from './schema.js';
 export type { RedisConnectionOptions } from './schema.js';
-export { createRedisClient } from './client.js';
 export type {
   RedisClient,
   RedisArg,
@@ -14,5 +13,4 @@ export type {
   RedisBatch,
   RedisBatchResults,
 } from './client.js';
-export { CONNECT_TIMEOUT_MS, connectionName } from './connect.js';
 export type { RedisConnection } from './connect.js';

@@ -1,5 +1,6 @@
 /**
- * Schema of `[outgoing_pools.redis.<tag>.connection]`, MongooseIM's redis connection options.
+ * Schema of `[outgoing_pools.redis.<tag>.connection]`, MongooseIM's redis connection options (the
+ * options table of packages/driver-redis/README.md and "Connection options" in docs/configuration.md).
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';

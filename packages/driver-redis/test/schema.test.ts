@@ -5,14 +5,14 @@ import { redisDriver } from '@outpools/driver-redis';
 const { check, withConnection, errorPaths, connectionOf, pool: POOL } = schemaChecker(redisDriver);
 
 describe('redis connection schema', () => {
-  it('fills in the seed defaults for an empty connection section', () => {
+  it('fills in the documented defaults for an empty connection section', () => {
     const result = check(`[${POOL}]\n`);
     expect(result.errors).toEqual([]);
     expect(connectionOf(result)).toEqual({ host: '127.0.0.1', port: 6379, database: 0, password: '' });
     expect(result.config?.pools[0]?.options).toMatchObject({ workers: 10, call_timeout: 5000, strategy: 'best_worker' });
   });
 
-  it('accepts the seed examples', () => {
+  it('accepts the documented examples', () => {
     const result = check(
       withConnection('host = "redis.local"\nport = 9876\ndatabase = 2\npassword = "topsecret"'),
     );

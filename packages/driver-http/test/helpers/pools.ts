@@ -5,6 +5,7 @@
 import type { ReconnectPolicy } from '@outpools/core/driver';
 import { createHttpDriver, type HttpClient, type HttpDriverOptions } from '@outpools/driver-http';
 import { poolToml, startPoolsFromToml, withReconnect, type StartedPools, type TomlTable } from '@outpools/testing';
+import { loadUndici } from '../../src/load.js';
 
 export type { Pools } from '@outpools/core';
 type HttpDriver = ReturnType<typeof createHttpDriver>;
@@ -22,6 +23,10 @@ export async function startPools(
   toml: string,
   driver: HttpDriver = httpDriverWith(FAST_BACKOFF),
 ): Promise<StartedPools & { client: (tag: string) => HttpClient }> {
+  // undici is imported on the first connect: import it first, so that its import time on a
+  // loaded machine does not count against the connect bound of the start being tested
+  // (tests/check-imports.test.ts covers the lazy loading itself)
+  await loadUndici();
   const { pools, report } = await startPoolsFromToml(toml, [driver]);
   return { pools, report, client: (tag) => pools.get(driver, 'global', tag) };
 }

@@ -4,7 +4,7 @@
  */
 import { CallTimeoutError, type TlsConfig, type PoolHandle, type PoolKey, type RunOptions, type CallContext } from '@outpools/core';
 import { toNodeTlsOptions, verifyTlsPeer, type ConnectContext, callContext } from '@outpools/core/driver';
-import type { RdbmsConnection } from '@outpools/driver-rdbms';
+import type { RdbmsConnection } from '../../src/types.js';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';
 
 export const KEY: PoolKey = { type: 'rdbms', host: 'global', tag: 'test' };
