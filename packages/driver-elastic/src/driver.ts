@@ -1,39 +1,12 @@
 /**
- * The elastic pool type. This version validates the configuration only: talking to
- * Elasticsearch lands in a later release.
+ * The elastic pool type: one `@elastic/elasticsearch` client with one HTTP connection per worker.
  * @module
  */
-import { defineDriver, OutpoolsError, type DriverCheckContext, type PoolHandle } from '@outpools/core/driver';
+import { defineDriver, type DriverCheckContext } from '@outpools/core/driver';
+import { createElasticClient, requestOptions } from './client.js';
+import { closeElasticConnection, describeCredentials, hostPort, openElasticConnection } from './connection.js';
+import { toElasticError } from './errors.js';
 import { ElasticConnectionSchema, type ElasticConnectionOptions } from './schema.js';
-
-/** The code of the error every not-yet-implemented elastic operation rejects with. */
-export const NOT_IMPLEMENTED_CODE = 'OUTPOOLS_NOT_IMPLEMENTED';
-
-/**
- * An elastic connection. There is none yet: {@link elasticDriver}'s `connect` always rejects,
- * so no value of this type ever exists in this version.
- */
-export type ElasticConnection = never;
-
-/** The typed client of an elastic pool (planned; not functional in this version). */
-export interface ElasticClient {
-  /**
-   * The cluster health document (`status`, `number_of_nodes`, ...), like MongooseIM's
-   * `mongoose_elasticsearch:health()`.
-   *
-   * Not functional yet: no elastic connection can be opened in this version, so the call
-   * rejects (with `NoWorkersError` from the pool, or the not-implemented error).
-   */
-  health(): Promise<Record<string, unknown>>;
-}
-
-/** The error every elastic operation rejects with in this version. */
-export function elasticNotImplemented(what = 'connection'): OutpoolsError {
-  return new OutpoolsError(
-    NOT_IMPLEMENTED_CODE,
-    `the elastic ${what} is not implemented yet in this version of @outpools/driver-elastic (only its configuration is validated)`,
-  );
-}
 
 /** Cross-field rules: basic auth needs both keys; basic auth and an API key exclude each other. */
 export function checkElasticAuth(ctx: DriverCheckContext<ElasticConnectionOptions>): void {
@@ -50,20 +23,28 @@ export function checkElasticAuth(ctx: DriverCheckContext<ElasticConnectionOption
 
 /**
  * The `elastic` pool type (`[outgoing_pools.elastic.<tag>]`). Unlike MongooseIM, any tag works
- * and `strategy`/`call_timeout` apply. Register it to validate elastic sections; talking to
- * Elasticsearch is not implemented yet.
+ * and `strategy`/`call_timeout` apply. Each worker holds one `@elastic/elasticsearch` client with
+ * one HTTP connection to `host`:`port` (https with a `tls` section); its health check and ping is
+ * cluster health. `pools.get(elasticDriver, host, tag)` returns an {@link ElasticClient}.
  *
  * @example
  * ```ts
- * import { checkConfig, DriverRegistry } from '@outpools/core';
+ * import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
  * import { elasticDriver } from '@outpools/driver-elastic';
  *
- * const result = checkConfig(`
+ * const registry = new DriverRegistry([elasticDriver]);
+ * const config = parseConfig(`
+ *   [outgoing_pools.elastic.default]
+ *   workers = 4
  *   [outgoing_pools.elastic.default.connection]
- *   host = "otherhost"
- *   port = 9211
- * `, { registry: new DriverRegistry([elasticDriver]) });
- * result.ok; // true
+ *   host = "127.0.0.1"
+ *   port = 9200
+ * `, { registry });
+ * const pools = createPools(config, { registry });
+ * await pools.start();
+ * const es = pools.get(elasticDriver, 'global', 'default');
+ * const { status } = await es.health();
+ * await pools.stop();
  * ```
  */
 export const elasticDriver = defineDriver({
@@ -71,13 +52,13 @@ export const elasticDriver = defineDriver({
   packageName: '@outpools/driver-elastic',
   connectionSchema: ElasticConnectionSchema,
   check: checkElasticAuth,
-  connect: (): Promise<ElasticConnection> => Promise.reject(elasticNotImplemented()),
-  close: () => Promise.resolve(),
-  ping: () => Promise.reject(elasticNotImplemented('ping')),
-  client: (pool: PoolHandle<ElasticConnection>): ElasticClient => ({
-    health: () =>
-      pool.run(() => {
-        throw elasticNotImplemented('health call');
-      }),
-  }),
+  concurrency: () => 1,
+  connect: openElasticConnection,
+  close: closeElasticConnection,
+  ping: (connection, ctx) =>
+    connection.client.cluster.health({}, requestOptions(ctx)).catch((error: unknown) => {
+      throw toElasticError(error, connection.target);
+    }),
+  client: (pool, options) =>
+    createElasticClient(pool, { where: hostPort(options.host, options.port), who: describeCredentials(options) }),
 });

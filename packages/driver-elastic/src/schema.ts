@@ -1,5 +1,5 @@
 /**
- * Schema of `[outgoing_pools.elastic.<tag>.connection]` (seed "Elasticsearch options", spec 5.4).
+ * Schema of `[outgoing_pools.elastic.<tag>.connection]` (MongooseIM's "Elasticsearch options", plus `tls` and credentials).
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';
@@ -17,7 +17,7 @@ import { Type, TlsSchema, type Static } from '@outpools/core/driver';
  * | `api_key` | non-empty string (instead of `username`/`password`) | unset |
  * | `tls` | TLS section (the client then speaks https) | unset (http) |
  *
- * `username`, `password`, `api_key` and `tls` go beyond the seed (spec 5.4).
+ * `username`, `password`, `api_key` and `tls` go beyond MongooseIM's options (a modern Elasticsearch needs them).
  */
 export const ElasticConnectionSchema = Type.Object(
   {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OutpoolsError } from '@outpools/core';
-import { schemaChecker, stubContexts } from '@outpools/testing';
-import { elasticDriver, NOT_IMPLEMENTED_CODE } from '@outpools/driver-elastic';
+import { readFile } from 'node:fs/promises';
+import { ConnectionLostError } from '@outpools/core';
+import { closedPort, schemaChecker, stubContexts } from '@outpools/testing';
+import { elasticDriver, ElasticAuthError, ElasticRequestError, ElasticResponseError } from '@outpools/driver-elastic';
+import { toElasticError } from '../src/errors.js';
+
+const toElasticTestError = (error: unknown): unknown => toElasticError(error, { where: 'es.example:9200', who: 'user "u"' });
 
 const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker(elasticDriver);
 
@@ -80,19 +84,35 @@ describe('elastic connection schema', () => {
   });
 });
 
-describe('elastic driver in this version', () => {
-  const stub = stubContexts('elastic');
-
-  it('rejects connect and ping with a not-implemented error, and closes quietly', async () => {
-    const options = { host: 'localhost', port: 9200 };
-    await expect(elasticDriver.connect(options, stub.connect))
-      .rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE, message: expect.stringMatching(/elastic connection is not implemented yet/) });
-    await expect(elasticDriver.ping(undefined as never, stub.call)).rejects.toBeInstanceOf(OutpoolsError);
-    await expect(elasticDriver.close(undefined as never)).resolves.toBeUndefined();
+describe('elastic driver without a server', () => {
+  it('does not load @elastic/elasticsearch to validate a configuration', async () => {
+    const source = await readFile(new URL('../src/driver.ts', import.meta.url), 'utf8');
+    const eager = [...source.matchAll(/^import (?!type )[^;]*from '([^']+)'/gm)].map((m) => m[1]);
+    expect(eager.filter((name) => name?.startsWith('@elastic/'))).toEqual([]);
+    expect(check(withConnection('host = "es.example"')).ok).toBe(true);
   });
 
-  it('gives a client whose health goes through the pool and rejects as not implemented', async () => {
-    const client = elasticDriver.client(stub.handle, { host: 'localhost', port: 9200 });
-    await expect(client.health()).rejects.toMatchObject({ code: NOT_IMPLEMENTED_CODE });
+  it('rejects a connect to a closed port with a lost-connection error naming the server', async () => {
+    const stub = stubContexts('elastic');
+    const port = await closedPort();
+    const error = await elasticDriver.connect({ host: '127.0.0.1', port }, stub.connect).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionLostError);
+    expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+  });
+
+  it('names no secret in the errors it maps', () => {
+    const responseError = Object.assign(new Error('security_exception'), {
+      name: 'ResponseError',
+      meta: { statusCode: 401, body: { error: { type: 'security_exception', reason: 'unable to authenticate user [u]' } } },
+    });
+    const mapped = toElasticTestError(responseError);
+    expect(mapped).toBeInstanceOf(ElasticAuthError);
+    expect(mapped).toMatchObject({ code: 'OUTPOOLS_ELASTIC_AUTH', statusCode: 401, errorType: 'security_exception' });
+    const other = toElasticTestError(Object.assign(new Error('x'), { name: 'ResponseError', meta: { statusCode: 409, body: { error: { type: 'version_conflict_engine_exception', reason: 'conflict' } } } }));
+    expect(other).toBeInstanceOf(ElasticResponseError);
+    expect(other).toMatchObject({ statusCode: 409, message: 'elasticsearch answered 409 version_conflict_engine_exception: conflict' });
+    expect(toElasticTestError(Object.assign(new Error('bad json'), { name: 'DeserializationError' }))).toBeInstanceOf(ElasticRequestError);
+    const own = new Error('mine');
+    expect(toElasticTestError(own)).toBe(own);
   });
 });
