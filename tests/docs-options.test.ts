@@ -16,6 +16,7 @@ import { RedisConnectionSchema } from '../packages/driver-redis/src/schema.js';
 import { RabbitConnectionSchema } from '../packages/driver-rabbit/src/schema.js';
 import { LdapConnectionSchema } from '../packages/driver-ldap/src/schema.js';
 import { CassandraConnectionSchema } from '../packages/driver-cassandra/src/schema.js';
+import { ElasticConnectionSchema } from '../packages/driver-elastic/src/schema.js';
 
 /** Marker name → the schema it renders (and how). */
 const TABLES: Readonly<Record<string, { readonly schema: TObject; readonly options?: OptionsTableOptions }>> = {
@@ -27,6 +28,7 @@ const TABLES: Readonly<Record<string, { readonly schema: TObject; readonly optio
   rabbit: { schema: RabbitConnectionSchema },
   ldap: { schema: LdapConnectionSchema },
   cassandra: { schema: CassandraConnectionSchema, options: { expand: ['auth', 'auth.plain'] } },
+  elastic: { schema: ElasticConnectionSchema },
 };
 
 const UPDATE = process.env.UPDATE_DOCS === '1';
