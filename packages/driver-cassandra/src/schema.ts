@@ -1,5 +1,5 @@
 /**
- * Schema of `[outgoing_pools.cassandra.<tag>.connection]` (seed "Cassandra options", spec 5.3).
+ * Schema of `[outgoing_pools.cassandra.<tag>.connection]` (README, Connection options).
  * @module
  */
 import { Type, TlsSchema, type Static } from '@outpools/core/driver';
