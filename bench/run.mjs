@@ -33,7 +33,9 @@ if (parsed.values.help || !name || !available.includes(name)) {
 
 // The benchmarks measure what users run: the built packages. Build when any dist is missing.
 const missing = readdirSync(join(root, 'packages')).filter(
-  (pkg) => existsSync(join(root, 'packages', pkg, 'package.json')) && !existsSync(join(root, 'packages', pkg, 'dist', 'index.js')),
+  (pkg) =>
+    existsSync(join(root, 'packages', pkg, 'package.json')) &&
+    !existsSync(join(root, 'packages', pkg, 'dist', 'index.js')),
 );
 if (missing.length > 0) {
   console.error(`[bench] building (no dist in ${missing.join(', ')})`);

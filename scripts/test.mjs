@@ -15,7 +15,11 @@ const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: root, stdio: '
 // Slow servers (Cassandra, Elasticsearch): `scripts/services/slow/<name>.sh start|wait|stop`.
 // They start first, in the background, and boot while the rest runs; their tests wait for them.
 const slowDir = join(root, 'scripts', 'services', 'slow');
-const slowScripts = existsSync(slowDir) ? readdirSync(slowDir).filter((f) => f.endsWith('.sh')).sort() : [];
+const slowScripts = existsSync(slowDir)
+  ? readdirSync(slowDir)
+      .filter((f) => f.endsWith('.sh'))
+      .sort()
+  : [];
 const stopSlow = () => {
   for (const name of slowScripts) run('bash', [join(slowDir, name), 'stop']);
 };
@@ -37,7 +41,9 @@ for (const name of slowScripts) {
 
 // 1. Services: every script in scripts/services/ is idempotent (checks its port first).
 const servicesDir = join(root, 'scripts', 'services');
-for (const name of readdirSync(servicesDir).filter((f) => f.endsWith('.sh') && f !== 'lib.sh').sort()) {
+for (const name of readdirSync(servicesDir)
+  .filter((f) => f.endsWith('.sh') && f !== 'lib.sh')
+  .sort()) {
   console.log(`[test] service: ${name}`);
   const result = run('bash', [join(servicesDir, name)]);
   if (result.status !== 0) fail(`service script ${name} failed (exit ${result.status})`);

@@ -17,16 +17,30 @@ const bin = join(root, 'packages', 'core', 'bin', 'outpools.js');
 const hook = join(root, 'tests', 'helpers', 'record-imports.mjs');
 
 /** Client libraries of the seven pool types. */
-const CLIENT_LIBRARIES = ['ioredis', 'undici', 'pg', 'mysql2', 'odbc', 'amqplib', 'ldapts', 'cassandra-driver', '@elastic/elasticsearch'];
+const CLIENT_LIBRARIES = [
+  'ioredis',
+  'undici',
+  'pg',
+  'mysql2',
+  'odbc',
+  'amqplib',
+  'ldapts',
+  'cassandra-driver',
+  '@elastic/elasticsearch',
+];
 
 function isLibrary(specifier: string, library: string): boolean {
   // a bare specifier, a subpath, or a resolved path inside the package
-  return specifier === library || specifier.startsWith(`${library}/`) || specifier.includes(`/node_modules/${library}/`);
+  return (
+    specifier === library || specifier.startsWith(`${library}/`) || specifier.includes(`/node_modules/${library}/`)
+  );
 }
 
 let dir: string;
 beforeAll(async () => {
-  const missing = ['core', 'driver-http', 'driver-redis', 'driver-rdbms'].filter((p) => !existsSync(join(root, 'packages', p, 'dist', 'index.js')));
+  const missing = ['core', 'driver-http', 'driver-redis', 'driver-rdbms'].filter(
+    (p) => !existsSync(join(root, 'packages', p, 'dist', 'index.js')),
+  );
   if (missing.length > 0 || !existsSync(join(root, 'packages', 'core', 'dist', 'cli.js'))) {
     await exec('pnpm', ['run', 'build'], { cwd: root, timeout: 300_000 });
   }
@@ -42,7 +56,11 @@ async function recordedCheck(file: string): Promise<{ code: number; stdout: stri
   let code = 0;
   let stdout = '';
   try {
-    ({ stdout } = await exec(process.execPath, ['--import', hook, bin, 'check', file], { cwd: root, env, timeout: 30_000 }));
+    ({ stdout } = await exec(process.execPath, ['--import', hook, bin, 'check', file], {
+      cwd: root,
+      env,
+      timeout: 30_000,
+    }));
   } catch (error) {
     const failed = error as { code?: number; stdout?: string };
     code = failed.code ?? -1;
@@ -58,7 +76,10 @@ describe('outpools check examples/outgoing-pools.toml', () => {
     expect(code, stdout).toBe(0);
     // the hook works: the drivers of the example's types were loaded
     for (const driver of ['@outpools/driver-http', '@outpools/driver-redis', '@outpools/driver-rdbms']) {
-      expect(specifiers.some((s) => s.includes(driver) || s.includes(driver.replace('@outpools/', 'packages/'))), driver).toBe(true);
+      expect(
+        specifiers.some((s) => s.includes(driver) || s.includes(driver.replace('@outpools/', 'packages/'))),
+        driver,
+      ).toBe(true);
     }
     const loaded = CLIENT_LIBRARIES.filter((library) => specifiers.some((s) => isLibrary(s, library)));
     expect(loaded).toEqual([]);

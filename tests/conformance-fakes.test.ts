@@ -26,8 +26,12 @@ describeConformance({
 
 describe('the conformance suite itself', () => {
   it('writes TOML that the configuration layer reads back', () => {
-    const nested = toToml({ outgoing_pools: { fake: { main: { connection: { nested: { flag: true, list: [{ host: 'h', port: 1 }] } } } } } });
-    expect(nested).toBe('[outgoing_pools.fake.main.connection.nested]\nflag = true\nlist = [{ host = "h", port = 1 }]\n');
+    const nested = toToml({
+      outgoing_pools: { fake: { main: { connection: { nested: { flag: true, list: [{ host: 'h', port: 1 }] } } } } },
+    });
+    expect(nested).toBe(
+      '[outgoing_pools.fake.main.connection.nested]\nflag = true\nlist = [{ host = "h", port = 1 }]\n',
+    );
     const text = toToml({
       general: { hosts: ['a.example', 'b "quoted"'] },
       outgoing_pools: { fake: { main: { workers: 2, connection: { label: 'x' } }, empty: { connection: {} } } },

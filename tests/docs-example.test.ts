@@ -70,7 +70,10 @@ describe('the echo example of docs/writing-a-pool-type.md', () => {
 
   it('times out a slow answer with CallTimeoutError and keeps serving', async () => {
     const registry = new DriverRegistry([echoDriver]);
-    await using pools = createPools(parseConfig(toml().replace('call_timeout = 1000', 'call_timeout = 200'), { registry }), { registry });
+    await using pools = createPools(
+      parseConfig(toml().replace('call_timeout = 1000', 'call_timeout = 200'), { registry }),
+      { registry },
+    );
     await pools.start();
     const client = pools.get(echoDriver, 'global', 'default');
     await expect(client.echo('SLOW 2000')).rejects.toBeInstanceOf(CallTimeoutError);

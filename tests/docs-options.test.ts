@@ -62,7 +62,8 @@ function sections(file: string, lines: readonly string[]): Section[] {
   lines.forEach((line, index) => {
     const begin = BEGIN.exec(line.trim());
     if (begin !== null) {
-      if (open !== undefined) throw new Error(`${file}:${index + 1}: options:begin inside the section of line ${open.begin + 1}`);
+      if (open !== undefined)
+        throw new Error(`${file}:${index + 1}: options:begin inside the section of line ${open.begin + 1}`);
       open = { name: begin[1]!, begin: index };
     } else if (line.trim() === END) {
       if (open === undefined) throw new Error(`${file}:${index + 1}: options:end without options:begin`);
@@ -78,7 +79,9 @@ function sections(file: string, lines: readonly string[]): Section[] {
 function rendered(file: string, name: string): string[] {
   const table = TABLES[name];
   if (table === undefined) {
-    throw new Error(`${file}: unknown options table "${name}"; known: ${Object.keys(TABLES).join(', ')} (tests/docs-options.test.ts)`);
+    throw new Error(
+      `${file}: unknown options table "${name}"; known: ${Object.keys(TABLES).join(', ')} (tests/docs-options.test.ts)`,
+    );
   }
   return optionsTable(table.schema, table.options).trimEnd().split('\n');
 }

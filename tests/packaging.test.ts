@@ -9,7 +9,9 @@ import { formatMessage } from 'publint/utils';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const packages = readdirSync(join(root, 'packages')).filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')));
+const packages = readdirSync(join(root, 'packages')).filter((dir) =>
+  existsSync(join(root, 'packages', dir, 'package.json')),
+);
 
 describe('published packages', () => {
   it.each(packages)('%s passes publint with no error or warning', async (dir) => {

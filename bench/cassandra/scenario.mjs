@@ -52,7 +52,9 @@ await scenarioMain({
           keyspace: KEYSPACE,
           authProvider: new cassandra.auth.PlainTextAuthProvider(USER, PASSWORD),
           policies: { loadBalancing: new cassandra.policies.loadBalancing.RoundRobinPolicy() },
-          pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 1, [cassandra.types.distance.remote]: 1 } },
+          pooling: {
+            coreConnectionsPerHost: { [cassandra.types.distance.local]: 1, [cassandra.types.distance.remote]: 1 },
+          },
           isMetadataSyncEnabled: false,
         }),
     );

@@ -35,17 +35,22 @@ export async function setup() {
   });
   await admin.connect();
   try {
-    await admin.execute(`CREATE ROLE IF NOT EXISTS ${USER} WITH PASSWORD = '${PASSWORD}' AND LOGIN = true AND SUPERUSER = true`);
+    await admin.execute(
+      `CREATE ROLE IF NOT EXISTS ${USER} WITH PASSWORD = '${PASSWORD}' AND LOGIN = true AND SUPERUSER = true`,
+    );
     // Hash the password with the node's bcrypt cost when it was set with another one.
     const row = (await admin.execute('SELECT salted_hash FROM system_auth.roles WHERE role = ?', [USER])).first();
-    if (!String(row?.salted_hash ?? '').startsWith('$2a$04$')) await admin.execute(`ALTER ROLE ${USER} WITH PASSWORD = '${PASSWORD}'`);
+    if (!String(row?.salted_hash ?? '').startsWith('$2a$04$'))
+      await admin.execute(`ALTER ROLE ${USER} WITH PASSWORD = '${PASSWORD}'`);
     await admin.execute(
       `CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
     );
     await admin.execute(`CREATE TABLE IF NOT EXISTS ${KEYSPACE}.kv (k int PRIMARY KEY, v text)`);
     const insert = `INSERT INTO ${KEYSPACE}.kv (k, v) VALUES (?, ?)`;
     for (let k = 0; k < ROWS; k += 100) {
-      await Promise.all(Array.from({ length: 100 }, (_, i) => admin.execute(insert, [k + i, `value-${k + i}`], { prepare: true })));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => admin.execute(insert, [k + i, `value-${k + i}`], { prepare: true })),
+      );
     }
   } finally {
     await admin.shutdown();

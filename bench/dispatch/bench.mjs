@@ -21,7 +21,9 @@ export default {
   ],
   summarize(medians) {
     const vs = (other) =>
-      CONCURRENCY.map((c) => `vs_${other.replace('-', '_')}_c${c}=${ratio(opsOf(medians, 'outpools', c), opsOf(medians, other, c))}`);
+      CONCURRENCY.map(
+        (c) => `vs_${other.replace('-', '_')}_c${c}=${ratio(opsOf(medians, 'outpools', c), opsOf(medians, other, c))}`,
+      );
     const memory = medians['memory 100x100 idle'];
     const startStop = medians['start/stop 1000x10'];
     return [

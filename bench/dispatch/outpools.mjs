@@ -3,7 +3,13 @@ import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
 import { noopDriver } from './noop.mjs';
 
 /** The TOML of one no-op pool. */
-export function noopToml({ workers = 10, scope = 'global', hosts = [], strategy = 'best_worker', callTimeout = 5000 } = {}) {
+export function noopToml({
+  workers = 10,
+  scope = 'global',
+  hosts = [],
+  strategy = 'best_worker',
+  callTimeout = 5000,
+} = {}) {
   const general = hosts.length > 0 ? `[general]\nhosts = [${hosts.map((h) => JSON.stringify(h)).join(', ')}]\n\n` : '';
   return `${general}[outgoing_pools.noop.default]\nscope = "${scope}"\nworkers = ${workers}\nstrategy = "${strategy}"\ncall_timeout = ${callTimeout}\n\n[outgoing_pools.noop.default.connection]\n`;
 }

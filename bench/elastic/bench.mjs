@@ -21,5 +21,7 @@ export default {
   runs: 5,
   timeoutMs: 120_000,
   cases: ['outpools', 'client'].map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
-  summarize: (m) => [`RESULT vs_elastic_client=${ratio(m[label('outpools')]?.opsPerSec, m[label('client')]?.opsPerSec)}`],
+  summarize: (m) => [
+    `RESULT vs_elastic_client=${ratio(m[label('outpools')]?.opsPerSec, m[label('client')]?.opsPerSec)}`,
+  ],
 };

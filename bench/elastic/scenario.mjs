@@ -44,7 +44,10 @@ async function seed(client) {
   });
   const operations = [];
   for (let i = 0; i < DOCS; i += 1) {
-    operations.push({ index: { _index: INDEX, _id: `d${i}` } }, { user: `u${i % USERS}`, body: `message number ${i}`, n: i });
+    operations.push(
+      { index: { _index: INDEX, _id: `d${i}` } },
+      { user: `u${i % USERS}`, body: `message number ${i}`, n: i },
+    );
   }
   await client.bulk({ operations, refresh: true });
 }

@@ -39,7 +39,10 @@ export function runChild({ scenario, nodeArgs = [], args, env = {}, timeoutMs = 
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      const line = stdout.split('\n').reverse().find((l) => l.startsWith(RESULT_PREFIX));
+      const line = stdout
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith(RESULT_PREFIX));
       if (code !== 0 || line === undefined) {
         const why = stderr.trim().split('\n').slice(-3).join(' | ') || `exit ${code}, no result line`;
         reject(new Error(why));
@@ -62,9 +65,7 @@ export function medianMetrics(runs) {
 
 /** Render rows (`{ label, runs, metrics | error }`) as a fixed-width text table. */
 export function formatTable(rows) {
-  const keys = [...new Set(rows.flatMap((r) => (r.metrics ? Object.keys(r.metrics) : [])))].filter(
-    (k) => k !== 'note',
-  );
+  const keys = [...new Set(rows.flatMap((r) => (r.metrics ? Object.keys(r.metrics) : [])))].filter((k) => k !== 'note');
   const header = ['case', 'runs', ...keys];
   const body = rows.map((r) =>
     r.metrics
@@ -75,7 +76,9 @@ export function formatTable(rows) {
     Math.max(h.length, ...body.filter((row) => row.length === header.length).map((row) => row[i].length)),
   );
   const line = (cells) =>
-    cells.map((c, i) => (i === 0 || cells.length < header.length ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i]))).join('  ');
+    cells
+      .map((c, i) => (i === 0 || cells.length < header.length ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i])))
+      .join('  ');
   return [line(header), line(header.map((_, i) => '-'.repeat(widths[i]))), ...body.map(line)].join('\n');
 }
 

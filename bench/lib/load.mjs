@@ -19,7 +19,14 @@ export function durationMs(fallback = 1000) {
  *
  * Returns `{ ops, ms, opsPerSec, errors, cpuUsPerOp, p50Us, p90Us, p99Us }` (latencies only when measured).
  */
-export async function closedLoop({ call, concurrency, durationMs: duration = durationMs(), warmupMs = 300, maxOps = Infinity, latency = false }) {
+export async function closedLoop({
+  call,
+  concurrency,
+  durationMs: duration = durationMs(),
+  warmupMs = 300,
+  maxOps = Infinity,
+  latency = false,
+}) {
   const run = async (ms, limit, samples) => {
     let ops = 0;
     let errors = 0;

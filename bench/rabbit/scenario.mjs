@@ -20,7 +20,13 @@ const amqplib = createRequire(import.meta.resolve('@outpools/driver-rabbit'))('a
 
 /** Run one variant with its queue, adding the client's CPU time per publish (µs, user + system). */
 async function withQueue(run) {
-  const admin = await amqplib.connect({ protocol: 'amqp', hostname: HOST, port: PORT, username: 'guest', password: 'guest' });
+  const admin = await amqplib.connect({
+    protocol: 'amqp',
+    hostname: HOST,
+    port: PORT,
+    username: 'guest',
+    password: 'guest',
+  });
   const channel = await admin.createChannel();
   await channel.assertQueue(QUEUE, { durable: false, arguments: QUEUE_ARGS });
   try {
@@ -64,7 +70,10 @@ await scenarioMain({
     withQueue(async () => {
       const models = await Promise.all(
         Array.from({ length: WORKERS }, () =>
-          amqplib.connect({ protocol: 'amqp', hostname: HOST, port: PORT, username: 'guest', password: 'guest' }, { noDelay: true }),
+          amqplib.connect(
+            { protocol: 'amqp', hostname: HOST, port: PORT, username: 'guest', password: 'guest' },
+            { noDelay: true },
+          ),
         ),
       );
       const channels = await Promise.all(models.map((m) => m.createConfirmChannel()));

@@ -47,7 +47,14 @@ await scenarioMain({
   'outpools-available': (concurrency) => outpools(concurrency, 'available_worker'),
 
   async 'pg-pool'(concurrency) {
-    const pool = new pg.Pool({ host: HOST, port: PORT, user: USER, password: PASSWORD, database: DATABASE, max: WORKERS });
+    const pool = new pg.Pool({
+      host: HOST,
+      port: PORT,
+      user: USER,
+      password: PASSWORD,
+      database: DATABASE,
+      max: WORKERS,
+    });
     // open every connection before measuring, as outpools' start() does
     const clients = await Promise.all(Array.from({ length: WORKERS }, () => pool.connect()));
     for (const c of clients) c.release();

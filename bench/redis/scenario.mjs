@@ -35,7 +35,10 @@ await scenarioMain({
     await pools.start({ requireLive: true });
     const redis = pools.get(redisDriver, 'global', 'default');
     const result = await closedLoop({
-      call: alternating((k) => redis.get(k), (k, v) => redis.set(k, v)),
+      call: alternating(
+        (k) => redis.get(k),
+        (k, v) => redis.set(k, v),
+      ),
       concurrency: Number(concurrency),
       durationMs: DURATION_MS,
       latency: true,
@@ -47,13 +50,17 @@ await scenarioMain({
   async ioredis(concurrency) {
     const clients = Array.from(
       { length: WORKERS },
-      () => new Redis({ host: HOST, port: PORT, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
+      () =>
+        new Redis({ host: HOST, port: PORT, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
     );
     await Promise.all(clients.map((c) => c.connect()));
     let next = 0;
     const pick = () => clients[next++ % WORKERS];
     const result = await closedLoop({
-      call: alternating((k) => pick().get(k), (k, v) => pick().set(k, v)),
+      call: alternating(
+        (k) => pick().get(k),
+        (k, v) => pick().set(k, v),
+      ),
       concurrency: Number(concurrency),
       durationMs: DURATION_MS,
       latency: true,

@@ -189,7 +189,10 @@ export class RequestDroppedError extends OutpoolsError {
 /** The pool is stopping or stopped and takes no new calls. */
 export class PoolStoppedError extends OutpoolsError {
   constructor(key?: PoolKey, options: OutpoolsErrorOptions = {}) {
-    super(ErrorCodes.PoolStoppedError, `pool is stopped${keySuffix(key)}`, { ...options, ...(key && { poolKey: key }) });
+    super(ErrorCodes.PoolStoppedError, `pool is stopped${keySuffix(key)}`, {
+      ...options,
+      ...(key && { poolKey: key }),
+    });
   }
 }
 

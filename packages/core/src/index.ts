@@ -53,7 +53,15 @@ export { DriverRegistry } from './driver/registry.js';
 export type { AnyPoolDriver } from './driver/registry.js';
 export { loadDrivers } from './driver/loader.js';
 export type { LoadDriversOptions, LoadDriversResult, DriverLoadFailure } from './driver/loader.js';
-export type { PoolDriver, ClientOf, OptionsOf, CallContext, RunOptions, Picker, PoolHandle } from './driver/contract.js';
+export type {
+  PoolDriver,
+  ClientOf,
+  OptionsOf,
+  CallContext,
+  RunOptions,
+  Picker,
+  PoolHandle,
+} from './driver/contract.js';
 export type { RoutingStrategy, WorkerView } from './strategies/types.js';
 
 // --- pools

@@ -7,7 +7,10 @@ interface FakeWorker {
   load: number;
 }
 
-const lcg = (seed: number): (() => number) => () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+const lcg =
+  (seed: number): (() => number) =>
+  () =>
+    (seed = (seed * 48271) % 2147483647) / 2147483647;
 
 describe('best_worker with its least-load bound', () => {
   it('starts every scan at a random worker and stops at the first idle one', () => {

@@ -62,7 +62,10 @@ beforeAll(async () => {
   await writeFile(join(dir, 'bad.toml'), bad);
   await writeFile(join(dir, 'syntax.toml'), `[outgoing_pools.kv.a.connection]\npassword = "${SECRET}\n`);
   await writeFile(join(dir, 'redis.toml'), '[outgoing_pools.nosuchtype.default]\n');
-  await writeFile(join(dir, 'array.toml'), '[[outgoing_pools.kv.x]]\n[[outgoing_pools.kv.x]]\nscope = "single_host"\nhost = "h"\n');
+  await writeFile(
+    join(dir, 'array.toml'),
+    '[[outgoing_pools.kv.x]]\n[[outgoing_pools.kv.x]]\nscope = "single_host"\nhost = "h"\n',
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -73,9 +76,13 @@ describe('outpools check', () => {
     const result = await run('check', 'good.toml', '--plugin', plugin);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('# kv.default: instances a.com, b.com\n[outgoing_pools.kv.default]\nscope = "host"\nstrategy = "best_worker"\nworkers = 3\ncall_timeout = 5000\n[outgoing_pools.kv.default.connection]\nhost = "127.0.0.1"\nport = 6379\npassword = "***"\n');
+    expect(result.stdout).toContain(
+      '# kv.default: instances a.com, b.com\n[outgoing_pools.kv.default]\nscope = "host"\nstrategy = "best_worker"\nworkers = 3\ncall_timeout = 5000\n[outgoing_pools.kv.default.connection]\nhost = "127.0.0.1"\nport = 6379\npassword = "***"\n',
+    );
     expect(result.stdout).toContain('# sql.main: instances global\n');
-    expect(result.stdout).toContain('warning: outgoing_pools.sql.side.host: "c.com" is not one of the configured hosts');
+    expect(result.stdout).toContain(
+      'warning: outgoing_pools.sql.side.host: "c.com" is not one of the configured hosts',
+    );
     expect(result.stdout).toMatch(/good\.toml: OK, 3 pools, 4 instances, 1 warning\(s\)\n$/);
     expect(result.stdout).not.toContain(SECRET);
   });
@@ -95,14 +102,29 @@ describe('outpools check', () => {
         options: { strategy: 'best_worker', workers: 3, call_timeout: 5000 },
         connection: { host: '127.0.0.1', port: 6379, password: '***' },
       },
-      expect.objectContaining({ type: 'sql', tag: 'main', instances: ['global'], options: expect.objectContaining({ workers: 2 }) }),
+      expect.objectContaining({
+        type: 'sql',
+        tag: 'main',
+        instances: ['global'],
+        options: expect.objectContaining({ workers: 2 }),
+      }),
       expect.objectContaining({ tag: 'side', scope: 'single_host', host: 'c.com', instances: ['c.com'] }),
     ]);
     expect(result.stdout).not.toContain(SECRET);
   });
 
   it('expands host pools over --hosts instead of [general] hosts', async () => {
-    const result = await run('check', 'good.toml', '--json', '--hosts', 'x.org, c.com', '--host-types', 't', '--plugin', plugin);
+    const result = await run(
+      'check',
+      'good.toml',
+      '--json',
+      '--hosts',
+      'x.org, c.com',
+      '--host-types',
+      't',
+      '--plugin',
+      plugin,
+    );
     const doc = JSON.parse(result.stdout) as { warnings: unknown[]; pools: { instances: string[] }[] };
     expect(doc.pools[0]?.instances).toEqual(['x.org', 'c.com', 't']);
     expect(doc.warnings).toEqual([]);
@@ -136,18 +158,25 @@ describe('outpools check', () => {
   it('reports a pool type whose package is not installed as a config error naming the package', async () => {
     const result = await run('check', 'redis.toml');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('outgoing_pools.nosuchtype: unknown pool type "nosuchtype": install @outpools/driver-nosuchtype');
+    expect(result.stderr).toContain(
+      'outgoing_pools.nosuchtype: unknown pool type "nosuchtype": install @outpools/driver-nosuchtype',
+    );
   });
 
   it('reports an installed driver package that fails to load instead of asking to install it', async () => {
     const pkgDir = join(dir, 'node_modules', '@outpools', 'driver-broken');
     await mkdir(pkgDir, { recursive: true });
-    await writeFile(join(pkgDir, 'package.json'), JSON.stringify({ name: '@outpools/driver-broken', type: 'module', main: 'index.js' }));
+    await writeFile(
+      join(pkgDir, 'package.json'),
+      JSON.stringify({ name: '@outpools/driver-broken', type: 'module', main: 'index.js' }),
+    );
     await writeFile(join(pkgDir, 'index.js'), "throw new Error('no native binding');\n");
     await writeFile(join(dir, 'broken.toml'), '[outgoing_pools.broken.a]\n');
     const result = await run('check', 'broken.toml');
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('outgoing_pools.broken: cannot load @outpools/driver-broken: no native binding\nbroken.toml: 1 error\n');
+    expect(result.stderr).toBe(
+      'outgoing_pools.broken: cannot load @outpools/driver-broken: no native binding\nbroken.toml: 1 error\n',
+    );
   });
 
   it('prints several sections of one tag as an array of tables', async () => {
@@ -188,7 +217,10 @@ describe('outpools', () => {
 
   it('exits 2 with the command list for no command or an unknown one', async () => {
     expect(await run()).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('Commands:') });
-    expect(await run('frob')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^outpools: unknown command "frob"/) });
+    expect(await run('frob')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^outpools: unknown command "frob"/),
+    });
   });
 });
 

@@ -21,7 +21,11 @@ describe('printing resolved pools as TOML', () => {
       tag: 'x',
       path: 'outgoing_pools.cluster.x',
       options: { scope: 'host', strategy: 'best_worker', workers: 20, call_timeout: 5000 },
-      connection: { servers: [{ host: 'a', port: 1 }], auth: { plain: { username: 'u', password: 'p4ss' } }, tls: { password: 'q' } },
+      connection: {
+        servers: [{ host: 'a', port: 1 }],
+        auth: { plain: { username: 'u', password: 'p4ss' } },
+        tls: { password: 'q' },
+      },
     };
     const config: LoadedConfig = { pools: [pool], hosts: [], hostTypes: [], warnings: [] };
     expect(formatPool(pool, config)).toBe(

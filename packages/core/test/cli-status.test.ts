@@ -102,7 +102,10 @@ describe('outpools status', () => {
     const { code, stdout } = await outpools('status', withDead, '--json', '--plugin', plugin);
     expect(code).toBe(1);
     expect(stdout).not.toContain(SECRET);
-    const report = JSON.parse(stdout) as { ok: boolean; instances: { tag: string; live: number; health: { ok: boolean; error: string } }[] };
+    const report = JSON.parse(stdout) as {
+      ok: boolean;
+      instances: { tag: string; live: number; health: { ok: boolean; error: string } }[];
+    };
     expect(report.ok).toBe(false);
     const dead = report.instances.find((i) => i.tag === 'dead');
     expect(dead).toMatchObject({ live: 0, health: { ok: false } });
@@ -151,7 +154,18 @@ ping_ms = 2
   );
 
   it('drives ping load through one pool and reports throughput and percentiles', async () => {
-    const { code, stdout } = await outpools('bench', slow, '--pool', 'fake.slow', '--duration-ms', '300', '--concurrency', '4', '--plugin', plugin);
+    const { code, stdout } = await outpools(
+      'bench',
+      slow,
+      '--pool',
+      'fake.slow',
+      '--duration-ms',
+      '300',
+      '--concurrency',
+      '4',
+      '--plugin',
+      plugin,
+    );
     expect(code).toBe(0);
     expect(stdout).toContain('bench fake.slow@global: ping, 4 concurrent callers');
     expect(stdout).toMatch(/^throughput\s+[\d,]+ calls\/s$/m);
@@ -159,9 +173,27 @@ ping_ms = 2
   });
 
   it('measures the latency of the calls it makes (a 2 ms ping takes at least 2 ms)', async () => {
-    const { code, stdout } = await outpools('bench', slow, '--pool', 'fake.slow', '--duration-ms', '300', '--concurrency', '2', '--json', '--plugin', plugin);
+    const { code, stdout } = await outpools(
+      'bench',
+      slow,
+      '--pool',
+      'fake.slow',
+      '--duration-ms',
+      '300',
+      '--concurrency',
+      '2',
+      '--json',
+      '--plugin',
+      plugin,
+    );
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as { ok: boolean; calls: number; failures: number; throughput: number; latencyMs: Record<string, number> };
+    const report = JSON.parse(stdout) as {
+      ok: boolean;
+      calls: number;
+      failures: number;
+      throughput: number;
+      latencyMs: Record<string, number>;
+    };
     expect(report).toMatchObject({ ok: true, failures: 0 });
     expect(report.calls).toBeGreaterThan(10);
     // 2 callers over 2 workers, each call >= 2 ms: at most ~1000 calls/s.
@@ -173,7 +205,18 @@ ping_ms = 2
   });
 
   it('exits 1 when the pool has no live worker', async () => {
-    const { code, stderr, stdout } = await outpools('bench', withDead, '--pool', 'fake.dead', '--duration-ms', '100', '--wait-ms', '2000', '--plugin', plugin);
+    const { code, stderr, stdout } = await outpools(
+      'bench',
+      withDead,
+      '--pool',
+      'fake.dead',
+      '--duration-ms',
+      '100',
+      '--wait-ms',
+      '2000',
+      '--plugin',
+      plugin,
+    );
     expect(code).toBe(1);
     expect(stderr).toContain('fake.dead@global: no live worker');
     expect(`${stdout}${stderr}`).not.toContain(SECRET);

@@ -10,7 +10,10 @@ import { expandPools } from '../src/config/scope.js';
 import { noopMethods } from './cli-fake-drivers.mjs';
 
 const example = fileURLToPath(new URL('../../../examples/outgoing-pools.toml', import.meta.url));
-const perType = { cassandra: { workers: 20 }, rdbms: { call_timeout: 60000 } } as Record<string, { workers?: number; call_timeout?: number }>;
+const perType = { cassandra: { workers: 20 }, rdbms: { call_timeout: 60000 } } as Record<
+  string,
+  { workers?: number; call_timeout?: number }
+>;
 
 const permissive = (type: string) =>
   defineDriver({
@@ -22,7 +25,9 @@ const permissive = (type: string) =>
 
 describe('examples/outgoing-pools.toml', () => {
   it('uses all seven pool types with global, host and single_host scopes, and is valid', async () => {
-    const config = parseConfig(await readFile(example, 'utf8'), { registry: new DriverRegistry(BUILTIN_TYPES.map(permissive)) });
+    const config = parseConfig(await readFile(example, 'utf8'), {
+      registry: new DriverRegistry(BUILTIN_TYPES.map(permissive)),
+    });
     expect(new Set(config.pools.map((p) => p.type))).toEqual(new Set(BUILTIN_TYPES));
     expect(new Set(config.pools.map((p) => p.options.scope))).toEqual(new Set(['global', 'host', 'single_host']));
     expect(config.hosts).toEqual(['localhost', 'example.com']);
@@ -36,7 +41,9 @@ describe('examples/outgoing-pools.toml', () => {
   });
 
   it('has an https pool with a TLS section that verifies the peer against the example CA', async () => {
-    const config = parseConfig(await readFile(example, 'utf8'), { registry: new DriverRegistry(BUILTIN_TYPES.map(permissive)) });
+    const config = parseConfig(await readFile(example, 'utf8'), {
+      registry: new DriverRegistry(BUILTIN_TYPES.map(permissive)),
+    });
     const http = config.pools.find((p) => p.type === 'http' && p.tag === 'auth');
     expect(http?.connection).toMatchObject({
       host: 'https://127.0.0.1:8443',

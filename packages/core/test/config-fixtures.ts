@@ -15,7 +15,8 @@ export const kvDriver = defineDriver({
     },
     { additionalProperties: false },
   ),
-  refuseStrategy: (strategy) => (strategy === 'available_worker' ? 'kv does not support "available_worker"' : undefined),
+  refuseStrategy: (strategy) =>
+    strategy === 'available_worker' ? 'kv does not support "available_worker"' : undefined,
 });
 
 /** An rdbms-like type: required enum `driver`, per-type defaults, a cross-field check. */
@@ -37,7 +38,8 @@ export const sqlDriver = defineDriver({
     if (ctx.connection.driver !== 'odbc' && ctx.connection.host === undefined) {
       ctx.error('connection.host', `required with driver = "${ctx.connection.driver}"`);
     }
-    if (ctx.connection.query_timeout > ctx.pool.call_timeout) ctx.warn('connection.query_timeout', 'longer than call_timeout');
+    if (ctx.connection.query_timeout > ctx.pool.call_timeout)
+      ctx.warn('connection.query_timeout', 'longer than call_timeout');
   },
 });
 

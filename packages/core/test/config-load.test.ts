@@ -14,7 +14,9 @@ describe('TOML syntax', () => {
     const result = checkConfig('[general]\nhosts = ["a" "b"]\n', { registry, source: 'pools.toml' });
     expect(result.ok).toBe(false);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors).toEqual([{ path: 'pools.toml:2:14', message: 'TOML syntax error: expected comma or end of structure' }]);
+    expect(result.errors).toEqual([
+      { path: 'pools.toml:2:14', message: 'TOML syntax error: expected comma or end of structure' },
+    ]);
   });
 
   it('names the input <input> when no source is given', () => {
@@ -57,7 +59,10 @@ describe('secrets', () => {
     expect(result.errors).toEqual([
       { path: 'outgoing_pools.kv.a.connection.password', message: 'expected a string, got "***"' },
       { path: 'outgoing_pools.sql.b.connection.password', message: 'expected a non-empty string, got "***"' },
-      { path: 'outgoing_pools.cluster.c.connection.auth.plain.password', message: 'expected a non-empty string, got "***"' },
+      {
+        path: 'outgoing_pools.cluster.c.connection.auth.plain.password',
+        message: 'expected a non-empty string, got "***"',
+      },
       { path: 'outgoing_pools.cluster.c.connection.tls.password', message: 'expected a string, got "***"' },
     ]);
   });
@@ -78,7 +83,9 @@ describe('secrets', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     leaks(String((caught as Error).message));
-    expect((caught as ConfigError).issues.map((i) => i.message)).toContain('unknown key "pasword"; did you mean "password"?');
+    expect((caught as ConfigError).issues.map((i) => i.message)).toContain(
+      'unknown key "pasword"; did you mean "password"?',
+    );
   });
 });
 
@@ -95,7 +102,9 @@ describe('parseConfig, checkConfig, loadConfigFile', () => {
   });
 
   it('parseConfig throws one ConfigError listing every issue, with the file name', () => {
-    expect(() => parseConfig('[outgoing_pools.kv.a]\nworkers = 0\nscope = "x"\n', { registry, source: 'bad.toml' })).toThrow(
+    expect(() =>
+      parseConfig('[outgoing_pools.kv.a]\nworkers = 0\nscope = "x"\n', { registry, source: 'bad.toml' }),
+    ).toThrow(
       expect.objectContaining({
         code: 'OUTPOOLS_CONFIG',
         issues: [

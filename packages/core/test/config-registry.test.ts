@@ -19,7 +19,9 @@ describe('DriverRegistry', () => {
   });
 
   it('refuses a second driver for the same type', () => {
-    expect(() => new DriverRegistry([kvDriver, { ...kvDriver }])).toThrow('a driver for pool type "kv" is already registered');
+    expect(() => new DriverRegistry([kvDriver, { ...kvDriver }])).toThrow(
+      'a driver for pool type "kv" is already registered',
+    );
     expect(() => new DriverRegistry([kvDriver, { ...kvDriver }])).toThrow(DriverRegistrationError);
   });
 
@@ -64,7 +66,14 @@ describe('loadDrivers', () => {
   const pkg = async (name: string, body: string): Promise<void> => {
     const dir = join(cwd, 'node_modules', '@outpools', name);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `@outpools/${name}`, type: 'module', exports: { '.': { import: './index.js' }, './package.json': './package.json' } }));
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: `@outpools/${name}`,
+        type: 'module',
+        exports: { '.': { import: './index.js' }, './package.json': './package.json' },
+      }),
+    );
     await writeFile(join(dir, 'index.js'), body);
   };
 
@@ -96,8 +105,16 @@ describe('loadDrivers', () => {
   it('reports a package that holds no driver for its type, or fails to load', async () => {
     const { failures } = await loadDrivers(['empty', 'broken'], { cwd });
     expect(failures).toEqual([
-      { specifier: '@outpools/driver-empty', type: 'empty', message: '@outpools/driver-empty exports no driver for pool type "empty"' },
-      { specifier: '@outpools/driver-broken', type: 'broken', message: 'cannot load @outpools/driver-broken: boom at import' },
+      {
+        specifier: '@outpools/driver-empty',
+        type: 'empty',
+        message: '@outpools/driver-empty exports no driver for pool type "empty"',
+      },
+      {
+        specifier: '@outpools/driver-broken',
+        type: 'broken',
+        message: 'cannot load @outpools/driver-broken: boom at import',
+      },
     ]);
   });
 
@@ -117,7 +134,10 @@ describe('loadDrivers', () => {
   });
 
   it('reports a plugin that cannot be found, or exports no driver', async () => {
-    const { failures } = await loadDrivers([], { cwd, plugins: ['./nope.mjs', './empty-plugin.mjs', 'no-such-package-xyz'] });
+    const { failures } = await loadDrivers([], {
+      cwd,
+      plugins: ['./nope.mjs', './empty-plugin.mjs', 'no-such-package-xyz'],
+    });
     expect(failures.map((f) => f.message)).toEqual([
       expect.stringMatching(/^cannot load plugin \.\/nope\.mjs: /),
       'plugin ./empty-plugin.mjs exports no pool driver',

@@ -6,7 +6,8 @@ import { redactSecrets, Type } from '@outpools/core/driver';
 import { withDefaults } from '../src/config/defaults.js';
 
 const S = (schema: unknown): SchemaNode => schema as SchemaNode;
-const messages = (schema: unknown, value: unknown): string[] => checkValue(S(schema), value, { path: 'x' }).map((i) => `${i.path}: ${i.message}`);
+const messages = (schema: unknown, value: unknown): string[] =>
+  checkValue(S(schema), value, { path: 'x' }).map((i) => `${i.path}: ${i.message}`);
 
 describe('what a schema expects, in words', () => {
   it.each([
@@ -48,7 +49,9 @@ describe('checking values', () => {
   });
 
   it('checks string length and pattern', () => {
-    expect(messages(Type.String({ pattern: '^https?://' }), 'ftp://x')).toEqual(['x: expected a string matching /^https?:///, got "ftp://x"']);
+    expect(messages(Type.String({ pattern: '^https?://' }), 'ftp://x')).toEqual([
+      'x: expected a string matching /^https?:///, got "ftp://x"',
+    ]);
     expect(messages(Type.String({ maxLength: 2 }), 'abc')).toHaveLength(1);
   });
 
@@ -80,20 +83,30 @@ describe('checking values', () => {
     expect(describeValue(Number.NaN)).toBe('NaN (a float)');
     expect(describeValue(undefined)).toBe('nothing');
     expect(describeValue('p', true)).toBe('"***"');
-    expect(messages(Type.Integer(), Number.POSITIVE_INFINITY)).toEqual(['x: expected an integer, got Infinity (a float)']);
+    expect(messages(Type.Integer(), Number.POSITIVE_INFINITY)).toEqual([
+      'x: expected an integer, got Infinity (a float)',
+    ]);
   });
 });
 
 describe('defaults', () => {
   const schema = Type.Object({
     port: Type.Integer({ default: 6379 }),
-    servers: Type.Array(Type.Object({ host: Type.String(), port: Type.Integer({ default: 9042 }) }), { default: [{ host: 'localhost' }] }),
-    auth: Type.Optional(Type.Union([Type.Object({ user: Type.String(), mode: Type.String({ default: 'plain' }) }), Type.String()])),
+    servers: Type.Array(Type.Object({ host: Type.String(), port: Type.Integer({ default: 9042 }) }), {
+      default: [{ host: 'localhost' }],
+    }),
+    auth: Type.Optional(
+      Type.Union([Type.Object({ user: Type.String(), mode: Type.String({ default: 'plain' }) }), Type.String()]),
+    ),
   });
 
   it('fills absent keys only, at every depth, without touching given values', () => {
     const given = { port: '1', servers: [{ host: 'a' }], auth: { user: 'u' } };
-    expect(withDefaults(S(schema), given)).toEqual({ port: '1', servers: [{ host: 'a', port: 9042 }], auth: { user: 'u', mode: 'plain' } });
+    expect(withDefaults(S(schema), given)).toEqual({
+      port: '1',
+      servers: [{ host: 'a', port: 9042 }],
+      auth: { user: 'u', mode: 'plain' },
+    });
     expect(given).toEqual({ port: '1', servers: [{ host: 'a' }], auth: { user: 'u' } });
     expect(withDefaults(S(schema), {})).toEqual({ port: 6379, servers: [{ host: 'localhost', port: 9042 }] });
   });

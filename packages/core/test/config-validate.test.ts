@@ -4,7 +4,8 @@ import { clusterDriver, kvDriver, sqlDriver } from './config-fixtures.js';
 
 const registry = new DriverRegistry([kvDriver, sqlDriver, clusterDriver]);
 const check = (text: string, hosts?: string[]): CheckResult => checkConfig(text, { registry, ...(hosts && { hosts }) });
-const messageAt = (result: CheckResult, path: string): string | undefined => result.errors.find((e) => e.path === path)?.message;
+const messageAt = (result: CheckResult, path: string): string | undefined =>
+  result.errors.find((e) => e.path === path)?.message;
 
 describe('pool options', () => {
   it('accepts a minimal pool and fills every default', () => {
@@ -17,7 +18,9 @@ describe('pool options', () => {
   });
 
   it('uses the driver per-type defaults for workers and call_timeout, and explicit values over them', () => {
-    const result = check('[outgoing_pools.sql.a.connection]\ndriver = "odbc"\n[outgoing_pools.cluster.b]\nworkers = 7\n');
+    const result = check(
+      '[outgoing_pools.sql.a.connection]\ndriver = "odbc"\n[outgoing_pools.cluster.b]\nworkers = 7\n',
+    );
     expect(result.errors).toEqual([]);
     expect(result.config?.pools.map((p) => [p.options.workers, p.options.call_timeout])).toEqual([
       [10, 60000],
@@ -26,7 +29,9 @@ describe('pool options', () => {
   });
 
   it('rejects a string where an integer is expected, without coercing it', () => {
-    const result = check('[outgoing_pools.kv.default]\nworkers = "5"\n[outgoing_pools.kv.default.connection]\nport = "6379"\n');
+    const result = check(
+      '[outgoing_pools.kv.default]\nworkers = "5"\n[outgoing_pools.kv.default.connection]\nport = "6379"\n',
+    );
     expect(messageAt(result, 'outgoing_pools.kv.default.workers')).toBe('expected a positive integer, got "5"');
     expect(messageAt(result, 'outgoing_pools.kv.default.connection.port')).toBe(
       'expected an integer from 1 to 65534, got "6379"',
@@ -35,22 +40,28 @@ describe('pool options', () => {
 
   it('rejects a float where an integer is expected, even an integral one', () => {
     const result = check('[outgoing_pools.kv.default]\nworkers = 5.0\ncall_timeout = 2.5\n');
-    expect(messageAt(result, 'outgoing_pools.kv.default.workers')).toBe('expected a positive integer, got 5.0 (a float)');
-    expect(messageAt(result, 'outgoing_pools.kv.default.call_timeout')).toBe('expected a positive integer, got 2.5 (a float)');
+    expect(messageAt(result, 'outgoing_pools.kv.default.workers')).toBe(
+      'expected a positive integer, got 5.0 (a float)',
+    );
+    expect(messageAt(result, 'outgoing_pools.kv.default.call_timeout')).toBe(
+      'expected a positive integer, got 2.5 (a float)',
+    );
   });
 
   it('rejects out-of-range numbers and accepts the bounds', () => {
     expect(check('[outgoing_pools.kv.a]\nworkers = 0\n').errors).toEqual([
       { path: 'outgoing_pools.kv.a.workers', message: 'expected a positive integer, got 0' },
     ]);
-    expect(messageAt(check('[outgoing_pools.kv.a.connection]\nport = 65535\n'), 'outgoing_pools.kv.a.connection.port')).toBe(
-      'expected an integer from 1 to 65534, got 65535',
-    );
+    expect(
+      messageAt(check('[outgoing_pools.kv.a.connection]\nport = 65535\n'), 'outgoing_pools.kv.a.connection.port'),
+    ).toBe('expected an integer from 1 to 65534, got 65535');
     expect(check('[outgoing_pools.kv.a]\nworkers = 1\n[outgoing_pools.kv.a.connection]\nport = 65534\n').ok).toBe(true);
   });
 
   it('rejects an unknown key at its own path with a near-miss suggestion', () => {
-    const result = check('[outgoing_pools.kv.default]\nwrokers = 5\n[outgoing_pools.kv.default.connection]\nprot = 1\n');
+    const result = check(
+      '[outgoing_pools.kv.default]\nwrokers = 5\n[outgoing_pools.kv.default.connection]\nprot = 1\n',
+    );
     expect(result.errors).toEqual([
       { path: 'outgoing_pools.kv.default.wrokers', message: 'unknown key "wrokers"; did you mean "workers"?' },
       { path: 'outgoing_pools.kv.default.connection.prot', message: 'unknown key "prot"; did you mean "port"?' },
@@ -59,7 +70,9 @@ describe('pool options', () => {
 
   it('lists the allowed keys when an unknown key is not close to any', () => {
     const message = messageAt(check('[outgoing_pools.kv.a]\nflavour = 1\n'), 'outgoing_pools.kv.a.flavour');
-    expect(message).toBe('unknown key "flavour"; allowed keys: scope, host, strategy, workers, call_timeout, connection');
+    expect(message).toBe(
+      'unknown key "flavour"; allowed keys: scope, host, strategy, workers, call_timeout, connection',
+    );
   });
 
   it('rejects an unknown strategy with a suggestion and accepts every known one', () => {
@@ -73,7 +86,11 @@ describe('pool options', () => {
     expect(check('[outgoing_pools.kv.a]\nstrategy = "available_worker"\n').errors).toEqual([
       { path: 'outgoing_pools.kv.a.strategy', message: 'kv does not support "available_worker"' },
     ]);
-    expect(check('[outgoing_pools.sql.a]\nstrategy = "available_worker"\n[outgoing_pools.sql.a.connection]\ndriver = "odbc"\n').ok).toBe(true);
+    expect(
+      check(
+        '[outgoing_pools.sql.a]\nstrategy = "available_worker"\n[outgoing_pools.sql.a.connection]\ndriver = "odbc"\n',
+      ).ok,
+    ).toBe(true);
   });
 
   it('suggests the closest enum value, e.g. pgsql for psgql', () => {
@@ -85,12 +102,17 @@ describe('pool options', () => {
 
   it('reports a missing required key at the key path, saying what is expected', () => {
     expect(check('[outgoing_pools.sql.a.connection]\nhost = "db"\n').errors).toEqual([
-      { path: 'outgoing_pools.sql.a.connection.driver', message: 'missing required key (expected one of "pgsql", "mysql" or "odbc")' },
+      {
+        path: 'outgoing_pools.sql.a.connection.driver',
+        message: 'missing required key (expected one of "pgsql", "mysql" or "odbc")',
+      },
     ]);
   });
 
   it('rejects a connection that is not a table', () => {
-    expect(messageAt(check('[outgoing_pools.kv.a]\nconnection = 5\n'), 'outgoing_pools.kv.a.connection')).toBe('expected a table, got 5');
+    expect(messageAt(check('[outgoing_pools.kv.a]\nconnection = 5\n'), 'outgoing_pools.kv.a.connection')).toBe(
+      'expected a table, got 5',
+    );
   });
 });
 
@@ -102,12 +124,17 @@ describe('scope and host', () => {
   });
 
   it('requires host with single_host', () => {
-    expect(check('[outgoing_pools.kv.a]\nscope = "single_host"\n').errors.map((e) => e.path)).toEqual(['outgoing_pools.kv.a.host']);
+    expect(check('[outgoing_pools.kv.a]\nscope = "single_host"\n').errors.map((e) => e.path)).toEqual([
+      'outgoing_pools.kv.a.host',
+    ]);
   });
 
   it('rejects host with any scope other than single_host', () => {
     for (const scope of ['global', 'host']) {
-      const message = messageAt(check(`[outgoing_pools.kv.a]\nscope = "${scope}"\nhost = "a.com"\n`, ['a.com']), 'outgoing_pools.kv.a.host');
+      const message = messageAt(
+        check(`[outgoing_pools.kv.a]\nscope = "${scope}"\nhost = "a.com"\n`, ['a.com']),
+        'outgoing_pools.kv.a.host',
+      );
       expect(message).toBe(`only allowed with scope = "single_host" (this pool's scope is "${scope}")`);
     }
   });
@@ -115,19 +142,27 @@ describe('scope and host', () => {
   it('accepts single_host with a configured host, and warns about an unknown host', () => {
     const good = check('[general]\nhosts = ["a.com"]\n[outgoing_pools.kv.a]\nscope = "single_host"\nhost = "a.com"\n');
     expect(good).toMatchObject({ ok: true, warnings: [] });
-    const warned = check('[general]\nhosts = ["a.com"]\n[outgoing_pools.kv.a]\nscope = "single_host"\nhost = "b.com"\n');
+    const warned = check(
+      '[general]\nhosts = ["a.com"]\n[outgoing_pools.kv.a]\nscope = "single_host"\nhost = "b.com"\n',
+    );
     expect(warned.ok).toBe(true);
     expect(warned.warnings).toEqual([
-      { path: 'outgoing_pools.kv.a.host', message: '"b.com" is not one of the configured hosts or host types (a.com); the pool starts anyway' },
+      {
+        path: 'outgoing_pools.kv.a.host',
+        message: '"b.com" is not one of the configured hosts or host types (a.com); the pool starts anyway',
+      },
     ]);
   });
 
   it('warns when a host-scoped pool has no hosts to expand over', () => {
-    expect(check('[outgoing_pools.kv.a]\nscope = "host"\n').warnings.map((w) => w.path)).toEqual(['outgoing_pools.kv.a.scope']);
+    expect(check('[outgoing_pools.kv.a]\nscope = "host"\n').warnings.map((w) => w.path)).toEqual([
+      'outgoing_pools.kv.a.scope',
+    ]);
   });
 
   it('rejects two pools that resolve to the same key, naming both paths', () => {
-    const text = '[general]\nhosts = ["a", "b"]\n[[outgoing_pools.kv.main]]\nscope = "host"\n[[outgoing_pools.kv.main]]\nscope = "single_host"\nhost = "a"\n';
+    const text =
+      '[general]\nhosts = ["a", "b"]\n[[outgoing_pools.kv.main]]\nscope = "host"\n[[outgoing_pools.kv.main]]\nscope = "single_host"\nhost = "a"\n';
     expect(check(text).errors).toEqual([
       {
         path: 'outgoing_pools.kv.main[1]',
@@ -137,8 +172,12 @@ describe('scope and host', () => {
   });
 
   it('accepts a global pool and a host-specific pool with the same tag', () => {
-    const text = '[general]\nhosts = ["a"]\n[[outgoing_pools.kv.main]]\n[[outgoing_pools.kv.main]]\nscope = "single_host"\nhost = "a"\n';
-    expect(check(text).config?.pools.map((p) => p.path)).toEqual(['outgoing_pools.kv.main[0]', 'outgoing_pools.kv.main[1]']);
+    const text =
+      '[general]\nhosts = ["a"]\n[[outgoing_pools.kv.main]]\n[[outgoing_pools.kv.main]]\nscope = "single_host"\nhost = "a"\n';
+    expect(check(text).config?.pools.map((p) => p.path)).toEqual([
+      'outgoing_pools.kv.main[0]',
+      'outgoing_pools.kv.main[1]',
+    ]);
   });
 });
 
@@ -147,10 +186,13 @@ describe('document structure', () => {
     expect(check('[outgoing_pools.kvv.a]\n').errors).toEqual([
       {
         path: 'outgoing_pools.kvv',
-        message: 'unknown pool type "kvv": install @outpools/driver-kvv (or load a plugin that provides it); did you mean "kv"?',
+        message:
+          'unknown pool type "kvv": install @outpools/driver-kvv (or load a plugin that provides it); did you mean "kv"?',
       },
     ]);
-    expect(messageAt(check('[outgoing_pools.redis.a]\n'), 'outgoing_pools.redis')).toContain('install @outpools/driver-redis');
+    expect(messageAt(check('[outgoing_pools.redis.a]\n'), 'outgoing_pools.redis')).toContain(
+      'install @outpools/driver-redis',
+    );
   });
 
   it('requires outgoing_pools to be a table of tables of tables', () => {
@@ -161,11 +203,14 @@ describe('document structure', () => {
   });
 
   it('quotes tags that are not bare keys in paths', () => {
-    expect(check('[outgoing_pools.kv."a.b"]\nworkers = 0\n').errors.map((e) => e.path)).toEqual(['outgoing_pools.kv."a.b".workers']);
+    expect(check('[outgoing_pools.kv."a.b"]\nworkers = 0\n').errors.map((e) => e.path)).toEqual([
+      'outgoing_pools.kv."a.b".workers',
+    ]);
   });
 
   it('reads [general] hosts and host_types and ignores every other key of a MongooseIM file', () => {
-    const text = '[general]\nloglevel = "warning"\nhosts = ["a", "b"]\nhost_types = ["t"]\n[listen.c2s]\nport = 5222\n[modules.mod_disco]\n[outgoing_pools.kv.a]\nscope = "host"\n';
+    const text =
+      '[general]\nloglevel = "warning"\nhosts = ["a", "b"]\nhost_types = ["t"]\n[listen.c2s]\nport = 5222\n[modules.mod_disco]\n[outgoing_pools.kv.a]\nscope = "host"\n';
     const result = check(text);
     expect(result.errors).toEqual([]);
     expect(result.config).toMatchObject({ hosts: ['a', 'b'], hostTypes: ['t'] });
@@ -211,14 +256,23 @@ describe('driver hooks', () => {
   it('runs resolve() after schema defaults, then the driver check with paths relative to the pool', () => {
     const resolved = check('[outgoing_pools.cluster.a.connection]\ntls = {}\n');
     expect(resolved.config?.pools[0]?.connection).toMatchObject({ port: 636, tls: { verify_mode: 'peer' } });
-    const checked = check('[outgoing_pools.sql.a]\ncall_timeout = 10\n[outgoing_pools.sql.a.connection]\ndriver = "pgsql"\n');
-    expect(checked.errors).toEqual([{ path: 'outgoing_pools.sql.a.connection.host', message: 'required with driver = "pgsql"' }]);
-    expect(checked.warnings).toEqual([{ path: 'outgoing_pools.sql.a.connection.query_timeout', message: 'longer than call_timeout' }]);
+    const checked = check(
+      '[outgoing_pools.sql.a]\ncall_timeout = 10\n[outgoing_pools.sql.a.connection]\ndriver = "pgsql"\n',
+    );
+    expect(checked.errors).toEqual([
+      { path: 'outgoing_pools.sql.a.connection.host', message: 'required with driver = "pgsql"' },
+    ]);
+    expect(checked.warnings).toEqual([
+      { path: 'outgoing_pools.sql.a.connection.query_timeout', message: 'longer than call_timeout' },
+    ]);
   });
 
   it('still runs the driver check when the pool has a scope, host or strategy rule error', () => {
     const result = check('[outgoing_pools.sql.a]\nhost = "x"\n[outgoing_pools.sql.a.connection]\ndriver = "pgsql"\n');
-    expect(result.errors.map((e) => e.path)).toEqual(['outgoing_pools.sql.a.host', 'outgoing_pools.sql.a.connection.host']);
+    expect(result.errors.map((e) => e.path)).toEqual([
+      'outgoing_pools.sql.a.host',
+      'outgoing_pools.sql.a.connection.host',
+    ]);
   });
 
   it('does not call the driver check while the connection has schema errors', () => {

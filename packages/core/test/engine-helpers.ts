@@ -1,7 +1,17 @@
 /**
  * Builders of validated configs for engine tests (the config layer is tested elsewhere).
  */
-import { DriverRegistry, createPools, type AnyPoolDriver, type LoadedConfig, type PoolInstanceSpec, type PoolSpec, type Pools, type PoolsOptions, type Strategy } from '@outpools/core';
+import {
+  DriverRegistry,
+  createPools,
+  type AnyPoolDriver,
+  type LoadedConfig,
+  type PoolInstanceSpec,
+  type PoolSpec,
+  type Pools,
+  type PoolsOptions,
+  type Strategy,
+} from '@outpools/core';
 
 export interface SpecInput {
   readonly type?: string;

@@ -24,7 +24,11 @@ function seeded(seed: number): () => number {
 
 async function chaos(strategy: Strategy, seed: number): Promise<void> {
   const random = seeded(seed);
-  const fake = createFakeDriver({ concurrency: 2, maxQueue: 6, reconnect: { kind: 'exponential', baseMs: 20, capMs: 200 } });
+  const fake = createFakeDriver({
+    concurrency: 2,
+    maxQueue: 6,
+    reconnect: { kind: 'exponential', baseMs: 20, capMs: 200 },
+  });
   const pools = poolsOf(fake.driver, [poolSpec({ strategy, workers: 4, callTimeoutMs: 300 })], { random });
   await pools.start();
   const client = pools.get(fake.driver, 'global', 'default');

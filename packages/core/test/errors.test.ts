@@ -21,7 +21,10 @@ describe('error classes', () => {
   });
 
   it('recognise an error of another copy of the package by its brand', () => {
-    const foreign = Object.assign(new Error('x'), { [Symbol.for('outpools.error')]: true, [Symbol.for('outpools.error.CallTimeoutError')]: true });
+    const foreign = Object.assign(new Error('x'), {
+      [Symbol.for('outpools.error')]: true,
+      [Symbol.for('outpools.error.CallTimeoutError')]: true,
+    });
     expect(foreign instanceof CallTimeoutError).toBe(true);
     expect(foreign instanceof OutpoolsError).toBe(true);
     expect(foreign instanceof NoWorkersError).toBe(false);

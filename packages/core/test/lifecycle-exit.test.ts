@@ -36,7 +36,10 @@ async function bundle(source: string, dir: string): Promise<string> {
   return out;
 }
 
-function runNode(file: string, deadlineMs: number): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function runNode(
+  file: string,
+  deadlineMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -107,7 +107,6 @@ describe('start', () => {
     await pools.stop();
   });
 
-
   it('rejects with PoolStartError naming the dead pool when requireLive is set, after stopping', async () => {
     const fake = createFakeDriver({ connectFailures: 100 });
     const pools = poolsOf(fake.driver, [poolSpec({ workers: 1 })]);
@@ -140,7 +139,11 @@ describe('lookup and run-time instances', () => {
     );
     const pools = createPools(config, { registry, random: () => 0 });
     await pools.start();
-    expect(pools.keys().map((k) => `${k.tag}@${k.host}`)).toEqual(['default@global', 'per_host@a.com', 'per_host@b.com']);
+    expect(pools.keys().map((k) => `${k.tag}@${k.host}`)).toEqual([
+      'default@global',
+      'per_host@a.com',
+      'per_host@b.com',
+    ]);
     expect(pools.pool('fake', 'a.com', 'per_host').key.host).toBe('a.com');
     expect(pools.pool('fake', 'a.com', 'default').key.host).toBe('global');
     expect(() => pools.pool('fake', 'c.com', 'per_host')).toThrow(PoolNotFoundError);

@@ -5,7 +5,7 @@ const HEADER = ['| key | type | default | meaning |', '|---|---|---|---|'];
 const table = (...rows: string[]): string => `${[...HEADER, ...rows].join('\n')}\n`;
 
 describe('optionsTable', () => {
-  it('renders one row per key in schema order: type in the config errors\' words, default, description', () => {
+  it("renders one row per key in schema order: type in the config errors' words, default, description", () => {
     const schema = Type.Object(
       {
         host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Server host name or address' }),
@@ -29,7 +29,7 @@ describe('optionsTable', () => {
     );
   });
 
-  it('uses a key\'s own `expected` wording for the type', () => {
+  it("uses a key's own `expected` wording for the type", () => {
     const schema = Type.Object({
       host: Type.String({ pattern: '^https?://', expected: 'an http:// or https:// URL', description: 'Origin' }),
     });
@@ -57,7 +57,9 @@ describe('optionsTable', () => {
     const schema = Type.Object({
       mode: Type.String({ pattern: 'a|b', description: 'either a\nor b | nothing else' }),
     });
-    expect(optionsTable(schema)).toBe(table('| `mode` | a string matching /a\\|b/ | required | either a or b \\| nothing else |'));
+    expect(optionsTable(schema)).toBe(
+      table('| `mode` | a string matching /a\\|b/ | required | either a or b \\| nothing else |'),
+    );
   });
 
   it('documents a secret key like any other: its default as written, no value of a configuration', () => {
@@ -78,11 +80,21 @@ describe('optionsTable', () => {
     const expanded = optionsTable(TlsSchema, { expand: ['server_name_indication'] }).split('\n');
     const keys = expanded.slice(2, -1).map((row) => row.split(' | ')[0]!.replace(/^\| /, ''));
     expect(keys).toEqual([
-      '`verify_mode`', '`cacertfile`', '`certfile`', '`keyfile`', '`password`', '`ciphers`', '`versions`',
-      '`server_name_indication`', '`server_name_indication.enabled`', '`server_name_indication.host`',
+      '`verify_mode`',
+      '`cacertfile`',
+      '`certfile`',
+      '`keyfile`',
+      '`password`',
+      '`ciphers`',
+      '`versions`',
+      '`server_name_indication`',
+      '`server_name_indication.enabled`',
+      '`server_name_indication.host`',
       '`server_name_indication.protocol`',
     ]);
-    expect(expanded.join('\n')).toMatch(/^\| `server_name_indication\.enabled` \| a boolean \(true or false\) \| `true` \| \S.* \|$/m);
+    expect(expanded.join('\n')).toMatch(
+      /^\| `server_name_indication\.enabled` \| a boolean \(true or false\) \| `true` \| \S.* \|$/m,
+    );
   });
 
   it('expands one nested key when a dotted key is named', () => {

@@ -1,6 +1,13 @@
 import { describe, it, expect, vi, afterEach, beforeEach } from 'vitest';
 import { createFakeDriver } from '@outpools/testing';
-import { CallTimeoutError, NoAvailableWorkersError, NoWorkersError, RequestDroppedError, type DropEvent, type Strategy } from '@outpools/core';
+import {
+  CallTimeoutError,
+  NoAvailableWorkersError,
+  NoWorkersError,
+  RequestDroppedError,
+  type DropEvent,
+  type Strategy,
+} from '@outpools/core';
 import { poolSpec, poolsOf } from './engine-helpers.js';
 
 beforeEach(() => {
@@ -73,7 +80,13 @@ describe('routing through a pool', () => {
   });
 
   it('every strategy fails at once with NoWorkersError when no worker is live', async () => {
-    for (const strategy of ['best_worker', 'random_worker', 'next_worker', 'available_worker', 'next_available_worker'] as const) {
+    for (const strategy of [
+      'best_worker',
+      'random_worker',
+      'next_worker',
+      'available_worker',
+      'next_available_worker',
+    ] as const) {
       const { pools, client } = await setup(strategy, 2, { connectFailures: 100 });
       await expect(client.call('x')).rejects.toBeInstanceOf(NoWorkersError);
       await pools.stop();

@@ -15,9 +15,12 @@ describe('run options: mapError', () => {
     const mapError = (error: unknown): unknown => new Error(`mapped: ${(error as Error).message}`);
     await expect(pool.run(() => Promise.reject(new Error('boom')), { mapError })).rejects.toThrow('mapped: boom');
     await expect(
-      pool.run(() => {
-        throw new Error('sync');
-      }, { mapError }),
+      pool.run(
+        () => {
+          throw new Error('sync');
+        },
+        { mapError },
+      ),
     ).rejects.toThrow('mapped: sync');
     await expect(pool.run(() => 7, { mapError })).resolves.toBe(7);
     await pools.stop();
@@ -30,7 +33,8 @@ describe('run options: mapError', () => {
       ConnectionLostError,
     );
     const deadline = Date.now() + 2000;
-    while (pools.stats()[0]!.counters.reconnects < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (pools.stats()[0]!.counters.reconnects < 1 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     expect(pools.stats()[0]!.counters.reconnects).toBe(1);
     await pools.stop();
   });

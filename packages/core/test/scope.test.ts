@@ -23,7 +23,9 @@ describe('expandPools', () => {
   it('generic pools are started for all hosts and host types', () => {
     const instances = expandPools([pool('rdbms', 'default', 'host')], ['a.com', 'b.com', 'type1']);
     expect(instances.map((i) => i.key.host)).toEqual(['a.com', 'b.com', 'type1']);
-    expect(instances.every((i) => i.connection.tag === 'default' && i.path === 'outgoing_pools.rdbms.default')).toBe(true);
+    expect(instances.every((i) => i.connection.tag === 'default' && i.path === 'outgoing_pools.rdbms.default')).toBe(
+      true,
+    );
   });
 
   it('a host that appears twice starts one instance', () => {
@@ -41,7 +43,10 @@ describe('expandPools', () => {
   });
 
   it('host specific pools are preserved next to the global pool of the same tag', () => {
-    const map = started([pool('rdbms', 'default', 'global'), pool('rdbms', 'default', 'single_host', 'a.com')], ['a.com', 'b.com']);
+    const map = started(
+      [pool('rdbms', 'default', 'global'), pool('rdbms', 'default', 'single_host', 'a.com')],
+      ['a.com', 'b.com'],
+    );
     expect([...map.values()].map((i) => i.key.host)).toEqual(['global', 'a.com']);
     expect(map.get(poolKeyId({ type: 'rdbms', host: 'a.com', tag: 'default' }))?.options.scope).toBe('single_host');
   });
@@ -49,7 +54,11 @@ describe('expandPools', () => {
 
 describe('resolvePool', () => {
   const map = started(
-    [pool('rdbms', 'default', 'global'), pool('rdbms', 'default', 'single_host', 'a.com'), pool('redis', 'events', 'host')],
+    [
+      pool('rdbms', 'default', 'global'),
+      pool('rdbms', 'default', 'single_host', 'a.com'),
+      pool('redis', 'events', 'host'),
+    ],
     ['a.com', 'b.com'],
   );
   const lookup = (id: string): (PoolSpec & { key: PoolKey }) | undefined => map.get(id);
@@ -63,7 +72,11 @@ describe('resolvePool', () => {
   });
 
   it('a host-scoped pool is found for each of its hosts', () => {
-    expect(resolvePool(lookup, { type: 'redis', host: 'b.com', tag: 'events' }).key).toEqual({ type: 'redis', host: 'b.com', tag: 'events' });
+    expect(resolvePool(lookup, { type: 'redis', host: 'b.com', tag: 'events' }).key).toEqual({
+      type: 'redis',
+      host: 'b.com',
+      tag: 'events',
+    });
   });
 
   it('never falls back to another tag, and names the global key it tried last', () => {
@@ -87,7 +100,10 @@ describe('resolvePool', () => {
 
   it('a host-scoped pool is not found for a host it was not started for, and has no global fallback', () => {
     expect(() => resolvePool(lookup, { type: 'redis', host: 'c.com', tag: 'events' })).toThrow(
-      expect.objectContaining({ code: 'OUTPOOLS_POOL_NOT_FOUND', poolKey: { type: 'redis', host: 'global', tag: 'events' } }),
+      expect.objectContaining({
+        code: 'OUTPOOLS_POOL_NOT_FOUND',
+        poolKey: { type: 'redis', host: 'global', tag: 'events' },
+      }),
     );
   });
 

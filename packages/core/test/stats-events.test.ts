@@ -86,7 +86,11 @@ describe('health', () => {
     const fake = createFakeDriver({ connectFailures: 10 });
     const pools = poolsOf(fake.driver, [poolSpec({ workers: 1 })]);
     await pools.start();
-    expect((await pools.health())[0]).toMatchObject({ ok: false, ms: 0, error: 'no live worker (pool fake.default@global)' });
+    expect((await pools.health())[0]).toMatchObject({
+      ok: false,
+      ms: 0,
+      error: 'no live worker (pool fake.default@global)',
+    });
     await pools.stop();
   });
 });
@@ -143,7 +147,9 @@ describe('events', () => {
 
   it('never puts a connection password in an event', async () => {
     const fake = createFakeDriver({ connectFailures: 1 });
-    const pools = poolsOf(fake.driver, [poolSpec({ workers: 1, connection: { label: 'fake', password: 's3cret-pw' } })]);
+    const pools = poolsOf(fake.driver, [
+      poolSpec({ workers: 1, connection: { label: 'fake', password: 's3cret-pw' } }),
+    ]);
     const payloads: unknown[] = [];
     for (const name of POOL_EVENTS) pools.events.on(name, (e: unknown) => payloads.push(e));
     await pools.start();

@@ -113,7 +113,9 @@ describe('call_timeout', () => {
     const late: unknown[] = [];
     let register: (() => void) | undefined;
     const second = pool
-      .run((_c, ctx) => new Promise<void>((resolve) => (register = () => (ctx.onAbort?.((r) => late.push(r)), resolve()))))
+      .run(
+        (_c, ctx) => new Promise<void>((resolve) => (register = () => (ctx.onAbort?.((r) => late.push(r)), resolve()))),
+      )
       .catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(1000);
     const secondError = await second;

@@ -64,7 +64,10 @@ describe('toNodeTlsOptions', () => {
 
   it("sends the host name as SNI and uses Node's host name check, for both SNI protocols", () => {
     for (const protocol of ['default', 'https'] as const) {
-      const options = toNodeTlsOptions({ verify_mode: 'peer', server_name_indication: { enabled: true, protocol } }, target);
+      const options = toNodeTlsOptions(
+        { verify_mode: 'peer', server_name_indication: { enabled: true, protocol } },
+        target,
+      );
       expect(options.servername).toBe('db.example.com');
       expect(options.checkServerIdentity).toBe(checkServerIdentity);
     }
@@ -81,13 +84,19 @@ describe('toNodeTlsOptions', () => {
     const options = toNodeTlsOptions({ verify_mode: 'peer', server_name_indication: sni }, { host: '127.0.0.1' });
     expect(options.servername).toBe(TEST_WRONG_HOST);
     expect(options.checkServerIdentity?.('127.0.0.1', cert)).toBeUndefined();
-    const other = toNodeTlsOptions({ verify_mode: 'peer', server_name_indication: { ...sni, host: 'x.invalid' } }, target);
+    const other = toNodeTlsOptions(
+      { verify_mode: 'peer', server_name_indication: { ...sni, host: 'x.invalid' } },
+      target,
+    );
     expect(other.checkServerIdentity?.('db.example.com', cert)).toBeInstanceOf(Error);
   });
 
   it('with SNI disabled sends no servername and accepts any host name', () => {
     const cert = new X509Certificate(pki.wrongHost.cert).toLegacyObject() as PeerCertificate;
-    const options = toNodeTlsOptions({ verify_mode: 'peer', server_name_indication: { enabled: false, protocol: 'default' } }, target);
+    const options = toNodeTlsOptions(
+      { verify_mode: 'peer', server_name_indication: { enabled: false, protocol: 'default' } },
+      target,
+    );
     expect(options.servername).toBeUndefined();
     expect(options.checkServerIdentity?.('db.example.com', cert)).toBeUndefined();
   });
@@ -95,7 +104,9 @@ describe('toNodeTlsOptions', () => {
   it('names the key and the file when a file cannot be read, never the password', () => {
     const password = 'pw-should-not-leak';
     expect(() => toNodeTlsOptions({ verify_mode: 'peer', keyfile: '/nonexistent/k.pem', password }, target)).toThrow(
-      expect.objectContaining({ message: expect.stringMatching(/^connection\.tls\.keyfile: cannot read "\/nonexistent\/k\.pem" \(ENOENT\)$/) }),
+      expect.objectContaining({
+        message: expect.stringMatching(/^connection\.tls\.keyfile: cannot read "\/nonexistent\/k\.pem" \(ENOENT\)$/),
+      }),
     );
   });
 });

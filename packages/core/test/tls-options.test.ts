@@ -41,7 +41,11 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.close()));
 });
 
-const peer = (extra: Partial<TlsConfig> = {}): TlsConfig => ({ verify_mode: 'peer', cacertfile: pki.ca.certFile, ...extra });
+const peer = (extra: Partial<TlsConfig> = {}): TlsConfig => ({
+  verify_mode: 'peer',
+  cacertfile: pki.ca.certFile,
+  ...extra,
+});
 
 describe('server name indication', () => {
   it('sends the target host name as SNI by default, and no SNI to an IP address', async () => {
@@ -74,7 +78,9 @@ describe('server name indication', () => {
     const off = { enabled: false, protocol: 'default' } as const;
     await connect(s.port, peer({ server_name_indication: off }), 'localhost');
     expect((await seenBy(s))?.servername).toBe(false);
-    await expect(connect(s.port, peer({ server_name_indication: off, cacertfile: pki.otherCa.certFile }))).rejects.toMatchObject({
+    await expect(
+      connect(s.port, peer({ server_name_indication: off, cacertfile: pki.otherCa.certFile })),
+    ).rejects.toMatchObject({
       code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     });
   });
@@ -91,7 +97,9 @@ describe('versions and ciphers', () => {
 
   it('versions = ["tlsv1.2", "tlsv1.3"] negotiates TLS 1.3 with a modern server', async () => {
     const s = await server({ cert: pki.server.cert, key: pki.server.key });
-    await expect(connect(s.port, peer({ versions: ['tlsv1.2', 'tlsv1.3'] }))).resolves.toMatchObject({ protocol: 'TLSv1.3' });
+    await expect(connect(s.port, peer({ versions: ['tlsv1.2', 'tlsv1.3'] }))).resolves.toMatchObject({
+      protocol: 'TLSv1.3',
+    });
   });
 
   it('ciphers restricted to a suite the TLS 1.2 server does not offer fail, and an offered one is used', async () => {
@@ -131,7 +139,12 @@ describe('client certificates', () => {
   it('is refused by a server that requires a client certificate when none is configured', async () => {
     const s = await server(requiring());
     // TLS 1.3: the client finishes first and learns of the refusal when the server closes.
-    const outcome = connectTls({ host: 'localhost', port: s.port, tls: peer(), signal: AbortSignal.timeout(5000) }).then(
+    const outcome = connectTls({
+      host: 'localhost',
+      port: s.port,
+      tls: peer(),
+      signal: AbortSignal.timeout(5000),
+    }).then(
       (socket) =>
         new Promise<string>((resolve) => {
           socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));

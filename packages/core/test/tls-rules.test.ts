@@ -68,7 +68,11 @@ describe('tlsIssues', () => {
 
   it('warns that cacertfile and the SNI host have no effect with verify_mode none', () => {
     const { errors, warnings } = tlsIssues(
-      { verify_mode: 'none', cacertfile: pem, server_name_indication: { enabled: true, host: 'x', protocol: 'default' } },
+      {
+        verify_mode: 'none',
+        cacertfile: pem,
+        server_name_indication: { enabled: true, host: 'x', protocol: 'default' },
+      },
       P,
     );
     expect(errors).toEqual([]);
@@ -78,7 +82,13 @@ describe('tlsIssues', () => {
   it('never puts the password in a message', () => {
     const password = 'hunter2-secret';
     const { errors, warnings } = tlsIssues(
-      { verify_mode: 'none', password, certfile: join(dir, 'missing.pem'), cacertfile: pem, versions: ['tlsv1', 'tlsv1.2'] },
+      {
+        verify_mode: 'none',
+        password,
+        certfile: join(dir, 'missing.pem'),
+        cacertfile: pem,
+        versions: ['tlsv1', 'tlsv1.2'],
+      },
       P,
     );
     expect(errors.length + warnings.length).toBeGreaterThan(2);
@@ -88,7 +98,10 @@ describe('tlsIssues', () => {
   it('is applied by checkConfig to a pool section, with errors and warnings at their TOML paths', () => {
     const webDriver = defineDriver({
       type: 'web',
-      connectionSchema: Type.Object({ host: Type.String({ default: 'localhost' }), tls: Type.Optional(TlsSchema) }, { additionalProperties: false }),
+      connectionSchema: Type.Object(
+        { host: Type.String({ default: 'localhost' }), tls: Type.Optional(TlsSchema) },
+        { additionalProperties: false },
+      ),
       ...noopMethods,
     });
     const toml = `[outgoing_pools.web.api.connection.tls]\ncertfile = ${JSON.stringify(pem)}\nversions = ["tlsv1.1", "tlsv1.2"]\n`;

@@ -26,7 +26,11 @@ export async function startTlsServer(options: TlsOptions, host = '127.0.0.1'): P
     socket.on('error', () => {});
     const peer = socket.getPeerCertificate();
     const cn = socket.authorized && peer?.subject ? String(peer.subject.CN) : undefined;
-    seen.push({ servername: (socket as TLSSocket & { servername: string | false }).servername, clientCn: cn, protocol: socket.getProtocol() });
+    seen.push({
+      servername: (socket as TLSSocket & { servername: string | false }).servername,
+      clientCn: cn,
+      protocol: socket.getProtocol(),
+    });
     socket.end('hello\n');
   });
   server.on('tlsClientError', () => {});

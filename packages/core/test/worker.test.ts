@@ -23,7 +23,11 @@ function fakeHost(overrides: Partial<WorkerSettings> = {}, driver: Partial<Engin
   const contexts: ConnectContext[] = [];
   let nextId = 0;
   const deadlines = new Deadlines(() => performance.now());
-  const scope: RequestScope = { key: KEY, timeouts: deadlines.lane<SubTimeout>(SubTimeout.fire), now: () => performance.now() };
+  const scope: RequestScope = {
+    key: KEY,
+    timeouts: deadlines.lane<SubTimeout>(SubTimeout.fire),
+    now: () => performance.now(),
+  };
   const settings: WorkerSettings = {
     key: KEY,
     driver: {
@@ -66,7 +70,8 @@ function fakeHost(overrides: Partial<WorkerSettings> = {}, driver: Partial<Engin
     dropped: (_req, worker, limit) => events.push(`dropped ${worker} ${limit}`),
     up: (worker, reconnected) => events.push(`up ${worker} ${reconnected}`),
     down: (worker) => events.push(`down ${worker}`),
-    blockedChanged: (worker, blocked, reason) => events.push(`${blocked ? 'blocked' : 'unblocked'} ${worker}${reason ? ` ${reason}` : ''}`),
+    blockedChanged: (worker, blocked, reason) =>
+      events.push(`${blocked ? 'blocked' : 'unblocked'} ${worker}${reason ? ` ${reason}` : ''}`),
     reconnectScheduled: (worker, attempt) => events.push(`reconnect ${worker} #${attempt}`),
     closeFailed: (worker) => events.push(`closeFailed ${worker}`),
   };
@@ -204,9 +209,13 @@ describe('a worker against a fake pool', () => {
 
   it('retries a failed connect after the policy delay and reports each attempt', async () => {
     let attempts = 0;
-    const f = fakeHost({}, {
-      connect: () => (++attempts < 3 ? Promise.reject(new Error('refused')) : Promise.resolve({ id: 9, closed: false })),
-    });
+    const f = fakeHost(
+      {},
+      {
+        connect: () =>
+          ++attempts < 3 ? Promise.reject(new Error('refused')) : Promise.resolve({ id: 9, closed: false }),
+      },
+    );
     const worker = new Worker(0, f.host);
     await worker.start();
     expect(worker.live).toBe(false);

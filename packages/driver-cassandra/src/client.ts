@@ -30,7 +30,11 @@ export interface CassandraClient {
    * const name = result.first()?.['name'];
    * ```
    */
-  execute<R extends object = CassandraRow>(cql: string, params?: CqlParams, options?: ExecuteOptions): Promise<CassandraResult<R>>;
+  execute<R extends object = CassandraRow>(
+    cql: string,
+    params?: CqlParams,
+    options?: ExecuteOptions,
+  ): Promise<CassandraResult<R>>;
   /**
    * Run statements as one batch (logged by default), all on one worker.
    * @example
@@ -51,7 +55,11 @@ export interface CassandraClient {
    * }
    * ```
    */
-  pages<R extends object = CassandraRow>(cql: string, params?: CqlParams, options?: ExecuteOptions): AsyncIterableIterator<CassandraResult<R>>;
+  pages<R extends object = CassandraRow>(
+    cql: string,
+    params?: CqlParams,
+    options?: ExecuteOptions,
+  ): AsyncIterableIterator<CassandraResult<R>>;
   /**
    * Read every row of a query, fetching the next page when the current one is used up.
    * @example
@@ -59,7 +67,11 @@ export interface CassandraClient {
    * for await (const row of cassandra.rows('SELECT id FROM users', [], { fetchSize: 500 })) count += 1;
    * ```
    */
-  rows<R extends object = CassandraRow>(cql: string, params?: CqlParams, options?: ExecuteOptions): AsyncIterableIterator<R>;
+  rows<R extends object = CassandraRow>(
+    cql: string,
+    params?: CqlParams,
+    options?: ExecuteOptions,
+  ): AsyncIterableIterator<R>;
 }
 
 /** The library options of the common case (prepared, nothing else): built once. */
@@ -97,7 +109,10 @@ export function batchQueryOptions(options: BatchOptions | undefined): QueryOptio
  * Build the client of one pool. `secrets` are scrubbed from every error message.
  * @internal
  */
-export function createCassandraClient(pool: PoolHandle<CassandraConnection>, secrets: readonly string[]): CassandraClient {
+export function createCassandraClient(
+  pool: PoolHandle<CassandraConnection>,
+  secrets: readonly string[],
+): CassandraClient {
   const mapError = (error: unknown): unknown => mapCallError(error, secrets);
   const plain: RunOptions = { mapError };
   const idempotent: RunOptions = { mapError, retryOnLost: true };
@@ -132,7 +147,10 @@ export function createCassandraClient(pool: PoolHandle<CassandraConnection>, sec
   ): AsyncIterableIterator<CassandraResult<R>> {
     let pageState = options.pageState;
     for (;;) {
-      const page: CassandraResult<R> = await execute<R>(cql, params, { ...options, ...(pageState !== undefined && { pageState }) });
+      const page: CassandraResult<R> = await execute<R>(cql, params, {
+        ...options,
+        ...(pageState !== undefined && { pageState }),
+      });
       yield page;
       if (page.pageState === null || page.pageState === undefined || page.pageState === '') return;
       pageState = page.pageState;
@@ -150,7 +168,9 @@ export function createCassandraClient(pool: PoolHandle<CassandraConnection>, sec
   return {
     execute,
     batch(statements, options) {
-      const queries = statements.map((s) => (typeof s === 'string' ? s : { query: s.query, params: (s.params ?? EMPTY) as unknown[] }));
+      const queries = statements.map((s) =>
+        typeof s === 'string' ? s : { query: s.query, params: (s.params ?? EMPTY) as unknown[] },
+      );
       const queryOptions = batchQueryOptions(options);
       return pool.run(
         (c) => c.client.batch(queries, queryOptions) as unknown as Promise<CassandraResult>,

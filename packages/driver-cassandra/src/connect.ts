@@ -65,7 +65,9 @@ export async function openCassandraConnection(
     sslOptions = await clientSslOptions(options, ctx);
   } catch (error) {
     ctx.signal.throwIfAborted();
-    throw new CassandraConnectError(`cassandra: TLS check of ${where} failed: ${scrub(messageOf(error), secrets)}`, { cause: error });
+    throw new CassandraConnectError(`cassandra: TLS check of ${where} failed: ${scrub(messageOf(error), secrets)}`, {
+      cause: error,
+    });
   }
   const [first] = options.servers;
   const client = new lib.Client({
@@ -74,9 +76,15 @@ export async function openCassandraConnection(
     // Every node is "local" (the TOML has no data center): one connection to each.
     policies: {
       loadBalancing: new lib.policies.loadBalancing.RoundRobinPolicy(),
-      reconnection: new lib.policies.reconnection.ExponentialReconnectionPolicy(LIBRARY_RECONNECT_MS.base, LIBRARY_RECONNECT_MS.max),
+      reconnection: new lib.policies.reconnection.ExponentialReconnectionPolicy(
+        LIBRARY_RECONNECT_MS.base,
+        LIBRARY_RECONNECT_MS.max,
+      ),
     },
-    pooling: { coreConnectionsPerHost: { [lib.types.distance.local]: 1, [lib.types.distance.remote]: 1 }, warmup: true },
+    pooling: {
+      coreConnectionsPerHost: { [lib.types.distance.local]: 1, [lib.types.distance.remote]: 1 },
+      warmup: true,
+    },
     isMetadataSyncEnabled: false,
     protocolOptions: { port: first?.port ?? 9042 },
     applicationName: 'outpools',
@@ -113,9 +121,13 @@ export async function openCassandraConnection(
     if (isAuthFailure(error)) {
       const user = options.auth === undefined ? 'no credentials' : `user "${options.auth.plain.username}"`;
       const refusal = scrub(messageOf(authFailureOf(error)), secrets);
-      throw new CassandraAuthError(`cassandra: authentication at ${where} failed for ${user}: ${refusal}`, { cause: error });
+      throw new CassandraAuthError(`cassandra: authentication at ${where} failed for ${user}: ${refusal}`, {
+        cause: error,
+      });
     }
-    throw new CassandraConnectError(`cassandra: cannot connect to ${where}: ${scrub(messageOf(error), secrets)}`, { cause: error });
+    throw new CassandraConnectError(`cassandra: cannot connect to ${where}: ${scrub(messageOf(error), secrets)}`, {
+      cause: error,
+    });
   } finally {
     if (onAbort) ctx.signal.removeEventListener('abort', onAbort);
     aborted.catch(() => undefined);

@@ -3,8 +3,13 @@
  * Every message is built from the library's message with the password removed.
  * @module
  */
-import { ConnectionLostError, messageOf, OutpoolsError, REDACTED, type OutpoolsErrorOptions } from '@outpools/core/driver';
-
+import {
+  ConnectionLostError,
+  messageOf,
+  OutpoolsError,
+  REDACTED,
+  type OutpoolsErrorOptions,
+} from '@outpools/core/driver';
 
 /** Codes of the errors this package throws. */
 export const CassandraErrorCodes = {
@@ -93,7 +98,9 @@ export function isConnectionGone(error: unknown): boolean {
   const inner = innerErrorsOf(error);
   return (
     inner.length === 0 ||
-    inner.some((e) => isShuttingDown(e) || !['ResponseError', 'BusyConnectionError', 'AuthenticationError'].includes(nameOf(e)))
+    inner.some(
+      (e) => isShuttingDown(e) || !['ResponseError', 'BusyConnectionError', 'AuthenticationError'].includes(nameOf(e)),
+    )
   );
 }
 
@@ -105,7 +112,8 @@ function isShuttingDown(error: unknown): boolean {
 /** The server's answer inside a library error: the error itself, or the first one a `NoHostAvailableError` holds. */
 function responseOf(error: unknown): LibraryError | undefined {
   if (nameOf(error) === 'ResponseError') return error as LibraryError;
-  if (nameOf(error) === 'NoHostAvailableError') return innerErrorsOf(error).find((e) => nameOf(e) === 'ResponseError') as LibraryError | undefined;
+  if (nameOf(error) === 'NoHostAvailableError')
+    return innerErrorsOf(error).find((e) => nameOf(e) === 'ResponseError') as LibraryError | undefined;
   return undefined;
 }
 
@@ -118,7 +126,9 @@ function responseOf(error: unknown): LibraryError | undefined {
 export function mapCallError(error: unknown, secrets: readonly string[]): unknown {
   if (error instanceof OutpoolsError) return error;
   if (isConnectionGone(error)) {
-    return new ConnectionLostError(`cassandra connection lost: ${scrub(messageOf(error), secrets)}`, undefined, { cause: error });
+    return new ConnectionLostError(`cassandra connection lost: ${scrub(messageOf(error), secrets)}`, undefined, {
+      cause: error,
+    });
   }
   const response = responseOf(error);
   const serverCode = typeof response?.code === 'number' ? response.code : undefined;

@@ -8,7 +8,12 @@ import { Type, TlsSchema, type Static } from '@outpools/core/driver';
 export const CassandraServerSchema = Type.Object(
   {
     host: Type.String({ minLength: 1, description: 'Node host name or address (IPv6 without brackets)' }),
-    port: Type.Integer({ minimum: 1, maximum: 65535, default: 9042, description: 'CQL native protocol port; nodes the cluster reports later are dialed on the first server\'s port' }),
+    port: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 9042,
+      description: "CQL native protocol port; nodes the cluster reports later are dialed on the first server's port",
+    }),
   },
   { additionalProperties: false },
 );
@@ -16,8 +21,13 @@ export const CassandraServerSchema = Type.Object(
 /** Schema of `auth.plain`: plain-text authentication, both keys mandatory. */
 export const CassandraPlainAuthSchema = Type.Object(
   {
-    username: Type.String({ minLength: 1, description: 'User name for plain-text authentication (PlainTextAuthProvider)' }),
-    password: Type.String({ description: 'Password for plain-text authentication; never printed ("***"), scrubbed from every error' }),
+    username: Type.String({
+      minLength: 1,
+      description: 'User name for plain-text authentication (PlainTextAuthProvider)',
+    }),
+    password: Type.String({
+      description: 'Password for plain-text authentication; never printed ("***"), scrubbed from every error',
+    }),
   },
   { additionalProperties: false },
 );
@@ -27,7 +37,11 @@ export const CassandraPlainAuthSchema = Type.Object(
  * `auth` table or an unknown mechanism is a config error.
  */
 export const CassandraAuthSchema = Type.Object(
-  { plain: Type.With(CassandraPlainAuthSchema, { description: 'Plain-text authentication: username and password, both required' }) },
+  {
+    plain: Type.With(CassandraPlainAuthSchema, {
+      description: 'Plain-text authentication: username and password, both required',
+    }),
+  },
   { additionalProperties: false },
 );
 
@@ -51,8 +65,14 @@ export const CassandraConnectionSchema = Type.Object(
       default: [{ host: 'localhost', port: 9042 }],
       description: 'The contact points; duplicates (after the port default) are an error',
     }),
-    keyspace: Type.String({ minLength: 1, default: 'mongooseim', description: 'The session keyspace of every connection; it must exist (a missing keyspace fails the connect)' }),
-    auth: Type.Optional(Type.With(CassandraAuthSchema, { description: 'Authentication; auth.plain is the only mechanism' })),
+    keyspace: Type.String({
+      minLength: 1,
+      default: 'mongooseim',
+      description: 'The session keyspace of every connection; it must exist (a missing keyspace fails the connect)',
+    }),
+    auth: Type.Optional(
+      Type.With(CassandraAuthSchema, { description: 'Authentication; auth.plain is the only mechanism' }),
+    ),
     tls: Type.Optional(Type.With(TlsSchema, { description: 'TLS to every node (see TLS in the README)' })),
   },
   { additionalProperties: false },

@@ -25,7 +25,11 @@ type TlsForContext = Pick<ConnectContext, 'tlsFor'>;
 export function rootCertificatePem(socket: TLSSocket): string | undefined {
   let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
   if (cert === undefined || cert.raw === undefined) return undefined;
-  while (cert.issuerCertificate !== undefined && cert.issuerCertificate !== cert && cert.issuerCertificate.raw !== undefined) {
+  while (
+    cert.issuerCertificate !== undefined &&
+    cert.issuerCertificate !== cert &&
+    cert.issuerCertificate.raw !== undefined
+  ) {
     if (cert.issuerCertificate.fingerprint256 === cert.fingerprint256) break;
     cert = cert.issuerCertificate;
   }

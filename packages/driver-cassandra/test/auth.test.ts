@@ -27,7 +27,9 @@ describe('cassandra plain-text authentication (live)', () => {
     const started = await startPools(cassandraToml('auth_ok', { workers: 2 }));
     pools = started.pools;
     expect(started.report.ok).toBe(true);
-    const row = (await clientOf(pools, 'auth_ok').execute('SELECT role FROM system_auth.roles WHERE role = ?', [USER])).first();
+    const row = (
+      await clientOf(pools, 'auth_ok').execute('SELECT role FROM system_auth.roles WHERE role = ?', [USER])
+    ).first();
     expect(row?.['role']).toBe(USER);
   });
 
@@ -49,7 +51,9 @@ describe('cassandra plain-text authentication (live)', () => {
     expect(started.report.instances[0]?.error).toContain('authentication');
     const health = await pools.health();
     expect(health[0]?.ok).toBe(false);
-    expect([JSON.stringify(started.report), JSON.stringify(health), JSON.stringify(pools.stats())].join('\n')).not.toContain(WRONG);
+    expect(
+      [JSON.stringify(started.report), JSON.stringify(health), JSON.stringify(pools.stats())].join('\n'),
+    ).not.toContain(WRONG);
   });
 
   it('refuses a pool without credentials with the same coded error', async () => {

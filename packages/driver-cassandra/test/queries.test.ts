@@ -16,7 +16,9 @@ describe('cassandra statements through a pool (live)', () => {
     await db.execute('DROP TABLE IF EXISTS users', [], { prepare: false });
     await db.execute('CREATE TABLE users (id int PRIMARY KEY, name text, tags set<text>)', [], { prepare: false });
     await db.execute('DROP TABLE IF EXISTS events', [], { prepare: false });
-    await db.execute('CREATE TABLE events (day text, seq int, what text, PRIMARY KEY (day, seq))', [], { prepare: false });
+    await db.execute('CREATE TABLE events (day text, seq int, what text, PRIMARY KEY (day, seq))', [], {
+      prepare: false,
+    });
     await db.execute('DROP TABLE IF EXISTS hits', [], { prepare: false });
     await db.execute('CREATE TABLE hits (page text PRIMARY KEY, n counter)', [], { prepare: false });
   }, 240_000);
@@ -31,7 +33,9 @@ describe('cassandra statements through a pool (live)', () => {
     for (let i = 0; i < 12; i += 1) {
       const c = await pool.run((connection) => connection);
       seen.add(c);
-      const hosts = (c as { client: { hosts: { values(): Array<{ pool: { connections: unknown[] } }> } } }).client.hosts.values();
+      const hosts = (
+        c as { client: { hosts: { values(): Array<{ pool: { connections: unknown[] } }> } } }
+      ).client.hosts.values();
       expect(hosts.map((h) => h.pool.connections.length)).toEqual([1]);
       expect((c as { client: { keyspace: string } }).client.keyspace).toBe(KEYSPACE);
     }
@@ -47,7 +51,9 @@ describe('cassandra statements through a pool (live)', () => {
       { prepare: false },
     );
     await db.execute(`CREATE TABLE ${ks}.kv (k text PRIMARY KEY, v text)`, [], { prepare: false });
-    const { pools: other, report } = await startPools(cassandraToml('created', { workers: 1 }, { ...CONNECTION, keyspace: ks }));
+    const { pools: other, report } = await startPools(
+      cassandraToml('created', { workers: 1 }, { ...CONNECTION, keyspace: ks }),
+    );
     try {
       expect(report.ok).toBe(true);
       const kv = clientOf(other, 'created');
@@ -69,9 +75,13 @@ describe('cassandra statements through a pool (live)', () => {
     expect(ada.columns?.map((c) => c.name)).toEqual(['name', 'tags']);
     // The same statement again from many callers: every worker prepares it once and reuses it.
     const names = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => db.execute<{ name: string }>('SELECT name FROM users WHERE id = ?', [1 + (i % 2)])),
+      Array.from({ length: 30 }, (_, i) =>
+        db.execute<{ name: string }>('SELECT name FROM users WHERE id = ?', [1 + (i % 2)]),
+      ),
     );
-    expect(names.map((r) => r.first()?.name)).toEqual(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 'ada' : 'grace')));
+    expect(names.map((r) => r.first()?.name)).toEqual(
+      Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 'ada' : 'grace')),
+    );
   });
 
   it('applies the consistency level of each call', async () => {
@@ -80,7 +90,9 @@ describe('cassandra statements through a pool (live)', () => {
     const all = await db.execute('SELECT name FROM users WHERE id = ?', [1], { consistency: 'all' });
     expect(all.info.achievedConsistency).toBe(5);
     // A single node cannot serve TWO replicas: the server says "unavailable" (0x1000).
-    const error = await db.execute('SELECT name FROM users WHERE id = ?', [1], { consistency: 'two' }).catch((e: unknown) => e);
+    const error = await db
+      .execute('SELECT name FROM users WHERE id = ?', [1], { consistency: 'two' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CassandraQueryError);
     expect(error).toMatchObject({ code: 'OUTPOOLS_CASSANDRA_QUERY', serverCode: 0x1000 });
   });
@@ -105,7 +117,9 @@ describe('cassandra statements through a pool (live)', () => {
       { consistency: 'quorum' },
     );
     await db.batch([{ query: 'DELETE FROM users WHERE id = ?', params: [11] }], { logged: false });
-    const rows = await Promise.all([10, 11, 12].map((id) => db.execute<{ name: string }>('SELECT name FROM users WHERE id = ?', [id])));
+    const rows = await Promise.all(
+      [10, 11, 12].map((id) => db.execute<{ name: string }>('SELECT name FROM users WHERE id = ?', [id])),
+    );
     expect(rows.map((r) => r.first()?.name ?? null)).toEqual(['ten', null, 'twelve']);
     await db.batch(
       [
@@ -117,15 +131,17 @@ describe('cassandra statements through a pool (live)', () => {
     const hits = await db.execute<{ n: { toNumber(): number } }>('SELECT n FROM hits WHERE page = ?', ['/']);
     expect(hits.first()?.n.toNumber()).toBe(5);
     // A counter update in a logged batch is refused by the server: the batch kind is really sent.
-    await expect(db.batch([{ query: 'UPDATE hits SET n = n + ? WHERE page = ?', params: [1, '/'] }])).rejects.toBeInstanceOf(
-      CassandraQueryError,
-    );
+    await expect(
+      db.batch([{ query: 'UPDATE hits SET n = n + ? WHERE page = ?', params: [1, '/'] }]),
+    ).rejects.toBeInstanceOf(CassandraQueryError);
   });
 
   it('pages with fetchSize and pageState, and with the pages() and rows() async iterators', async () => {
     const day = '2026-11-30';
     await Promise.all(
-      Array.from({ length: 25 }, (_, seq) => db.execute('INSERT INTO events (day, seq, what) VALUES (?, ?, ?)', [day, seq, `e${seq}`])),
+      Array.from({ length: 25 }, (_, seq) =>
+        db.execute('INSERT INTO events (day, seq, what) VALUES (?, ?, ?)', [day, seq, `e${seq}`]),
+      ),
     );
     const cql = 'SELECT seq FROM events WHERE day = ?';
     const first = await db.execute<{ seq: number }>(cql, [day], { fetchSize: 10 });
@@ -139,7 +155,8 @@ describe('cassandra statements through a pool (live)', () => {
     expect(sizes).toEqual([10, 10, 5]);
 
     const seqs: number[] = [];
-    for await (const row of db.rows<{ seq: number }>(cql, [day], { fetchSize: 7, consistency: 'one' })) seqs.push(row.seq);
+    for await (const row of db.rows<{ seq: number }>(cql, [day], { fetchSize: 7, consistency: 'one' }))
+      seqs.push(row.seq);
     expect(seqs).toEqual(Array.from({ length: 25 }, (_, i) => i));
 
     // Leaving a loop early stops fetching.

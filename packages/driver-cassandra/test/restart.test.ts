@@ -95,7 +95,9 @@ describe('a cassandra node stopped and restarted under load', () => {
       expect(slow).toEqual([]);
       const failures = outcomes.filter((o) => !o.ok);
       expect(failures.length).toBeGreaterThan(0);
-      const kinds = new Set(failures.map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })));
+      const kinds = new Set(
+        failures.map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
+      );
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);
       expect(liveAfterMs).toBeLessThan(20_000);

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { schemaChecker } from '@outpools/testing';
 import { cassandraDriver } from '@outpools/driver-cassandra';
 
-const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker(cassandraDriver);
+const {
+  check,
+  withConnection,
+  errorPaths,
+  connectionOf,
+  pool: POOL,
+  connectionPath: C,
+} = schemaChecker(cassandraDriver);
 
 describe('cassandra connection schema', () => {
   it('fills in the seed defaults and 20 workers for an empty section', () => {
@@ -60,9 +67,7 @@ describe('cassandra connection schema', () => {
       ]);
     }
     expect(check(withConnection('servers = [{host = "a", port = 65535}]')).ok).toBe(true);
-    expect(errorPaths(check(withConnection('servers = [{host = "a", prot = 1}]')))).toEqual([
-      `${C}.servers[0].prot`,
-    ]);
+    expect(errorPaths(check(withConnection('servers = [{host = "a", prot = 1}]')))).toEqual([`${C}.servers[0].prot`]);
   });
 
   it('takes keyspace as a non-empty string', () => {

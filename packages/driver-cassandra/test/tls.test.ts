@@ -91,7 +91,10 @@ describe('cassandra over TLS with each verify_mode (live)', () => {
   });
 
   it('none: connects without checking anything', async () => {
-    const result = await start('tls_none', { verify_mode: 'none', server_name_indication: { host: 'wrong.example.invalid' } });
+    const result = await start('tls_none', {
+      verify_mode: 'none',
+      server_name_indication: { host: 'wrong.example.invalid' },
+    });
     expect(result).toEqual({ ok: true, error: undefined });
     await expectTlsWorks('tls_none');
   });

@@ -22,7 +22,9 @@ describe('cassandra driver pieces (offline)', () => {
   it('builds cassandra-driver options: prepared by default, shared when no option is given', () => {
     expect(executeQueryOptions(undefined)).toBe(executeQueryOptions(undefined));
     expect(executeQueryOptions(undefined)).toEqual({ prepare: true });
-    expect(executeQueryOptions({ consistency: 'quorum', fetchSize: 10, pageState: 'ab', prepare: false, idempotent: true })).toEqual({
+    expect(
+      executeQueryOptions({ consistency: 'quorum', fetchSize: 10, pageState: 'ab', prepare: false, idempotent: true }),
+    ).toEqual({
       prepare: false,
       consistency: 4,
       fetchSize: 10,
@@ -52,13 +54,17 @@ describe('cassandra driver pieces (offline)', () => {
     const stopping = libError('ResponseError', 'Server is shutting down', { code: 0 });
     expect(mapCallError(stopping, [])).toBeInstanceOf(ConnectionLostError);
     const unavailable = libError('NoHostAvailableError', 'All host(s) tried for query failed', {
-      innerErrors: { '127.0.0.1:9042': libError('ResponseError', 'Cannot achieve consistency level TWO', { code: 0x1000 }) },
+      innerErrors: {
+        '127.0.0.1:9042': libError('ResponseError', 'Cannot achieve consistency level TWO', { code: 0x1000 }),
+      },
     });
     const mapped = mapCallError(unavailable, []);
     expect(mapped).toBeInstanceOf(CassandraQueryError);
     expect(mapped).toMatchObject({ serverCode: 0x1000, message: 'cassandra: Cannot achieve consistency level TWO' });
     expect((mapped as Error).cause).toBe(unavailable);
-    const busy = libError('NoHostAvailableError', 'busy', { innerErrors: { a: libError('BusyConnectionError', 'busy') } });
+    const busy = libError('NoHostAvailableError', 'busy', {
+      innerErrors: { a: libError('BusyConnectionError', 'busy') },
+    });
     expect(mapCallError(busy, [])).toBeInstanceOf(CassandraQueryError);
     const lost = new ConnectionLostError('x');
     expect(mapCallError(lost, [])).toBe(lost);
@@ -66,8 +72,14 @@ describe('cassandra driver pieces (offline)', () => {
 
   it('recognises refused credentials, also inside NoHostAvailableError', () => {
     expect(isAuthFailure(libError('AuthenticationError', 'bad'))).toBe(true);
-    expect(isAuthFailure(libError('NoHostAvailableError', 'x', { innerErrors: { a: libError('AuthenticationError', 'bad') } }))).toBe(true);
-    expect(isAuthFailure(libError('NoHostAvailableError', 'x', { innerErrors: { a: new Error('ECONNREFUSED') } }))).toBe(false);
+    expect(
+      isAuthFailure(
+        libError('NoHostAvailableError', 'x', { innerErrors: { a: libError('AuthenticationError', 'bad') } }),
+      ),
+    ).toBe(true);
+    expect(
+      isAuthFailure(libError('NoHostAvailableError', 'x', { innerErrors: { a: new Error('ECONNREFUSED') } })),
+    ).toBe(false);
   });
 
   it('scrubs secrets out of messages', () => {

@@ -39,7 +39,9 @@ export function describeCredentials(options: ElasticConnectionOptions): string {
   return 'no credentials';
 }
 
-function authOf(options: ElasticConnectionOptions): { auth?: { username: string; password: string } | { apiKey: string } } {
+function authOf(options: ElasticConnectionOptions): {
+  auth?: { username: string; password: string } | { apiKey: string };
+} {
   if (options.api_key !== undefined) return { auth: { apiKey: options.api_key } };
   if (options.username !== undefined) return { auth: { username: options.username, password: options.password ?? '' } };
   return {};
@@ -50,7 +52,10 @@ function authOf(options: ElasticConnectionOptions): { auth?: { username: string;
  * request opens the socket, checks TLS and the credentials). Rejects, never printing a secret,
  * when the node cannot be reached, the TLS peer is refused or the credentials are wrong.
  */
-export async function openElasticConnection(options: ElasticConnectionOptions, ctx: ConnectContext): Promise<ElasticConnection> {
+export async function openElasticConnection(
+  options: ElasticConnectionOptions,
+  ctx: ConnectContext,
+): Promise<ElasticConnection> {
   ctx.signal.throwIfAborted();
   const { Client } = await loadElastic();
   const secure = options.tls !== undefined;

@@ -12,9 +12,15 @@ import { ElasticConnectionSchema, type ElasticConnectionOptions } from './schema
 export function checkElasticAuth(ctx: DriverCheckContext<ElasticConnectionOptions>): void {
   const { username, password, api_key: apiKey } = ctx.connection;
   if (username !== undefined && password === undefined) {
-    ctx.error('connection.password', 'missing required key: a username needs a password (basic authentication uses both)');
+    ctx.error(
+      'connection.password',
+      'missing required key: a username needs a password (basic authentication uses both)',
+    );
   } else if (username === undefined && password !== undefined) {
-    ctx.error('connection.username', 'missing required key: a password needs a username (basic authentication uses both)');
+    ctx.error(
+      'connection.username',
+      'missing required key: a password needs a username (basic authentication uses both)',
+    );
   }
   if (apiKey !== undefined && (username !== undefined || password !== undefined)) {
     ctx.error('connection.api_key', 'use either api_key or username/password, not both');

@@ -47,7 +47,8 @@ export class ElasticResponseError extends OutpoolsError {
   ) {
     super(
       options.code ?? ElasticErrorCodes.ElasticResponseError,
-      options.message ?? `elasticsearch answered ${statusCode}${errorType ? ` ${errorType}` : ''}${reason ? `: ${reason}` : ''}`,
+      options.message ??
+        `elasticsearch answered ${statusCode}${errorType ? ` ${errorType}` : ''}${reason ? `: ${reason}` : ''}`,
       options,
     );
     this.statusCode = statusCode;
@@ -62,7 +63,13 @@ export class ElasticResponseError extends OutpoolsError {
  * never the password or the key. A worker whose connect fails with it keeps retrying with backoff.
  */
 export class ElasticAuthError extends ElasticResponseError {
-  constructor(where: string, who: string, errorType: string | undefined, reason: string | undefined, options: OutpoolsErrorOptions = {}) {
+  constructor(
+    where: string,
+    who: string,
+    errorType: string | undefined,
+    reason: string | undefined,
+    options: OutpoolsErrorOptions = {},
+  ) {
     super(401, errorType, reason, {
       ...options,
       code: ElasticErrorCodes.ElasticAuthError,
@@ -107,13 +114,21 @@ interface ClientErrorShape {
   readonly meta?: { readonly statusCode?: unknown; readonly body?: unknown };
 }
 
-function responseDetails(error: ClientErrorShape): { status: number; type: string | undefined; reason: string | undefined } {
+function responseDetails(error: ClientErrorShape): {
+  status: number;
+  type: string | undefined;
+  reason: string | undefined;
+} {
   const status = typeof error.meta?.statusCode === 'number' ? error.meta.statusCode : 0;
   const body = error.meta?.body;
   const inner = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
   if (typeof inner === 'object' && inner !== null) {
     const { type, reason } = inner as { type?: unknown; reason?: unknown };
-    return { status, type: typeof type === 'string' ? type : undefined, reason: typeof reason === 'string' ? reason : undefined };
+    return {
+      status,
+      type: typeof type === 'string' ? type : undefined,
+      reason: typeof reason === 'string' ? reason : undefined,
+    };
   }
   return { status, type: undefined, reason: typeof inner === 'string' ? inner : undefined };
 }
@@ -135,7 +150,9 @@ export function toElasticError(error: unknown, target: RequestTarget): unknown {
       return new ElasticResponseError(status, type, reason, { cause: error });
     }
     case 'ConnectionError':
-      return new ConnectionLostError(`elasticsearch connection to ${target.where} lost: ${error.message}`, undefined, { cause: error });
+      return new ConnectionLostError(`elasticsearch connection to ${target.where} lost: ${error.message}`, undefined, {
+        cause: error,
+      });
     case 'TimeoutError':
     case 'RequestAbortedError':
     case 'DeserializationError':
@@ -143,7 +160,9 @@ export function toElasticError(error: unknown, target: RequestTarget): unknown {
     case 'ProductNotSupportedError':
     case 'ConfigurationError':
     case 'NoLivingConnectionsError':
-      return new ElasticRequestError(`elasticsearch request to ${target.where} failed: ${error.message}`, { cause: error });
+      return new ElasticRequestError(`elasticsearch request to ${target.where} failed: ${error.message}`, {
+        cause: error,
+      });
     default:
       return error;
   }

@@ -21,12 +21,27 @@ import { Type, TlsSchema, type Static } from '@outpools/core/driver';
  */
 export const ElasticConnectionSchema = Type.Object(
   {
-    host: Type.String({ minLength: 1, default: 'localhost', description: 'Elasticsearch host name or IP address (IPv6 without brackets)' }),
+    host: Type.String({
+      minLength: 1,
+      default: 'localhost',
+      description: 'Elasticsearch host name or IP address (IPv6 without brackets)',
+    }),
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 9200, description: 'The HTTP port' }),
-    username: Type.Optional(Type.String({ minLength: 1, description: 'Basic authentication user; needs password (beyond MongooseIM)' })),
-    password: Type.Optional(Type.String({ description: 'Basic authentication password; needs username; never printed ("***")' })),
-    api_key: Type.Optional(Type.String({ minLength: 1, description: 'The encoded API key, instead of username/password, not with them (beyond MongooseIM)' })),
-    tls: Type.Optional(Type.With(TlsSchema, { description: 'The client speaks https (beyond MongooseIM); see TLS in the README' })),
+    username: Type.Optional(
+      Type.String({ minLength: 1, description: 'Basic authentication user; needs password (beyond MongooseIM)' }),
+    ),
+    password: Type.Optional(
+      Type.String({ description: 'Basic authentication password; needs username; never printed ("***")' }),
+    ),
+    api_key: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'The encoded API key, instead of username/password, not with them (beyond MongooseIM)',
+      }),
+    ),
+    tls: Type.Optional(
+      Type.With(TlsSchema, { description: 'The client speaks https (beyond MongooseIM); see TLS in the README' }),
+    ),
   },
   { additionalProperties: false },
 );

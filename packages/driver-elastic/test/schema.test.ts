@@ -5,7 +5,8 @@ import { closedPort, schemaChecker, stubContexts } from '@outpools/testing';
 import { elasticDriver, ElasticAuthError, ElasticRequestError, ElasticResponseError } from '@outpools/driver-elastic';
 import { toElasticError } from '../src/errors.js';
 
-const toElasticTestError = (error: unknown): unknown => toElasticError(error, { where: 'es.example:9200', who: 'user "u"' });
+const toElasticTestError = (error: unknown): unknown =>
+  toElasticError(error, { where: 'es.example:9200', who: 'user "u"' });
 
 const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker(elasticDriver);
 
@@ -103,15 +104,28 @@ describe('elastic driver without a server', () => {
   it('names no secret in the errors it maps', () => {
     const responseError = Object.assign(new Error('security_exception'), {
       name: 'ResponseError',
-      meta: { statusCode: 401, body: { error: { type: 'security_exception', reason: 'unable to authenticate user [u]' } } },
+      meta: {
+        statusCode: 401,
+        body: { error: { type: 'security_exception', reason: 'unable to authenticate user [u]' } },
+      },
     });
     const mapped = toElasticTestError(responseError);
     expect(mapped).toBeInstanceOf(ElasticAuthError);
     expect(mapped).toMatchObject({ code: 'OUTPOOLS_ELASTIC_AUTH', statusCode: 401, errorType: 'security_exception' });
-    const other = toElasticTestError(Object.assign(new Error('x'), { name: 'ResponseError', meta: { statusCode: 409, body: { error: { type: 'version_conflict_engine_exception', reason: 'conflict' } } } }));
+    const other = toElasticTestError(
+      Object.assign(new Error('x'), {
+        name: 'ResponseError',
+        meta: { statusCode: 409, body: { error: { type: 'version_conflict_engine_exception', reason: 'conflict' } } },
+      }),
+    );
     expect(other).toBeInstanceOf(ElasticResponseError);
-    expect(other).toMatchObject({ statusCode: 409, message: 'elasticsearch answered 409 version_conflict_engine_exception: conflict' });
-    expect(toElasticTestError(Object.assign(new Error('bad json'), { name: 'DeserializationError' }))).toBeInstanceOf(ElasticRequestError);
+    expect(other).toMatchObject({
+      statusCode: 409,
+      message: 'elasticsearch answered 409 version_conflict_engine_exception: conflict',
+    });
+    expect(toElasticTestError(Object.assign(new Error('bad json'), { name: 'DeserializationError' }))).toBeInstanceOf(
+      ElasticRequestError,
+    );
     const own = new Error('mine');
     expect(toElasticTestError(own)).toBe(own);
   });

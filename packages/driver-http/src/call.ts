@@ -115,7 +115,11 @@ export class Call {
     if (this.settled) return;
     this.#finish();
     if (!this.started) {
-      this.reject(new ConnectionLostError(`http connection failed before the request was sent: ${messageOf(error)}`, this.key, { cause: error }));
+      this.reject(
+        new ConnectionLostError(`http connection failed before the request was sent: ${messageOf(error)}`, this.key, {
+          cause: error,
+        }),
+      );
       return;
     }
     this.reject(new HttpRequestError(`http request failed: ${messageOf(error)}`, this.#options(error)));

@@ -50,7 +50,11 @@ export interface HttpClient {
   /** `GET path`. */
   get(path: string, options?: Omit<HttpRequestOptions, 'method' | 'path'>): Promise<HttpResponse>;
   /** `POST path` with a body (`string`/bytes) or, with `options.json`, a JSON value. */
-  post(path: string, body?: string | Uint8Array, options?: Omit<HttpRequestOptions, 'method' | 'path' | 'body'>): Promise<HttpResponse>;
+  post(
+    path: string,
+    body?: string | Uint8Array,
+    options?: Omit<HttpRequestOptions, 'method' | 'path' | 'body'>,
+  ): Promise<HttpResponse>;
   /**
    * One health request: `HEAD` of `path_prefix` joined with `path` (default: the driver's
    * health path, else the prefix itself). Any HTTP answer counts; a connection failure rejects.
@@ -69,7 +73,12 @@ export interface HealthTarget {
 
 /** Build an {@link HttpClient} over a pool. */
 export function createHttpClient(pool: PoolHandle<HttpConnection>, prefix: string, health: HealthTarget): HttpClient {
-  const send = (method: string, path: string, options: HttpRequestOptions | undefined, body: string | Uint8Array | undefined): Promise<HttpResponse> => {
+  const send = (
+    method: string,
+    path: string,
+    options: HttpRequestOptions | undefined,
+    body: string | Uint8Array | undefined,
+  ): Promise<HttpResponse> => {
     let headers = options?.headers;
     if (options?.json !== undefined) {
       body = JSON.stringify(options.json);

@@ -105,7 +105,15 @@ export class HttpConnection implements CallOwner {
    */
   request(request: WireRequest, call?: RequestCall): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
-      const running = new Call(this.#settings.requestTimeoutMs, request.as ?? 'auto', this.#settings.key, resolve, reject, this, call);
+      const running = new Call(
+        this.#settings.requestTimeoutMs,
+        request.as ?? 'auto',
+        this.#settings.key,
+        resolve,
+        reject,
+        this,
+        call,
+      );
       if (running.settled) return; // aborted already
       this.#current = running;
       const options: Dispatcher.DispatchOptions = {
@@ -147,7 +155,9 @@ export class HttpConnection implements CallOwner {
    * error and the pool is told.
    */
   stalled(): void {
-    this.#connecting?.abort(new Error(`connect to the server took longer than request_timeout (${this.#settings.requestTimeoutMs} ms)`));
+    this.#connecting?.abort(
+      new Error(`connect to the server took longer than request_timeout (${this.#settings.requestTimeoutMs} ms)`),
+    );
   }
 
   /** Open a later socket; {@link HttpConnection.stalled} or `close()` gives up on it. */

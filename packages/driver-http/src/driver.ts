@@ -35,7 +35,10 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
     check(ctx) {
       const { host, tls, request_timeout } = ctx.connection;
       if (tls !== undefined && host.startsWith('http://')) {
-        ctx.warn('connection.tls', `the tls section has no effect: host ${JSON.stringify(host)} is plain http (use "https://" to enable TLS)`);
+        ctx.warn(
+          'connection.tls',
+          `the tls section has no effect: host ${JSON.stringify(host)} is plain http (use "https://" to enable TLS)`,
+        );
       }
       if (request_timeout >= ctx.pool.call_timeout) {
         ctx.warn(

@@ -68,7 +68,11 @@ describe('one http connection (undici Client with a verified connector)', () => 
     cleanup.push(() => connection.close());
     let abort: ((reason: unknown) => void) | undefined;
     const reason = new Error('call timed out');
-    const call = { onAbort: (listener: (reason: unknown) => void) => (abort = listener), armTimeout: () => {}, disarmTimeout: () => {} };
+    const call = {
+      onAbort: (listener: (reason: unknown) => void) => (abort = listener),
+      armTimeout: () => {},
+      disarmTimeout: () => {},
+    };
     const pending = connection.request({ method: 'GET', path: '/never' }, call);
     await until(() => server.seen.length === 1, 1000, 'the request to arrive');
     abort?.(reason);
@@ -76,7 +80,9 @@ describe('one http connection (undici Client with a verified connector)', () => 
     // An already aborted signal rejects at once, and nothing is sent.
     const controller = new AbortController();
     controller.abort(reason);
-    await expect(connection.request({ method: 'GET', path: '/x' }, callContext({ signal: controller.signal }))).rejects.toBe(reason);
+    await expect(
+      connection.request({ method: 'GET', path: '/x' }, callContext({ signal: controller.signal })),
+    ).rejects.toBe(reason);
     expect(server.seen.length).toBe(1);
   });
 });
@@ -97,7 +103,8 @@ describe('the http client over a pool handle', () => {
       },
     } satisfies PoolHandle<HttpConnection>;
     const client = createHttpClient(fake, '/', { method: 'HEAD', path: undefined });
-    for (const method of ['get', 'HEAD', 'options', 'PUT', 'delete', 'POST', 'patch']) await client.request({ method, path: '/x' });
+    for (const method of ['get', 'HEAD', 'options', 'PUT', 'delete', 'POST', 'patch'])
+      await client.request({ method, path: '/x' });
     expect(seen).toEqual([
       { method: 'GET', retryOnLost: true },
       { method: 'HEAD', retryOnLost: true },

@@ -79,7 +79,9 @@ describe('http requests through a pool against a real node:http server', () => {
     const { pools, client } = await startPools(httpToml('m', { workers: 1 }, { host: server.origin }));
     try {
       const http = client('m');
-      const posted = await http.post('/echo', 'raw body', { headers: { 'content-type': 'text/plain', 'x-test': 'yes' } });
+      const posted = await http.post('/echo', 'raw body', {
+        headers: { 'content-type': 'text/plain', 'x-test': 'yes' },
+      });
       expect(posted.statusCode).toBe(201);
       expect(posted.body).toBe('POST text/plain yes raw body');
       const put = await http.request({ method: 'put', path: '/echo', json: { a: 1 } });
@@ -126,7 +128,10 @@ describe('http requests through a pool against a real node:http server', () => {
       const before = server.seen.length;
       const health = await pools.health();
       expect(health[0]).toMatchObject({ ok: true });
-      expect(server.seen.slice(before).map((s) => `${s.method} ${s.url}`)).toEqual(['GET /svc/healthz', 'GET /svc/healthz']);
+      expect(server.seen.slice(before).map((s) => `${s.method} ${s.url}`)).toEqual([
+        'GET /svc/healthz',
+        'GET /svc/healthz',
+      ]);
       expect((await client('hz').health()).statusCode).toBe(200); // /svc/ itself is unrouted: 200
       expect(server.seen.at(-1)).toMatchObject({ method: 'GET', url: '/svc/healthz' });
     } finally {
@@ -169,12 +174,21 @@ describe('http requests through a pool against a real node:http server', () => {
       );
       try {
         const http = client('s');
-        const calls = Array.from({ length: 40 }, () => http.get(slow).then((r) => r.body, (e: unknown) => e));
+        const calls = Array.from({ length: 40 }, () =>
+          http.get(slow).then(
+            (r) => r.body,
+            (e: unknown) => e,
+          ),
+        );
         const results = await Promise.all(calls);
         if (strategy === 'next_available_worker') {
           // No queueing: calls beyond the idle workers fail at once with NoAvailableWorkersError.
           expect(results.filter((r) => r === 'done').length).toBeGreaterThanOrEqual(workers);
-          expect(results.filter((r) => r !== 'done').every((e) => (e as { code?: string }).code === 'OUTPOOLS_NO_AVAILABLE_WORKERS')).toBe(true);
+          expect(
+            results
+              .filter((r) => r !== 'done')
+              .every((e) => (e as { code?: string }).code === 'OUTPOOLS_NO_AVAILABLE_WORKERS'),
+          ).toBe(true);
         } else {
           expect(results).toEqual(Array.from({ length: 40 }, () => 'done'));
         }

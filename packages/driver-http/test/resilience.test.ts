@@ -31,7 +31,9 @@ describe('http pools when the server closes connections, is down, or comes back'
       await until(() => s.accepted >= acceptedBefore + 3, 2000, 'the workers to reopen their sockets');
       expect(live(pools, 'idle')).toBe(3);
       expect(pools.pool('http', 'global', 'idle').stats().counters.reconnects).toBe(0);
-      const results = await Promise.all(Array.from({ length: 9 }, (_, i) => http.get(`/after-${i}`).then((r) => r.statusCode)));
+      const results = await Promise.all(
+        Array.from({ length: 9 }, (_, i) => http.get(`/after-${i}`).then((r) => r.statusCode)),
+      );
       expect(results).toEqual(Array.from({ length: 9 }, () => 200));
       expect(s.accepted).toBe(acceptedBefore + 3); // the fresh sockets served them
     } finally {
@@ -90,7 +92,9 @@ describe('http pools when the server closes connections, is down, or comes back'
     cleanup.push(() => pools.stop());
     for (const method of ['GET', 'POST']) {
       const before = s.seen.length;
-      const error = await client('once').request({ method, path: '/hang-up' }).catch((e: unknown) => e);
+      const error = await client('once')
+        .request({ method, path: '/hang-up' })
+        .catch((e: unknown) => e);
       expect((error as { code?: string }).code, method).toBe('OUTPOOLS_HTTP_REQUEST');
       expect(s.seen.length - before, method).toBe(1);
     }

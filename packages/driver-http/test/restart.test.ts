@@ -60,7 +60,11 @@ describe('an http server killed and restarted under load', () => {
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);
       expect(liveAfterMs).toBeLessThan(BACKOFF.capMs + 1000);
-      await until(() => pools.pool('http', 'global', 'restart').stats().workers.live === 4, BACKOFF.capMs + 1000, 'every worker live');
+      await until(
+        () => pools.pool('http', 'global', 'restart').stats().workers.live === 4,
+        BACKOFF.capMs + 1000,
+        'every worker live',
+      );
       const health = await pools.health();
       expect(health[0]).toMatchObject({ ok: true });
     } finally {

@@ -79,7 +79,12 @@ describe('retrying a request whose connection could not be opened (nothing sent)
     const before = server.seen.length;
     const codes = [(await http.get('/a')).statusCode, (await http.get('/b')).statusCode];
     expect(codes).toEqual([200, 200]);
-    expect(server.seen.slice(before).map((s) => s.url).sort()).toEqual(['/a', '/b']);
+    expect(
+      server.seen
+        .slice(before)
+        .map((s) => s.url)
+        .sort(),
+    ).toEqual(['/a', '/b']);
     expect(pools.pool('http', 'global', 'retry').stats().workers.live).toBe(1);
   });
 
@@ -89,8 +94,14 @@ describe('retrying a request whose connection could not be opened (nothing sent)
     const { http } = await setUp(server, cleanup);
     const before = server.seen.length;
     const results = [
-      await http.post('/p1', 'x').then((r) => r.statusCode, (e: unknown) => e),
-      await http.post('/p2', 'y').then((r) => r.statusCode, (e: unknown) => e),
+      await http.post('/p1', 'x').then(
+        (r) => r.statusCode,
+        (e: unknown) => e,
+      ),
+      await http.post('/p2', 'y').then(
+        (r) => r.statusCode,
+        (e: unknown) => e,
+      ),
     ];
     expect(results.filter((r) => r === 200).length).toBe(1);
     expect(results.filter((r) => r instanceof ConnectionLostError).length).toBe(1);

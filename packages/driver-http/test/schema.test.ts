@@ -18,18 +18,39 @@ describe('http connection schema', () => {
     const result = check(withConnection('host = "http://127.0.0.1"'));
     expect(result.errors).toEqual([]);
     expect(connectionOf(result)).toEqual({ host: 'http://127.0.0.1', path_prefix: '/', request_timeout: 2000 });
-    expect(result.config?.pools[0]?.options).toMatchObject({ workers: 10, call_timeout: 5000, strategy: 'best_worker' });
+    expect(result.config?.pools[0]?.options).toMatchObject({
+      workers: 10,
+      call_timeout: 5000,
+      strategy: 'best_worker',
+    });
   });
 
   it('accepts the documented examples', () => {
-    const result = check(withConnection('host = "https://server.com:879"\npath_prefix = "/api/auth/"\nrequest_timeout = 5000', 'call_timeout = 6000'));
+    const result = check(
+      withConnection(
+        'host = "https://server.com:879"\npath_prefix = "/api/auth/"\nrequest_timeout = 5000',
+        'call_timeout = 6000',
+      ),
+    );
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
-    expect(connectionOf(result)).toEqual({ host: 'https://server.com:879', path_prefix: '/api/auth/', request_timeout: 5000 });
+    expect(connectionOf(result)).toEqual({
+      host: 'https://server.com:879',
+      path_prefix: '/api/auth/',
+      request_timeout: 5000,
+    });
   });
 
   it('accepts http and https origins with names, IPv4 and bracketed IPv6 literals, with or without a port', () => {
-    for (const host of ['http://localhost', 'https://api.example.com', 'http://127.0.0.1:8080', 'https://[::1]:8443', 'http://[fe80::1]', 'https://my_host.local:65535', 'http://a:1']) {
+    for (const host of [
+      'http://localhost',
+      'https://api.example.com',
+      'http://127.0.0.1:8080',
+      'https://[::1]:8443',
+      'http://[fe80::1]',
+      'https://my_host.local:65535',
+      'http://a:1',
+    ]) {
       const result = check(withConnection(`host = "${host}"`));
       expect(result.errors, host).toEqual([]);
     }
@@ -69,8 +90,12 @@ describe('http connection schema', () => {
   });
 
   it('takes path_prefix as a string', () => {
-    expect(connectionOf(check(withConnection('host = "http://h"\npath_prefix = "/api"')))?.['path_prefix']).toBe('/api');
-    expect(errorPaths(check(withConnection('host = "http://h"\npath_prefix = 1')))).toEqual([`${POOL}.connection.path_prefix`]);
+    expect(connectionOf(check(withConnection('host = "http://h"\npath_prefix = "/api"')))?.['path_prefix']).toBe(
+      '/api',
+    );
+    expect(errorPaths(check(withConnection('host = "http://h"\npath_prefix = 1')))).toEqual([
+      `${POOL}.connection.path_prefix`,
+    ]);
   });
 
   it('takes request_timeout as a positive integer', () => {
@@ -116,7 +141,13 @@ describe('http connection schema', () => {
   });
 
   it('accepts every strategy', () => {
-    for (const strategy of ['best_worker', 'random_worker', 'next_worker', 'available_worker', 'next_available_worker']) {
+    for (const strategy of [
+      'best_worker',
+      'random_worker',
+      'next_worker',
+      'available_worker',
+      'next_available_worker',
+    ]) {
       expect(check(withConnection('host = "http://h"', `strategy = "${strategy}"`)).errors, strategy).toEqual([]);
     }
   });
@@ -124,13 +155,25 @@ describe('http connection schema', () => {
 
 describe('origin parsing and path joining', () => {
   it('takes the origin apart with default ports and IPv6 without brackets', () => {
-    expect(parseOrigin('http://example.com')).toEqual({ protocol: 'http:', origin: 'http://example.com', hostname: 'example.com', port: 80, isIp: false });
+    expect(parseOrigin('http://example.com')).toEqual({
+      protocol: 'http:',
+      origin: 'http://example.com',
+      hostname: 'example.com',
+      port: 80,
+      isIp: false,
+    });
     expect(parseOrigin('https://example.com')).toMatchObject({ port: 443 });
-    expect(parseOrigin('https://[::1]:8443')).toEqual({ protocol: 'https:', origin: 'https://[::1]:8443', hostname: '::1', port: 8443, isIp: true });
+    expect(parseOrigin('https://[::1]:8443')).toEqual({
+      protocol: 'https:',
+      origin: 'https://[::1]:8443',
+      hostname: '::1',
+      port: 8443,
+      isIp: true,
+    });
     expect(parseOrigin('http://127.0.0.1:81')).toMatchObject({ hostname: '127.0.0.1', port: 81, isIp: true });
   });
 
-  it('names the host TLS verifies (tlsHost): the URL\'s host name, IPv6 without brackets', () => {
+  it("names the host TLS verifies (tlsHost): the URL's host name, IPv6 without brackets", () => {
     const options = (host: string) => ({ host, path_prefix: '/', request_timeout: 2000 });
     expect(httpDriver.tlsHost?.(options('https://auth.example.com:8443'))).toBe('auth.example.com');
     expect(httpDriver.tlsHost?.(options('https://[::1]:8443'))).toBe('::1');

@@ -35,10 +35,14 @@ describe('http timeouts against a slow real server', () => {
   });
 
   it('fails a request whose headers come later than request_timeout with HttpTimeoutError, on time', async () => {
-    const { pools, client } = await startPools(httpToml('t', { workers: 1, call_timeout: 3000 }, { host: server.origin, request_timeout: 300 }));
+    const { pools, client } = await startPools(
+      httpToml('t', { workers: 1, call_timeout: 3000 }, { host: server.origin, request_timeout: 300 }),
+    );
     try {
       const t0 = performance.now();
-      const error = await client('t').get('/slow-headers').catch((e: unknown) => e);
+      const error = await client('t')
+        .get('/slow-headers')
+        .catch((e: unknown) => e);
       const ms = performance.now() - t0;
       expect(error).toBeInstanceOf(HttpTimeoutError);
       expect((error as HttpTimeoutError).code).toBe('OUTPOOLS_HTTP_TIMEOUT');
@@ -52,10 +56,14 @@ describe('http timeouts against a slow real server', () => {
   });
 
   it('bounds headers and the whole body together: a trickling body fails at request_timeout', async () => {
-    const { pools, client } = await startPools(httpToml('b', { workers: 1, call_timeout: 3000 }, { host: server.origin, request_timeout: 400 }));
+    const { pools, client } = await startPools(
+      httpToml('b', { workers: 1, call_timeout: 3000 }, { host: server.origin, request_timeout: 400 }),
+    );
     try {
       const t0 = performance.now();
-      const error = await client('b').get('/trickle').catch((e: unknown) => e);
+      const error = await client('b')
+        .get('/trickle')
+        .catch((e: unknown) => e);
       const ms = performance.now() - t0;
       expect(error).toBeInstanceOf(HttpTimeoutError);
       expect(ms).toBeGreaterThanOrEqual(390);
@@ -67,10 +75,14 @@ describe('http timeouts against a slow real server', () => {
 
   it('fails the call with CallTimeoutError at call_timeout when that comes first, and the worker serves the next call', async () => {
     const unhandled = recordUnhandled();
-    const { pools, client } = await startPools(httpToml('c', { workers: 1, call_timeout: 250 }, { host: server.origin, request_timeout: 2000 }));
+    const { pools, client } = await startPools(
+      httpToml('c', { workers: 1, call_timeout: 250 }, { host: server.origin, request_timeout: 2000 }),
+    );
     try {
       const t0 = performance.now();
-      const error = await client('c').get('/slow-headers').catch((e: unknown) => e);
+      const error = await client('c')
+        .get('/slow-headers')
+        .catch((e: unknown) => e);
       const ms = performance.now() - t0;
       expect(error).toBeInstanceOf(CallTimeoutError);
       expect(ms).toBeLessThan(250 + 100);
@@ -83,8 +95,10 @@ describe('http timeouts against a slow real server', () => {
     expect(unhandled.errors).toEqual([]);
   });
 
-  it('cancels a call through the caller\'s signal', async () => {
-    const { pools, client } = await startPools(httpToml('s', { workers: 1, call_timeout: 3000 }, { host: server.origin, request_timeout: 2000 }));
+  it("cancels a call through the caller's signal", async () => {
+    const { pools, client } = await startPools(
+      httpToml('s', { workers: 1, call_timeout: 3000 }, { host: server.origin, request_timeout: 2000 }),
+    );
     try {
       const controller = new AbortController();
       const reason = new Error('user gave up');
@@ -99,10 +113,18 @@ describe('http timeouts against a slow real server', () => {
   });
 
   it('queues calls on a slow server: 8 calls of 100 ms on 2 workers all succeed in about 400 ms', async () => {
-    const { pools, client } = await startPools(httpToml('q', { workers: 2, call_timeout: 3000 }, { host: server.origin }));
+    const { pools, client } = await startPools(
+      httpToml('q', { workers: 2, call_timeout: 3000 }, { host: server.origin }),
+    );
     try {
       const t0 = performance.now();
-      const bodies = await Promise.all(Array.from({ length: 8 }, () => client('q').get('/slow-100').then((r) => r.body)));
+      const bodies = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          client('q')
+            .get('/slow-100')
+            .then((r) => r.body),
+        ),
+      );
       const ms = performance.now() - t0;
       expect(bodies).toEqual(Array.from({ length: 8 }, () => 'done'));
       expect(ms).toBeGreaterThanOrEqual(390);

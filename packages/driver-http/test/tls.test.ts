@@ -58,7 +58,7 @@ describe('https pools against real node:https servers with test certificates', (
     expect(result.seen).toEqual([]);
   });
 
-  it('refuses a private CA without cacertfile (Node\'s default trust store), with or without a tls section', async () => {
+  it("refuses a private CA without cacertfile (Node's default trust store), with or without a tls section", async () => {
     expect((await attempt('server', {})).live).toBe(0);
     expect((await attempt('server', undefined)).live).toBe(0);
   });
@@ -79,7 +79,11 @@ describe('https pools against real node:https servers with test certificates', (
 
   it('refuses a self-signed certificate for another host name with "selfsigned_peer", unless the SNI host names it', async () => {
     expect((await attempt('selfSignedWrongHost', { verify_mode: 'selfsigned_peer' })).live).toBe(0);
-    const named = await attempt('selfSignedWrongHost', { verify_mode: 'selfsigned_peer' }, { host: 'wrong.example.invalid' });
+    const named = await attempt(
+      'selfSignedWrongHost',
+      { verify_mode: 'selfsigned_peer' },
+      { host: 'wrong.example.invalid' },
+    );
     expect(named.live).toBe(1);
     expect(named.seen[0]?.servername).toBe('wrong.example.invalid');
   });

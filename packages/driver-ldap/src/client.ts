@@ -102,14 +102,20 @@ function withoutSpecialNames(entries: LdapEntry[], attributes: readonly string[]
   return entries;
 }
 
-function toChanges(connection: LdapConnection, changes: LdapChange | readonly LdapChange[]): InstanceType<LdapConnection['lib']['Change']>[] {
+function toChanges(
+  connection: LdapConnection,
+  changes: LdapChange | readonly LdapChange[],
+): InstanceType<LdapConnection['lib']['Change']>[] {
   const { Change, Attribute } = connection.lib;
   const list: readonly LdapChange[] = Array.isArray(changes) ? changes : [changes as LdapChange];
   return list.map(
     (change) =>
       new Change({
         operation: change.operation,
-        modification: new Attribute({ type: change.attribute, values: [...(change.values ?? [])] as string[] | Buffer[] }),
+        modification: new Attribute({
+          type: change.attribute,
+          values: [...(change.values ?? [])] as string[] | Buffer[],
+        }),
       }),
   );
 }
@@ -154,12 +160,19 @@ export function createLdapClient(pool: PoolHandle<LdapConnection>, callOptions?:
     rootDse(attributes = ['*', '+']) {
       const attrs = [...attributes];
       const options: SearchOptions = { scope: 'base', filter: '(objectClass=*)', attributes: attrs };
-      const entry = ({ searchEntries }: SearchResult): LdapEntry => withoutSpecialNames(searchEntries as LdapEntry[], attrs)[0] ?? { dn: '' };
+      const entry = ({ searchEntries }: SearchResult): LdapEntry =>
+        withoutSpecialNames(searchEntries as LdapEntry[], attrs)[0] ?? { dn: '' };
       return pool.run((c, ctx) => c.run(ctx, 'search', (client) => client.search('', options), entry), read);
     },
     whoami() {
       return pool.run(
-        (c, ctx) => c.run(ctx, 'whoami', (client) => client.exop(WHOAMI_OID), (answer) => answer.value ?? ''),
+        (c, ctx) =>
+          c.run(
+            ctx,
+            'whoami',
+            (client) => client.exop(WHOAMI_OID),
+            (answer) => answer.value ?? '',
+          ),
         read,
       );
     },

@@ -84,7 +84,10 @@ export async function connectLdap(options: LdapConnectionOptions, ctx: ConnectCo
       const refusal = isBindRefusal(error, identity);
       refused ||= refusal;
       const what = refusal ? `simple bind as "${identity.dn}" refused: ` : '';
-      attempts.push({ server: serverName(host, portOf(options)), message: redact(`${what}${messageOf(error)}`, secrets) });
+      attempts.push({
+        server: serverName(host, portOf(options)),
+        message: redact(`${what}${messageOf(error)}`, secrets),
+      });
     }
   }
   throw refused ? new LdapBindError(attempts, { cause: last }) : new LdapConnectError(attempts, { cause: last });

@@ -120,7 +120,11 @@ export class LdapConnection {
 
   #lostError(cause?: unknown): ConnectionLostError {
     const why = cause ?? this.#lastSocketError;
-    return new ConnectionLostError(`ldap connection to ${this.server} lost`, undefined, why === undefined ? {} : { cause: why });
+    return new ConnectionLostError(
+      `ldap connection to ${this.server} lost`,
+      undefined,
+      why === undefined ? {} : { cause: why },
+    );
   }
 
   /**
@@ -134,7 +138,12 @@ export class LdapConnection {
    * answering: the connection is given up (the pool reconnects). `map` turns the library's result
    * into the call's (without another promise).
    */
-  run<R, T = R>(ctx: AbortSource, operation: string, op: (client: Client) => Promise<R>, map?: (value: R) => T): Promise<T> {
+  run<R, T = R>(
+    ctx: AbortSource,
+    operation: string,
+    op: (client: Client) => Promise<R>,
+    map?: (value: R) => T,
+  ): Promise<T> {
     if (this.#closed) return Promise.reject(this.#lostError());
     if (this.#gate !== undefined) return this.#afterGate(ctx, () => this.run(ctx, operation, op, map));
     return new Promise<T>((resolve, reject) => {
@@ -295,7 +304,9 @@ export class LdapConnection {
         await this.#tracked(this.bind(this.#identity));
       } catch (error) {
         this.destroy(error);
-        throw this.#lostError(new Error(`could not bind back as the pool's identity: ${redact(messageOf(error), [password])}`));
+        throw this.#lostError(
+          new Error(`could not bind back as the pool's identity: ${redact(messageOf(error), [password])}`),
+        );
       }
     }
     if (abortedWith !== undefined) throw this.#lostError();

@@ -33,7 +33,11 @@ function attemptsText(attempts: readonly LdapServerAttempt[]): string {
 export class LdapConnectError extends OutpoolsError {
   /** One entry per server tried, in list order. */
   readonly attempts: readonly LdapServerAttempt[];
-  constructor(attempts: readonly LdapServerAttempt[], options: OutpoolsErrorOptions = {}, code: string = LdapErrorCodes.LdapConnectError) {
+  constructor(
+    attempts: readonly LdapServerAttempt[],
+    options: OutpoolsErrorOptions = {},
+    code: string = LdapErrorCodes.LdapConnectError,
+  ) {
     super(code, `no ldap server could be used: ${attemptsText(attempts)}`, options);
     this.attempts = attempts;
   }
@@ -58,8 +62,18 @@ export class LdapResultError extends OutpoolsError {
   readonly resultCode: number;
   /** The client library's name for it, e.g. `NoSuchObjectError`. */
   readonly resultName: string;
-  constructor(operation: string, resultCode: number, resultName: string, detail: string, options: OutpoolsErrorOptions = {}) {
-    super(LdapErrorCodes.LdapResultError, `ldap ${operation} failed: ${resultName} (${resultCode})${detail ? `: ${detail}` : ''}`, options);
+  constructor(
+    operation: string,
+    resultCode: number,
+    resultName: string,
+    detail: string,
+    options: OutpoolsErrorOptions = {},
+  ) {
+    super(
+      LdapErrorCodes.LdapResultError,
+      `ldap ${operation} failed: ${resultName} (${resultCode})${detail ? `: ${detail}` : ''}`,
+      options,
+    );
     this.resultCode = resultCode;
     this.resultName = resultName;
   }

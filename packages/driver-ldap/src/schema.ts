@@ -32,12 +32,28 @@ export const LdapConnectionSchema = Type.Object(
       description: 'LDAP server host names, no duplicates; tried in list order on every (re)connect',
     }),
     port: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 65535, description: 'One port for every server: 389, or 636 when a tls section is present (resolved by the driver, so outpools check shows it)' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 65535,
+        description:
+          'One port for every server: 389, or 636 when a tls section is present (resolved by the driver, so outpools check shows it)',
+      }),
     ),
-    root_dn: Type.String({ default: '', description: 'DN of the pool\'s simple bind; empty: anonymous (no bind)' }),
-    password: Type.String({ default: '', description: 'Bind password; a password with an empty root_dn is a config error; never printed ("***")' }),
-    connect_interval: Type.Integer({ minimum: 1, default: 10000, description: 'Fixed interval between reconnect attempts, in ms (no backoff)' }),
-    tls: Type.Optional(Type.With(TlsSchema, { description: 'LDAPS: TLS from the first byte (verify_mode, cacertfile, ... as for every pool type)' })),
+    root_dn: Type.String({ default: '', description: "DN of the pool's simple bind; empty: anonymous (no bind)" }),
+    password: Type.String({
+      default: '',
+      description: 'Bind password; a password with an empty root_dn is a config error; never printed ("***")',
+    }),
+    connect_interval: Type.Integer({
+      minimum: 1,
+      default: 10000,
+      description: 'Fixed interval between reconnect attempts, in ms (no backoff)',
+    }),
+    tls: Type.Optional(
+      Type.With(TlsSchema, {
+        description: 'LDAPS: TLS from the first byte (verify_mode, cacertfile, ... as for every pool type)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -11,11 +11,18 @@ import type { LdapConnectionOptions } from './schema.js';
  * TLS for `host`, or `undefined` without a `tls` section. A context that maps no TLS for a pool
  * with a `tls` section is an error, never a silent plaintext connection.
  */
-export function tlsForServer(options: LdapConnectionOptions, ctx: ConnectContext, host: string): TlsForHost | undefined {
+export function tlsForServer(
+  options: LdapConnectionOptions,
+  ctx: ConnectContext,
+  host: string,
+): TlsForHost | undefined {
   if (options.tls === undefined) return undefined;
   const mapped = ctx.tlsFor(host);
   if (mapped === undefined) {
-    throw new OutpoolsError('OUTPOOLS_LDAP_CONNECT', `the pool has a tls section but the connect context maps no TLS for ${host}`);
+    throw new OutpoolsError(
+      'OUTPOOLS_LDAP_CONNECT',
+      `the pool has a tls section but the connect context maps no TLS for ${host}`,
+    );
   }
   return mapped;
 }

@@ -65,7 +65,9 @@ describe('checkPassword', () => {
     const error = await root.checkPassword('cn=bad,,dc=example', WRONG).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LdapResultError);
     expect(error).toMatchObject({ code: 'OUTPOOLS_LDAP_RESULT', resultCode: 34, resultName: 'InvalidDNSyntaxError' });
-    expect(inspect(error, { depth: 10, showHidden: true }) + JSON.stringify(error) + String((error as Error).stack)).not.toContain(WRONG);
+    expect(
+      inspect(error, { depth: 10, showHidden: true }) + JSON.stringify(error) + String((error as Error).stack),
+    ).not.toContain(WRONG);
     expect(await root.whoami()).toBe(`dn:${info.rootDn}`);
   });
 
@@ -86,15 +88,23 @@ describe('a pool whose root password is wrong', () => {
   const options = { servers: ['127.0.0.1'], port: 0, root_dn: '', password: secret, connect_interval: 100 };
 
   it('fails to connect with LdapBindError naming the DN and the result, never the password', async () => {
-    const error = await connectLdap({ ...options, port: info.port, root_dn: info.rootDn }, stubContexts('ldap').connect).catch((e: unknown) => e);
+    const error = await connectLdap(
+      { ...options, port: info.port, root_dn: info.rootDn },
+      stubContexts('ldap').connect,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LdapBindError);
     expect(error).toMatchObject({ code: 'OUTPOOLS_LDAP_BIND', attempts: [{ server: `127.0.0.1:${info.port}` }] });
-    expect((error as Error).message).toContain(`simple bind as "${info.rootDn}" refused: ldap bind failed: InvalidCredentialsError (49)`);
+    expect((error as Error).message).toContain(
+      `simple bind as "${info.rootDn}" refused: ldap bind failed: InvalidCredentialsError (49)`,
+    );
     expect(inspect(error, { depth: 10, showHidden: true }) + String((error as Error).stack)).not.toContain(secret);
   });
 
   it('refuses a root_dn without a password as a bind error too (OpenLDAP: unwillingToPerform)', async () => {
-    const error = await connectLdap({ ...options, port: info.port, root_dn: info.rootDn, password: '' }, stubContexts('ldap').connect).catch((e: unknown) => e);
+    const error = await connectLdap(
+      { ...options, port: info.port, root_dn: info.rootDn, password: '' },
+      stubContexts('ldap').connect,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LdapBindError);
     expect((error as Error).message).toContain('UnwillingToPerformError (53)');
   });
@@ -133,7 +143,18 @@ describe('checkPassword on a connection with requests in flight', () => {
       if (i % 3 === 0) calls.push(root.checkPassword(info.userDn, i % 2 === 0 ? info.userPassword : WRONG));
     }
     const results = await Promise.all(calls);
-    expect(results.filter((r) => typeof r === 'boolean')).toEqual([true, false, true, false, true, false, true, false, true, false]);
+    expect(results.filter((r) => typeof r === 'boolean')).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
     expect(await connectionOf(pools, 'root')).toBe(conn);
     expect(await root.whoami()).toBe(`dn:${info.rootDn}`);
   });

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeDnValue, escapeFilterValue, LdapRequestError, LdapResultError, type LdapClient } from '@outpools/driver-ldap';
+import {
+  escapeDnValue,
+  escapeFilterValue,
+  LdapRequestError,
+  LdapResultError,
+  type LdapClient,
+} from '@outpools/driver-ldap';
 import { clientOf, ldapToml, startPools, type Pools } from './helpers/pools.js';
 import { ldapService, type LdapServiceInfo } from './helpers/servers.js';
 
@@ -37,7 +43,9 @@ describe('binds', () => {
     expect(await anonymous.whoami()).toBe('');
     const { entries } = await anonymous.search(PEOPLE, { filter: '(uid=alice)', attributes: ['cn', 'userPassword'] });
     expect(entries).toEqual([{ dn: `uid=alice,${PEOPLE}`, cn: 'Alice Liddell', userPassword: [] }]);
-    const error = await anonymous.add(`cn=anon-${unique},${SCRATCH}`, { objectClass: 'organizationalRole', cn: `anon-${unique}` }).catch((e: unknown) => e);
+    const error = await anonymous
+      .add(`cn=anon-${unique},${SCRATCH}`, { objectClass: 'organizationalRole', cn: `anon-${unique}` })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LdapResultError);
     // OpenLDAP asks an anonymous writer to authenticate first.
     expect(error).toMatchObject({ code: 'OUTPOOLS_LDAP_RESULT', resultCode: 8, resultName: 'StrongAuthRequiredError' });
@@ -67,10 +75,14 @@ describe('search', () => {
   });
 
   it('returns only the requested attributes, and binary ones as buffers', async () => {
-    const [entry] = (await root.search(PEOPLE, { filter: '(uid=bob)', attributes: ['cn'], explicitBufferAttributes: ['cn'] })).entries;
+    const [entry] = (
+      await root.search(PEOPLE, { filter: '(uid=bob)', attributes: ['cn'], explicitBufferAttributes: ['cn'] })
+    ).entries;
     expect(Object.keys(entry ?? {})).toEqual(['dn', 'cn']);
     expect(Buffer.isBuffer(entry?.cn)).toBe(true);
-    const [names] = (await root.search(PEOPLE, { filter: '(uid=bob)', attributes: ['cn'], returnAttributeValues: false })).entries;
+    const [names] = (
+      await root.search(PEOPLE, { filter: '(uid=bob)', attributes: ['cn'], returnAttributeValues: false })
+    ).entries;
     expect(names).toMatchObject({ dn: `uid=bob,${PEOPLE}` });
   });
 
@@ -78,7 +90,11 @@ describe('search', () => {
     const filter = '(employeeType=numbered)';
     // The server's size limit (100) applies to users other than the root DN.
     const unpaged = await anonymous.search(PEOPLE, { filter, attributes: ['uid'] }).catch((e: unknown) => e);
-    expect(unpaged).toMatchObject({ code: 'OUTPOOLS_LDAP_RESULT', resultCode: 4, resultName: 'SizeLimitExceededError' });
+    expect(unpaged).toMatchObject({
+      code: 'OUTPOOLS_LDAP_RESULT',
+      resultCode: 4,
+      resultName: 'SizeLimitExceededError',
+    });
     const paged = await anonymous.search(PEOPLE, { filter, attributes: ['uid'], paged: { pageSize: 40 } });
     expect(paged.entries).toHaveLength(250);
     expect(new Set(paged.entries.map((e) => e.uid)).size).toBe(250);
@@ -95,7 +111,10 @@ describe('search', () => {
 
   it('rejects an invalid filter before sending it, and a missing base with noSuchObject', async () => {
     await expect(root.search(PEOPLE, { filter: '(uid=alice' })).rejects.toBeInstanceOf(LdapRequestError);
-    await expect(root.search(`ou=missing,dc=example,dc=com`)).rejects.toMatchObject({ resultCode: 32, resultName: 'NoSuchObjectError' });
+    await expect(root.search(`ou=missing,dc=example,dc=com`)).rejects.toMatchObject({
+      resultCode: 32,
+      resultName: 'NoSuchObjectError',
+    });
   });
 
   it('reads the root DSE', async () => {
@@ -117,7 +136,9 @@ describe('compare and writes', () => {
   it('adds, modifies, renames and deletes an entry', async () => {
     const dn = `cn=${unique},${SCRATCH}`;
     await root.add(dn, { objectClass: ['organizationalRole'], cn: unique, description: 'first' });
-    await expect(root.add(dn, { objectClass: 'organizationalRole', cn: unique })).rejects.toMatchObject({ resultCode: 68 });
+    await expect(root.add(dn, { objectClass: 'organizationalRole', cn: unique })).rejects.toMatchObject({
+      resultCode: 68,
+    });
     await root.modify(dn, [
       { operation: 'replace', attribute: 'description', values: ['second'] },
       { operation: 'add', attribute: 'telephoneNumber', values: ['+1 555 0100', '+1 555 0101'] },

@@ -22,7 +22,12 @@ describeConformance({
 describeConformance({
   title: 'ldap pool type conformance (root bind)',
   driver: ldapDriver,
-  connection: { servers: ['127.0.0.1'], port: 13389, root_dn: 'cn=admin,dc=example,dc=com', password: 'outpools-ldap-root-secret' },
+  connection: {
+    servers: ['127.0.0.1'],
+    port: 13389,
+    root_dn: 'cn=admin,dc=example,dc=com',
+    password: 'outpools-ldap-root-secret',
+  },
   live: true,
 });
 

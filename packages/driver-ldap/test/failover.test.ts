@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '@outpools/testing';
 import { clientOf, connectionOf, ldapToml, startPools } from './helpers/pools.js';
-import { ldapService, PRIVATE_LDAPS_PORT, PRIVATE_PORT, startPrivateSlapd, type LdapServiceInfo, type PrivateSlapd } from './helpers/servers.js';
+import {
+  ldapService,
+  PRIVATE_LDAPS_PORT,
+  PRIVATE_PORT,
+  startPrivateSlapd,
+  type LdapServiceInfo,
+  type PrivateSlapd,
+} from './helpers/servers.js';
 
 // Two private slapd processes on 127.0.0.2 and 127.0.0.3 (same ports, same data), started and
 // stopped here. Each serves a certificate valid for its own address only, so the LDAPS case
@@ -13,8 +20,14 @@ const INTERVAL = 200;
 
 beforeAll(async () => {
   info = await ldapService();
-  first = await startPrivateSlapd(info, { host: '127.0.0.2', cert: { certFile: info.host2CertFile, keyFile: info.host2KeyFile } });
-  second = await startPrivateSlapd(info, { host: '127.0.0.3', cert: { certFile: info.host3CertFile, keyFile: info.host3KeyFile } });
+  first = await startPrivateSlapd(info, {
+    host: '127.0.0.2',
+    cert: { certFile: info.host2CertFile, keyFile: info.host2KeyFile },
+  });
+  second = await startPrivateSlapd(info, {
+    host: '127.0.0.3',
+    cert: { certFile: info.host3CertFile, keyFile: info.host3KeyFile },
+  });
 });
 afterAll(async () => {
   await first?.dispose();
@@ -30,7 +43,12 @@ for (const mode of ['ldap', 'ldaps'] as const) {
 
     it('uses the first server of the list while it is up', async () => {
       const { pools, report } = await startPools(
-        ldapToml('f', { workers: 2 }, { servers, port, root_dn: info.rootDn, password: info.rootPassword, connect_interval: INTERVAL }, tls && { ...tls, cacertfile: info.caFile }),
+        ldapToml(
+          'f',
+          { workers: 2 },
+          { servers, port, root_dn: info.rootDn, password: info.rootPassword, connect_interval: INTERVAL },
+          tls && { ...tls, cacertfile: info.caFile },
+        ),
       );
       try {
         expect(report.ok, JSON.stringify(report)).toBe(true);
@@ -43,7 +61,12 @@ for (const mode of ['ldap', 'ldaps'] as const) {
     it('uses the second server while the first is down, and prefers the first again at the next reconnect', async () => {
       await first.kill();
       const { pools, report } = await startPools(
-        ldapToml('f', { workers: 1 }, { servers, port, root_dn: info.rootDn, password: info.rootPassword, connect_interval: INTERVAL }, tls && { ...tls, cacertfile: info.caFile }),
+        ldapToml(
+          'f',
+          { workers: 1 },
+          { servers, port, root_dn: info.rootDn, password: info.rootPassword, connect_interval: INTERVAL },
+          tls && { ...tls, cacertfile: info.caFile },
+        ),
       );
       try {
         expect(report.ok, JSON.stringify(report)).toBe(true);
@@ -57,7 +80,9 @@ for (const mode of ['ldap', 'ldaps'] as const) {
         expect(await connectionOf(pools, 'f')).toBe(onSecond);
         // ...and a reconnect (here: a dropped connection) tries the list from the head again.
         onSecond.destroy(new Error('test drops the connection'));
-        const reconnected = waitUntil(async () => (await connectionOf(pools, 'f')) !== onSecond, { timeoutMs: INTERVAL + 3000 });
+        const reconnected = waitUntil(async () => (await connectionOf(pools, 'f')) !== onSecond, {
+          timeoutMs: INTERVAL + 3000,
+        });
         expect(await reconnected).toBe(true);
         expect((await connectionOf(pools, 'f')).server).toBe(`127.0.0.2:${port}`);
         expect((await ldap.search('ou=people,dc=example,dc=com', { filter: '(uid=alice)' })).entries).toHaveLength(1);
@@ -72,11 +97,18 @@ for (const mode of ['ldap', 'ldaps'] as const) {
       await second.kill();
       try {
         const { pools, report } = await startPools(
-          ldapToml('f', { workers: 1 }, { servers, port, connect_interval: INTERVAL }, tls && { ...tls, cacertfile: info.caFile }),
+          ldapToml(
+            'f',
+            { workers: 1 },
+            { servers, port, connect_interval: INTERVAL },
+            tls && { ...tls, cacertfile: info.caFile },
+          ),
         );
         await pools.stop();
         expect(report.ok).toBe(false);
-        expect(report.instances[0]?.error).toMatch(new RegExp(`127\\.0\\.0\\.2:${port}: .*ECONNREFUSED.*127\\.0\\.0\\.3:${port}: .*ECONNREFUSED`));
+        expect(report.instances[0]?.error).toMatch(
+          new RegExp(`127\\.0\\.0\\.2:${port}: .*ECONNREFUSED.*127\\.0\\.0\\.3:${port}: .*ECONNREFUSED`),
+        );
       } finally {
         await first.start();
         await second.start();

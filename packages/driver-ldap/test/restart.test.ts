@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { errorKind, recordUnhandled, startLoad, until, waitUntil } from '@outpools/testing';
 import { clientOf, connectionOf, ldapToml, startPools } from './helpers/pools.js';
-import { ldapService, PRIVATE_PORT, startPrivateSlapd, type LdapServiceInfo, type PrivateSlapd } from './helpers/servers.js';
+import {
+  ldapService,
+  PRIVATE_PORT,
+  startPrivateSlapd,
+  type LdapServiceInfo,
+  type PrivateSlapd,
+} from './helpers/servers.js';
 
 // A private slapd on 127.0.0.4, killed (SIGKILL) and restarted under load.
 let info: LdapServiceInfo;
@@ -30,7 +36,9 @@ const connection = (): Record<string, string | number | string[]> => ({
 describe('a slapd killed and restarted under load', () => {
   it('settles every call within call_timeout + 100 ms, raises nothing unhandled, and is live again within connect_interval + 1 s', async () => {
     const unhandled = recordUnhandled();
-    const { pools, report } = await startPools(ldapToml('restart', { workers: 4, call_timeout: CALL_TIMEOUT }, connection()));
+    const { pools, report } = await startPools(
+      ldapToml('restart', { workers: 4, call_timeout: CALL_TIMEOUT }, connection()),
+    );
     try {
       expect(report.ok).toBe(true);
       const ldap = clientOf(pools, 'restart');
@@ -39,7 +47,11 @@ describe('a slapd killed and restarted under load', () => {
         (id, n) =>
           n % 3 === 0
             ? ldap.checkPassword(info.userDn, info.userPassword)
-            : ldap.search(PEOPLE, { scope: 'one', filter: `(uid=user${String((id * 7 + n) % 250).padStart(3, '0')})`, attributes: ['cn'] }),
+            : ldap.search(PEOPLE, {
+                scope: 'one',
+                filter: `(uid=user${String((id * 7 + n) % 250).padStart(3, '0')})`,
+                attributes: ['cn'],
+              }),
         { pauseAfterFailureMs: 5 },
       );
       const { outcomes } = load;
@@ -50,7 +62,11 @@ describe('a slapd killed and restarted under load', () => {
       // Stay down until every worker has failed to reconnect at least once (at the fixed interval).
       const failedAttempts = new Map<number, number>();
       pools.events.on('reconnect_attempt', (e) => failedAttempts.set(e.worker, e.attempt));
-      await until(() => failedAttempts.size === 4 && [...failedAttempts.values()].every((n) => n >= 2), 5000, 'failed reconnect attempts');
+      await until(
+        () => failedAttempts.size === 4 && [...failedAttempts.values()].every((n) => n >= 2),
+        5000,
+        'failed reconnect attempts',
+      );
       await server.start();
       const restartedAt = performance.now();
       const okBefore = load.okCount();
@@ -65,7 +81,9 @@ describe('a slapd killed and restarted under load', () => {
       expect(outcomes.filter((o) => o.ms > CALL_TIMEOUT + 100)).toEqual([]);
       const failures = outcomes.filter((o) => !o.ok);
       expect(failures.length).toBeGreaterThan(0);
-      const kinds = new Set(failures.map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })));
+      const kinds = new Set(
+        failures.map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
+      );
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);
       expect(liveAfterMs).toBeLessThan(INTERVAL + 1000);
@@ -103,7 +121,11 @@ describe('a request on a connection that closes', () => {
       expect(await compare).toBe(true);
 
       conn = await connectionOf(pools, 'lost');
-      const write = ldap.modify(`uid=bob,${PEOPLE}`, { operation: 'replace', attribute: 'description', values: ['lost'] });
+      const write = ldap.modify(`uid=bob,${PEOPLE}`, {
+        operation: 'replace',
+        attribute: 'description',
+        values: ['lost'],
+      });
       conn.destroy(new Error('test drops the connection'));
       await expect(write).rejects.toBeInstanceOf(ConnectionLostError);
       expect(await waitUntil(() => pools.stats()[0]?.workers.live === 1, { timeoutMs: INTERVAL + 2000 })).toBe(true);
@@ -132,7 +154,9 @@ describe('a request on a connection that closes', () => {
       } finally {
         server.resume();
       }
-      expect(await waitUntil(async () => (await connectionOf(pools, 'stall')) !== conn, { timeoutMs: INTERVAL + 2000 })).toBe(true);
+      expect(
+        await waitUntil(async () => (await connectionOf(pools, 'stall')) !== conn, { timeoutMs: INTERVAL + 2000 }),
+      ).toBe(true);
       expect(await ldap.whoami()).toBe(`dn:${info.rootDn}`);
     } finally {
       await pools.stop();

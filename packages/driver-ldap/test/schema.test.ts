@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { schemaChecker } from '@outpools/testing';
 import { LDAP_CONCURRENCY, ldapDriver, type LdapConnectionOptions } from '@outpools/driver-ldap';
 
-const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker<LdapConnectionOptions>(ldapDriver);
+const {
+  check,
+  withConnection,
+  errorPaths,
+  connectionOf,
+  pool: POOL,
+  connectionPath: C,
+} = schemaChecker<LdapConnectionOptions>(ldapDriver);
 const withTls = (lines: string): string => `${withConnection(lines)}[${C}.tls]\nverify_mode = "none"\n`;
 const DEFAULTS: LdapConnectionOptions = {
   servers: ['localhost'],
@@ -100,7 +107,10 @@ describe('ldap connection schema', () => {
 
 describe('ldap driver object', () => {
   it('reconnects at the fixed connect_interval', () => {
-    expect(ldapDriver.reconnect?.({ ...DEFAULTS, connect_interval: 2500 })).toEqual({ kind: 'fixed', intervalMs: 2500 });
+    expect(ldapDriver.reconnect?.({ ...DEFAULTS, connect_interval: 2500 })).toEqual({
+      kind: 'fixed',
+      intervalMs: 2500,
+    });
   });
 
   it('pipelines up to LDAP_CONCURRENCY requests per connection', () => {

@@ -60,7 +60,10 @@ cacertfile = "${info.caFile}"
     );
     const { code, stdout, stderr } = await outpools('status', config, '--json', '--plugin', plugin);
     expect(code, stderr + stdout).toBe(0);
-    const report = JSON.parse(stdout) as { ok: boolean; instances: { tag: string; live: number; workers: number; health: { ok: boolean } }[] };
+    const report = JSON.parse(stdout) as {
+      ok: boolean;
+      instances: { tag: string; live: number; workers: number; health: { ok: boolean } }[];
+    };
     expect(report.ok).toBe(true);
     expect(report.instances.map((i) => [i.tag, i.live, i.workers, i.health.ok]).sort()).toEqual([
       ['anonymous', 1, 1, true],

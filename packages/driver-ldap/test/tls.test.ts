@@ -4,7 +4,13 @@ import { toNodeTlsOptions, verifyTlsPeer, type ConnectContext, type TlsConfig } 
 import { connectLdap, LdapConnectError, type LdapConnection, type LdapConnectionOptions } from '@outpools/driver-ldap';
 import { closeAfterEach, stubContexts } from '@outpools/testing';
 import { clientOf, ldapToml, startPools } from './helpers/pools.js';
-import { ldapService, PRIVATE_LDAPS_PORT, startPrivateSlapd, type LdapServiceInfo, type PrivateSlapd } from './helpers/servers.js';
+import {
+  ldapService,
+  PRIVATE_LDAPS_PORT,
+  startPrivateSlapd,
+  type LdapServiceInfo,
+  type PrivateSlapd,
+} from './helpers/servers.js';
 
 // LDAPS with each verify_mode, against the service slapd (certificate signed by the test CA, on
 // 127.0.0.1:13636) and a private slapd serving a self-signed certificate (127.0.0.1:13637).
@@ -14,7 +20,10 @@ let selfSigned: PrivateSlapd;
 let leafOnly: PrivateSlapd;
 beforeAll(async () => {
   info = await ldapService();
-  selfSigned = await startPrivateSlapd(info, { host: '127.0.0.1', cert: { certFile: info.selfSignedCertFile, keyFile: info.selfSignedKeyFile } });
+  selfSigned = await startPrivateSlapd(info, {
+    host: '127.0.0.1',
+    cert: { certFile: info.selfSignedCertFile, keyFile: info.selfSignedKeyFile },
+  });
   leafOnly = await startPrivateSlapd(info, { host: '127.0.0.1', port: 13391, ldapsPort: 13638, leafOnly: true });
 });
 afterAll(async () => {
@@ -41,7 +50,9 @@ function contextFor(tls: TlsConfig | undefined): ConnectContext {
   return {
     ...stub.connect,
     tlsFor: (host) =>
-      tls === undefined ? undefined : { options: toNodeTlsOptions(tls, { host }), verify: (socket) => verifyTlsPeer(socket, tls, { host }) },
+      tls === undefined
+        ? undefined
+        : { options: toNodeTlsOptions(tls, { host }), verify: (socket) => verifyTlsPeer(socket, tls, { host }) },
   };
 }
 
@@ -58,21 +69,31 @@ async function refusal(host: string, port: number, tls: TlsConfig | undefined, b
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(LdapConnectError);
-  expect(inspect(error, { depth: 10, showHidden: true }) + String((error as Error).stack)).not.toContain(info.rootPassword);
+  expect(inspect(error, { depth: 10, showHidden: true }) + String((error as Error).stack)).not.toContain(
+    info.rootPassword,
+  );
   return error as LdapConnectError;
 }
 
-const peer = (cacertfile: string, extra: Partial<TlsConfig> = {}): TlsConfig => ({ verify_mode: 'peer', cacertfile, ...extra }) as TlsConfig;
+const peer = (cacertfile: string, extra: Partial<TlsConfig> = {}): TlsConfig =>
+  ({ verify_mode: 'peer', cacertfile, ...extra }) as TlsConfig;
 const selfsignedPeer = (cacertfile: string, extra: Partial<TlsConfig> = {}): TlsConfig =>
   ({ verify_mode: 'selfsigned_peer', cacertfile, ...extra }) as TlsConfig;
-const sniHost = (host: string): Partial<TlsConfig> => ({ server_name_indication: { enabled: true, host, protocol: 'default' } }) as Partial<TlsConfig>;
+const sniHost = (host: string): Partial<TlsConfig> =>
+  ({ server_name_indication: { enabled: true, host, protocol: 'default' } }) as Partial<TlsConfig>;
 
 describe('LDAPS with each verify_mode', () => {
   it('peer: connects to a server signed by the trusted CA (by IP address and by name), then binds', async () => {
     for (const host of ['127.0.0.1', 'localhost']) {
       const connection = await connect(host, info.ldapsPort, peer(info.caFile));
       expect(connection.server).toBe(`${host}:${info.ldapsPort}`);
-      expect(await connection.run(stub.call, 'whoami', async (client) => (await client.exop('1.3.6.1.4.1.4203.1.11.3')).value)).toBe(`dn:${info.rootDn}`);
+      expect(
+        await connection.run(
+          stub.call,
+          'whoami',
+          async (client) => (await client.exop('1.3.6.1.4.1.4203.1.11.3')).value,
+        ),
+      ).toBe(`dn:${info.rootDn}`);
     }
   });
 
@@ -106,7 +127,11 @@ describe('LDAPS with each verify_mode', () => {
   });
 
   it('selfsigned_peer: refuses a self-signed certificate for another host name', async () => {
-    const error = await refusal('127.0.0.1', PRIVATE_LDAPS_PORT, selfsignedPeer(info.caFile, sniHost('not-this-server.example')));
+    const error = await refusal(
+      '127.0.0.1',
+      PRIVATE_LDAPS_PORT,
+      selfsignedPeer(info.caFile, sniHost('not-this-server.example')),
+    );
     expect(error.message).toMatch(/not-this-server\.example/);
   });
 
@@ -125,7 +150,9 @@ describe('LDAPS with each verify_mode', () => {
 
 describe('a connect context without a TLS mapping', () => {
   it('refuses to connect in plaintext when the pool has a tls section', async () => {
-    const error = await connectLdap(options('127.0.0.1', info.ldapsPort, peer(info.caFile)), stub.connect).catch((e: unknown) => e);
+    const error = await connectLdap(options('127.0.0.1', info.ldapsPort, peer(info.caFile)), stub.connect).catch(
+      (e: unknown) => e,
+    );
     expect((error as Error).message).toContain('maps no TLS for 127.0.0.1');
   });
 });
@@ -133,10 +160,15 @@ describe('a connect context without a TLS mapping', () => {
 describe('LDAPS pools from TOML', () => {
   it('defaults the port to 636 with a tls section, and runs calls over LDAPS with the CA check', async () => {
     const { pools, report } = await startPools(
-      ldapToml('tls', { workers: 2 }, { servers: ['localhost'], port: info.ldapsPort, root_dn: info.rootDn, password: info.rootPassword }, {
-        verify_mode: 'peer',
-        cacertfile: info.caFile,
-      }),
+      ldapToml(
+        'tls',
+        { workers: 2 },
+        { servers: ['localhost'], port: info.ldapsPort, root_dn: info.rootDn, password: info.rootPassword },
+        {
+          verify_mode: 'peer',
+          cacertfile: info.caFile,
+        },
+      ),
     );
     try {
       expect(report.ok, JSON.stringify(report)).toBe(true);

@@ -41,7 +41,12 @@ export interface RabbitClient {
    * await rabbit.publish('presence', 'user.online', JSON.stringify({ user: 'alice' }), { contentType: 'application/json' });
    * ```
    */
-  publish(exchange: string, routingKey: string, content: Uint8Array | string, options?: RabbitPublishOptions): Promise<void>;
+  publish(
+    exchange: string,
+    routingKey: string,
+    content: Uint8Array | string,
+    options?: RabbitPublishOptions,
+  ): Promise<void>;
   /**
    * Declare an exchange (idempotent; a different type or flags for an existing name rejects with
    * `RabbitChannelError` 406).

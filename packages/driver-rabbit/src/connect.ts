@@ -44,7 +44,10 @@ export function brokerName(options: RabbitConnectionOptions, tls: boolean): stri
  * virtual host, `RabbitConnectError` otherwise (or the core's `TlsPeerError`); no message holds
  * the password.
  */
-export async function openRabbitConnection(options: RabbitConnectionOptions, ctx: ConnectContext): Promise<RabbitConnection> {
+export async function openRabbitConnection(
+  options: RabbitConnectionOptions,
+  ctx: ConnectContext,
+): Promise<RabbitConnection> {
   const amqp = await loadAmqplib();
   ctx.signal.throwIfAborted();
   const tls = ctx.tls !== undefined;
@@ -100,7 +103,9 @@ function connectError(error: unknown, options: RabbitConnectionOptions, tls: boo
   const detail = scrub(messageOf(error), options.password);
   const code = replyCodeOf(error) ?? Number(HANDSHAKE_CODE.exec(detail)?.[1] ?? Number.NaN);
   if (REFUSED_CODES.has(code)) {
-    return new RabbitAccessRefusedError(`rabbit login to ${where} refused (${code}): check username and password; ${detail}`);
+    return new RabbitAccessRefusedError(
+      `rabbit login to ${where} refused (${code}): check username and password; ${detail}`,
+    );
   }
   if (VHOST_REFUSED.test(detail)) {
     return new RabbitAccessRefusedError(

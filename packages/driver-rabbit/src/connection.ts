@@ -6,7 +6,13 @@
  * @module
  */
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { ConnectionLostError, messageOf, type CallContext, type ConnectContext, type PoolKey } from '@outpools/core/driver';
+import {
+  ConnectionLostError,
+  messageOf,
+  type CallContext,
+  type ConnectContext,
+  type PoolKey,
+} from '@outpools/core/driver';
 import { PublishNackedError, RabbitChannelError, replyCodeOf } from './errors.js';
 import { apply, type Declaration, type Topology } from './topology.js';
 import type { RabbitClient } from './client.js';
@@ -142,7 +148,16 @@ export class RabbitConnection {
     const channel = this.#channel;
     if (this.#confirms) {
       return new Promise<void>((resolve, reject) => {
-        const pending: Pending = { exchange, routingKey, content, options, resolve, reject, resent: false, aborted: false };
+        const pending: Pending = {
+          exchange,
+          routingKey,
+          content,
+          options,
+          resolve,
+          reject,
+          resent: false,
+          aborted: false,
+        };
         if (channel === undefined || this.#rpcs > 0) {
           ctx?.onAbort(() => {
             pending.aborted = true;
@@ -160,7 +175,8 @@ export class RabbitConnection {
           reject(reason);
         });
         this.#later(() => {
-          if (!aborted) Promise.resolve(this.publish(exchange, routingKey, content, options, ctx)).then(resolve, reject);
+          if (!aborted)
+            Promise.resolve(this.publish(exchange, routingKey, content, options, ctx)).then(resolve, reject);
         });
       });
     }
@@ -259,7 +275,9 @@ export class RabbitConnection {
     ctx?.onAbort((reason) => {
       aborted = reason ?? new Error('aborted');
     });
-    return check.then(() => (aborted === undefined ? this.publish(exchange, routingKey, content, options, ctx) : Promise.reject(aborted)));
+    return check.then(() =>
+      aborted === undefined ? this.publish(exchange, routingKey, content, options, ctx) : Promise.reject(aborted),
+    );
   }
 
   #send(pending: Pending): void {

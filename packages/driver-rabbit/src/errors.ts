@@ -36,10 +36,14 @@ export class PublishNackedError extends OutpoolsError {
   /** Its routing key. */
   readonly routingKey: string;
   constructor(exchange: string, routingKey: string, key?: PoolKey, options: OutpoolsErrorOptions = {}) {
-    super(RabbitErrorCodes.PublishNackedError, `publish to exchange "${exchange}" (routing key "${routingKey}") nacked by the broker${keySuffix(key)}`, {
-      ...options,
-      ...(key && { poolKey: key }),
-    });
+    super(
+      RabbitErrorCodes.PublishNackedError,
+      `publish to exchange "${exchange}" (routing key "${routingKey}") nacked by the broker${keySuffix(key)}`,
+      {
+        ...options,
+        ...(key && { poolKey: key }),
+      },
+    );
     this.exchange = exchange;
     this.routingKey = routingKey;
   }
@@ -54,7 +58,10 @@ export class RabbitChannelError extends OutpoolsError {
   /** The AMQP reply code (404, 406, 403...), when the broker gave one. */
   readonly replyCode: number | undefined;
   constructor(message: string, replyCode: number | undefined, key?: PoolKey, options: OutpoolsErrorOptions = {}) {
-    super(RabbitErrorCodes.RabbitChannelError, `${message}${keySuffix(key)}`, { ...options, ...(key && { poolKey: key }) });
+    super(RabbitErrorCodes.RabbitChannelError, `${message}${keySuffix(key)}`, {
+      ...options,
+      ...(key && { poolKey: key }),
+    });
     this.replyCode = replyCode;
   }
 }

@@ -25,10 +25,22 @@ export const INFINITY = 'infinity';
 export const RabbitConnectionSchema = Type.Object(
   {
     host: Type.String({ minLength: 1, default: 'localhost', description: 'RabbitMQ broker host name or address' }),
-    port: Type.Integer({ minimum: 1, maximum: 65535, default: 5672, description: 'AMQP port; use the broker\'s AMQPS port (5671) with a tls section' }),
+    port: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 5672,
+      description: "AMQP port; use the broker's AMQPS port (5671) with a tls section",
+    }),
     username: Type.String({ default: 'guest', description: 'User name' }),
-    password: Type.String({ default: 'guest', description: 'Password; never printed in errors, reports or status ("***")' }),
-    virtual_host: Type.String({ minLength: 1, default: '/', description: 'Virtual host to open (a MongooseIM 6 option)' }),
+    password: Type.String({
+      default: 'guest',
+      description: 'Password; never printed in errors, reports or status ("***")',
+    }),
+    virtual_host: Type.String({
+      minLength: 1,
+      default: '/',
+      description: 'Virtual host to open (a MongooseIM 6 option)',
+    }),
     confirms_enabled: Type.Boolean({ default: false, description: 'Enables one-to-one publisher confirms' }),
     max_worker_queue_len: Type.Union([Type.Integer({ minimum: 0 }), Type.Literal(INFINITY)], {
       default: 1000,

@@ -37,7 +37,13 @@ export async function amqpsOptions(
 }
 
 /** Handshake with the broker and run `ctx.verifyTls` on the socket; nothing is sent over it. */
-function probe(host: string, port: number, base: ConnectionOptions, ctx: ConnectContext, signal: AbortSignal): Promise<TLSSocket> {
+function probe(
+  host: string,
+  port: number,
+  base: ConnectionOptions,
+  ctx: ConnectContext,
+  signal: AbortSignal,
+): Promise<TLSSocket> {
   return new Promise<TLSSocket>((resolve, reject) => {
     const socketOptions: ConnectionOptions & { signal: AbortSignal } = { ...base, host, port, signal };
     const socket = connect(socketOptions);

@@ -39,8 +39,20 @@ export interface RabbitQueueOptions {
 export type Declaration =
   | { readonly kind: 'exchange'; readonly name: string; readonly type: string; readonly options: RabbitExchangeOptions }
   | { readonly kind: 'queue'; readonly name: string; readonly options: RabbitQueueOptions }
-  | { readonly kind: 'queue-binding'; readonly queue: string; readonly exchange: string; readonly routingKey: string; readonly arguments: RabbitArguments | undefined }
-  | { readonly kind: 'exchange-binding'; readonly destination: string; readonly source: string; readonly routingKey: string; readonly arguments: RabbitArguments | undefined };
+  | {
+      readonly kind: 'queue-binding';
+      readonly queue: string;
+      readonly exchange: string;
+      readonly routingKey: string;
+      readonly arguments: RabbitArguments | undefined;
+    }
+  | {
+      readonly kind: 'exchange-binding';
+      readonly destination: string;
+      readonly source: string;
+      readonly routingKey: string;
+      readonly arguments: RabbitArguments | undefined;
+    };
 
 function idOf(d: Declaration): string {
   switch (d.kind) {
@@ -63,9 +75,19 @@ export async function apply(channel: Channel, d: Declaration): Promise<unknown> 
     case 'queue':
       return channel.assertQueue(d.name, { ...d.options, arguments: { ...d.options.arguments } });
     case 'queue-binding':
-      return channel.bindQueue(d.queue, d.exchange, d.routingKey, d.arguments === undefined ? undefined : { ...d.arguments });
+      return channel.bindQueue(
+        d.queue,
+        d.exchange,
+        d.routingKey,
+        d.arguments === undefined ? undefined : { ...d.arguments },
+      );
     case 'exchange-binding':
-      return channel.bindExchange(d.destination, d.source, d.routingKey, d.arguments === undefined ? undefined : { ...d.arguments });
+      return channel.bindExchange(
+        d.destination,
+        d.source,
+        d.routingKey,
+        d.arguments === undefined ? undefined : { ...d.arguments },
+      );
   }
 }
 
@@ -92,7 +114,9 @@ export class Topology {
 /** Refuse a queue the pool could not replay on every connection. */
 export function checkReplayableQueue(name: string): void {
   if (name === '') {
-    throw new RabbitTopologyError('declareQueue needs a queue name: a server-named queue cannot be declared again after a reconnect');
+    throw new RabbitTopologyError(
+      'declareQueue needs a queue name: a server-named queue cannot be declared again after a reconnect',
+    );
   }
 }
 

@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NoWorkersError } from '@outpools/core';
 import type { ConnectContext } from '@outpools/core/driver';
 import { stubContexts } from '@outpools/testing';
-import { RabbitAccessRefusedError, RabbitConnectError, rabbitDriver, type RabbitConnectionOptions } from '@outpools/driver-rabbit';
+import {
+  RabbitAccessRefusedError,
+  RabbitConnectError,
+  rabbitDriver,
+  type RabbitConnectionOptions,
+} from '@outpools/driver-rabbit';
 import { clientOf, rabbitToml, startPools, type Pools } from './helpers/pools.js';
 import { rabbitInfo } from './helpers/servers.js';
 
@@ -32,7 +37,10 @@ function everything(error: unknown): string {
 describe('rabbit login', () => {
   it('refuses a wrong password with RabbitAccessRefusedError that names user and server but never the password', async () => {
     const stub = stubContexts('rabbit', 'login');
-    const error = await rabbitDriver.connect({ ...OPTIONS, password: WRONG }, stub.connect).then(() => undefined, (e: unknown) => e);
+    const error = await rabbitDriver.connect({ ...OPTIONS, password: WRONG }, stub.connect).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RabbitAccessRefusedError);
     expect(error).toMatchObject({ code: 'OUTPOOLS_RABBIT_ACCESS_REFUSED' });
     expect((error as Error).message).toContain('amqp://guest@127.0.0.1:5672/');
@@ -44,7 +52,10 @@ describe('rabbit login', () => {
     const info = await rabbitInfo();
     const stub = stubContexts('rabbit', 'login');
     const options = { ...OPTIONS, username: info.vhostUser, password: info.vhostPassword, virtual_host: '/' };
-    const error = await rabbitDriver.connect(options, stub.connect).then(() => undefined, (e: unknown) => e);
+    const error = await rabbitDriver.connect(options, stub.connect).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RabbitAccessRefusedError);
     expect((error as Error).message).toMatch(/530/);
     expect(everything(error)).not.toContain(info.vhostPassword);
@@ -78,7 +89,10 @@ describe('rabbit login', () => {
 
   it('reports a closed port as RabbitConnectError', async () => {
     const stub = stubContexts('rabbit', 'login');
-    const error = await rabbitDriver.connect({ ...OPTIONS, port: 1 }, stub.connect).then(() => undefined, (e: unknown) => e);
+    const error = await rabbitDriver.connect({ ...OPTIONS, port: 1 }, stub.connect).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RabbitConnectError);
     expect((error as Error).message).toMatch(/amqp:\/\/guest@127\.0\.0\.1:1\/ failed: .*ECONNREFUSED/);
   });

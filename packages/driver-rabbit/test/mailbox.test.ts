@@ -19,7 +19,11 @@ afterAll(async () => {
 /** One worker whose 100 channel slots are all taken by calls that wait for `release()`. */
 async function busyWorker(tag: string, limit: number | string) {
   const { pools, report } = await startPools(
-    rabbitToml(tag, { workers: 1, call_timeout: 5000 }, { ...DEFAULT_BROKER, max_worker_queue_len: limit, confirms_enabled: true }),
+    rabbitToml(
+      tag,
+      { workers: 1, call_timeout: 5000 },
+      { ...DEFAULT_BROKER, max_worker_queue_len: limit, confirms_enabled: true },
+    ),
   );
   started.push(pools);
   expect(report.ok, report.instances[0]?.error).toBe(true);
@@ -38,7 +42,12 @@ describe('rabbit max_worker_queue_len', () => {
     pools.events.on('drop', (e) => drops.push(e.limit));
     const queue = unique('headdrop.q');
     await check.channel.assertQueue(queue, { durable: false });
-    const results = Array.from({ length: 10 }, (_, i) => client.publish('', queue, `m${i}`).then(() => 'ok', (e: unknown) => e));
+    const results = Array.from({ length: 10 }, (_, i) =>
+      client.publish('', queue, `m${i}`).then(
+        () => 'ok',
+        (e: unknown) => e,
+      ),
+    );
     // The mailbox reached 5 six times: each time the oldest went, leaving 4 (below the limit).
     expect(pools.stats()[0]?.load[0]).toBe(100 + 4);
     release();
@@ -51,7 +60,11 @@ describe('rabbit max_worker_queue_len', () => {
     // The survivors reached the broker, in order.
     expect(await messageCount(check.channel, queue)).toBe(4);
     const bodies: string[] = [];
-    for (let m = await check.channel.get(queue, { noAck: true }); m; m = await check.channel.get(queue, { noAck: true })) {
+    for (
+      let m = await check.channel.get(queue, { noAck: true });
+      m;
+      m = await check.channel.get(queue, { noAck: true })
+    ) {
       bodies.push(m.content.toString());
     }
     expect(bodies).toEqual(['m6', 'm7', 'm8', 'm9']);

@@ -39,7 +39,12 @@ async function privateDirect(): Promise<Direct> {
 describe('rabbit over AMQPS, each verify_mode, configured from TOML', () => {
   async function tlsPool(port: number, tls: Record<string, string | Record<string, string>>) {
     const { pools, report } = await startPools(
-      rabbitToml('tls', { workers: 2, call_timeout: 3000 }, { host: '127.0.0.1', port, ...login(), confirms_enabled: true }, tls),
+      rabbitToml(
+        'tls',
+        { workers: 2, call_timeout: 3000 },
+        { host: '127.0.0.1', port, ...login(), confirms_enabled: true },
+        tls,
+      ),
     );
     started.push(pools);
     return { pools, report, client: clientOf(pools, 'tls') };
@@ -92,7 +97,10 @@ describe('rabbit over AMQPS, each verify_mode, configured from TOML', () => {
   });
 
   it('selfsigned_peer: accepts a chain ending in a self-signed root it was not given (the broker sends its CA), pinning that root', async () => {
-    const { report, client } = await tlsPool(info.tlsPort, { verify_mode: 'selfsigned_peer', cacertfile: info.otherCaFile });
+    const { report, client } = await tlsPool(info.tlsPort, {
+      verify_mode: 'selfsigned_peer',
+      cacertfile: info.otherCaFile,
+    });
     expect(report.ok, report.instances[0]?.error).toBe(true);
     await roundTrip(client);
   });
@@ -172,10 +180,14 @@ describe('a blocked worker in a pool', () => {
     expect(events).toEqual(['blocked 0', 'unblocked 0']);
     // Worker 0 takes calls again.
     const picked = new Set<unknown>();
-    await until(async () => {
-      picked.add(await pool.run((c) => c));
-      return picked.has(connection0);
-    }, 5000, 'worker 0 picked again');
+    await until(
+      async () => {
+        picked.add(await pool.run((c) => c));
+        return picked.has(connection0);
+      },
+      5000,
+      'worker 0 picked again',
+    );
     const health = await pools.health();
     expect(health[0]).toMatchObject({ ok: true });
   });
@@ -184,7 +196,11 @@ describe('a blocked worker in a pool', () => {
 describe('a publish that waits and times out', () => {
   it('is never sent: a publish queued behind a declaration that the blocked broker holds, aborted by call_timeout', async () => {
     const { pools, report } = await startPools(
-      rabbitToml('late', { workers: 1, call_timeout: 1000 }, { host: '127.0.0.1', port: info.port, ...login(), confirms_enabled: true }),
+      rabbitToml(
+        'late',
+        { workers: 1, call_timeout: 1000 },
+        { host: '127.0.0.1', port: info.port, ...login(), confirms_enabled: true },
+      ),
     );
     started.push(pools);
     expect(report.ok, report.instances[0]?.error).toBe(true);
@@ -201,7 +217,10 @@ describe('a publish that waits and times out', () => {
       await until(() => blockedEvents.length > 0, 15_000, 'the worker blocked');
       // The broker no longer reads this connection: the declaration waits, the publish waits behind it.
       declaring = client.declareExchange(unique('late.x'), 'fanout', { durable: false }).catch((e: unknown) => e);
-      late = client.publish('', queue, 'must never arrive').then(() => 'sent', (e: unknown) => e);
+      late = client.publish('', queue, 'must never arrive').then(
+        () => 'sent',
+        (e: unknown) => e,
+      );
       expect(await late).toBeInstanceOf(CallTimeoutError);
     } finally {
       await privateCtl(info, 'set_vm_memory_high_watermark', '0.4');
@@ -212,7 +231,11 @@ describe('a publish that waits and times out', () => {
     const check = await privateDirect();
     try {
       const bodies: string[] = [];
-      for (let m = await check.channel.get(queue, { noAck: true }); m; m = await check.channel.get(queue, { noAck: true })) {
+      for (
+        let m = await check.channel.get(queue, { noAck: true });
+        m;
+        m = await check.channel.get(queue, { noAck: true })
+      ) {
         bodies.push(m.content.toString());
       }
       expect(bodies).not.toContain('must never arrive');
@@ -231,7 +254,11 @@ describe("the private node's app stopped and started under load", () => {
   it('settles every call within call_timeout + 100 ms, loses no confirmed message, replays the topology and is live again', async () => {
     const unhandled = recordUnhandled();
     const { pools, report } = await startPools(
-      rabbitToml('restart', { workers: 4, call_timeout: CALL_TIMEOUT }, { host: '127.0.0.1', port: info.port, ...login(), confirms_enabled: true }),
+      rabbitToml(
+        'restart',
+        { workers: 4, call_timeout: CALL_TIMEOUT },
+        { host: '127.0.0.1', port: info.port, ...login(), confirms_enabled: true },
+      ),
       withReconnect(rabbitDriver, BACKOFF),
     );
     const durable = unique('restart.durable');
@@ -276,7 +303,9 @@ describe("the private node's app stopped and started under load", () => {
 
       expect(outcomes.filter((o) => o.ms > CALL_TIMEOUT + 100)).toEqual([]);
       const kinds = new Set(
-        outcomes.filter((o) => !o.ok).map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
+        outcomes
+          .filter((o) => !o.ok)
+          .map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
       );
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError') || kinds.has('ConnectionLostError')).toBe(true);
@@ -287,9 +316,13 @@ describe("the private node's app stopped and started under load", () => {
       try {
         const bodies = new Set<string>();
         await check.channel.prefetch(1000);
-        await check.channel.consume(durable, (m) => {
-          if (m) bodies.add(m.content.toString());
-        }, { noAck: true });
+        await check.channel.consume(
+          durable,
+          (m) => {
+            if (m) bodies.add(m.content.toString());
+          },
+          { noAck: true },
+        );
         await until(() => [...confirmed].every((b) => bodies.has(b)), 10_000, 'every confirmed message consumed');
         expect(confirmed.size).toBeGreaterThan(500);
 

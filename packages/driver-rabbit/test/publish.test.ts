@@ -23,7 +23,11 @@ afterAll(async () => {
 
 async function pool(tag: string, confirms: boolean, poolOptions: Record<string, string | number> = {}) {
   const { pools, report } = await startPools(
-    rabbitToml(tag, { workers: 2, call_timeout: 3000, ...poolOptions }, { ...DEFAULT_BROKER, confirms_enabled: confirms }),
+    rabbitToml(
+      tag,
+      { workers: 2, call_timeout: 3000, ...poolOptions },
+      { ...DEFAULT_BROKER, confirms_enabled: confirms },
+    ),
   );
   started.push(pools);
   expect(report.ok, report.instances[0]?.error).toBe(true);
@@ -37,15 +41,22 @@ async function boundQueue(client: ReturnType<typeof clientOf>, name: string) {
   await client.declareExchange(exchange, 'topic', { durable: false, autoDelete: false });
   await client.declareQueue(queue, { durable: false });
   await client.bindQueue(queue, exchange, 'events.#');
-  cleanup.push(() => check.channel.deleteExchange(exchange), () => check.channel.deleteQueue(queue));
+  cleanup.push(
+    () => check.channel.deleteExchange(exchange),
+    () => check.channel.deleteQueue(queue),
+  );
   return { exchange, queue };
 }
 
 async function consume(queue: string): Promise<ConsumeMessage[]> {
   const received: ConsumeMessage[] = [];
-  const { consumerTag } = await check.channel.consume(queue, (message) => {
-    if (message) received.push(message);
-  }, { noAck: true });
+  const { consumerTag } = await check.channel.consume(
+    queue,
+    (message) => {
+      if (message) received.push(message);
+    },
+    { noAck: true },
+  );
   cleanup.unshift(() => check.channel.cancel(consumerTag));
   return received;
 }
@@ -82,13 +93,20 @@ describe.each([
     const events: string[] = [];
     pools.events.on('disconnect', () => events.push('disconnect'));
     const missing = unique('missing');
-    const error = await client.publish(missing, 'k', 'lost').then(() => undefined, (e: unknown) => e);
+    const error = await client.publish(missing, 'k', 'lost').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RabbitChannelError);
     expect(error).toMatchObject({ code: 'OUTPOOLS_RABBIT_CHANNEL', replyCode: 404 });
     expect(String((error as Error).message)).toContain(missing);
     // The same worker goes on: the next publishes succeed and arrive.
     await Promise.all(Array.from({ length: 10 }, (_, i) => client.publish(exchange, 'events.after', `after ${i}`)));
-    await until(async () => (await messageCount(check.channel, queue)) === 10, 5000, 'messages after the channel error');
+    await until(
+      async () => (await messageCount(check.channel, queue)) === 10,
+      5000,
+      'messages after the channel error',
+    );
     expect(events).toEqual([]);
     expect(pools.stats()[0]?.workers.live).toBe(1);
     expect(pools.stats()[0]?.counters.reconnects ?? 0).toBe(0);
@@ -136,11 +154,17 @@ describe('rabbit publisher confirms', () => {
   it('rejects with PublishNackedError when the broker refuses the message (x-overflow = reject-publish)', async () => {
     const { client } = await pool('nack', true, { workers: 1 });
     const queue = unique('nack.q');
-    await client.declareQueue(queue, { durable: false, arguments: { 'x-max-length': 2, 'x-overflow': 'reject-publish' } });
+    await client.declareQueue(queue, {
+      durable: false,
+      arguments: { 'x-max-length': 2, 'x-overflow': 'reject-publish' },
+    });
     cleanup.push(() => check.channel.deleteQueue(queue));
     await client.publish('', queue, 'one');
     await client.publish('', queue, 'two');
-    const error = await client.publish('', queue, 'three').then(() => undefined, (e: unknown) => e);
+    const error = await client.publish('', queue, 'three').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PublishNackedError);
     expect(error).toMatchObject({ code: 'OUTPOOLS_PUBLISH_NACKED', exchange: '', routingKey: queue });
     expect(await messageCount(check.channel, queue)).toBe(2);

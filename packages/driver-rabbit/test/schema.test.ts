@@ -11,7 +11,14 @@ import {
   type RabbitConnectionOptions,
 } from '@outpools/driver-rabbit';
 
-const { check, withConnection, errorPaths, connectionOf, pool: POOL, connectionPath: C } = schemaChecker<RabbitConnectionOptions>(rabbitDriver, 'event_pusher');
+const {
+  check,
+  withConnection,
+  errorPaths,
+  connectionOf,
+  pool: POOL,
+  connectionPath: C,
+} = schemaChecker<RabbitConnectionOptions>(rabbitDriver, 'event_pusher');
 const DEFAULTS: RabbitConnectionOptions = {
   host: 'localhost',
   port: 5672,
@@ -134,7 +141,9 @@ describe('rabbit driver hooks', () => {
     const result = check(withConnection('confirms_enabled = true'));
     expect(result.ok).toBe(true);
     const source = await import('node:fs').then((fs) =>
-      fs.readdirSync(new URL('../src/', import.meta.url)).map((f) => [f, fs.readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8')] as const),
+      fs
+        .readdirSync(new URL('../src/', import.meta.url))
+        .map((f) => [f, fs.readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8')] as const),
     );
     for (const [file, text] of source) {
       expect(text, file).not.toMatch(/^import (?!type )[^;]*from 'amqplib'/m);

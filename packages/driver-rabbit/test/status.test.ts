@@ -53,8 +53,20 @@ cacertfile = "${info.caFile}"
     const report = JSON.parse(stdout) as { ok: boolean; instances: Array<Record<string, unknown>> };
     expect(report.ok).toBe(true);
     expect(report.instances).toEqual([
-      expect.objectContaining({ type: 'rabbit', tag: 'event_pusher', live: 3, workers: 3, health: expect.objectContaining({ ok: true }) }),
-      expect.objectContaining({ type: 'rabbit', tag: 'secure', live: 2, workers: 2, health: expect.objectContaining({ ok: true }) }),
+      expect.objectContaining({
+        type: 'rabbit',
+        tag: 'event_pusher',
+        live: 3,
+        workers: 3,
+        health: expect.objectContaining({ ok: true }),
+      }),
+      expect.objectContaining({
+        type: 'rabbit',
+        tag: 'secure',
+        live: 2,
+        workers: 2,
+        health: expect.objectContaining({ ok: true }),
+      }),
     ]);
     expect(stdout).not.toContain(info.password);
   });

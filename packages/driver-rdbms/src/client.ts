@@ -82,7 +82,10 @@ async function runTransaction<T>(
   };
   let result: T;
   try {
-    result = await raceAbort(Promise.resolve().then(() => fn(tx)), signal);
+    result = await raceAbort(
+      Promise.resolve().then(() => fn(tx)),
+      signal,
+    );
   } catch (error) {
     open = false;
     await connection.rollback(ctx).catch(() => undefined);

@@ -8,7 +8,12 @@ import { createRdbmsClient } from './client.js';
 import { connectMysql } from './mysql.js';
 import { connectOdbc } from './odbc.js';
 import { connectPgsql } from './pgsql.js';
-import { checkRdbmsOptions, RdbmsConnectionSchema, resolveRdbmsOptions, type RdbmsConnectionOptions } from './schema.js';
+import {
+  checkRdbmsOptions,
+  RdbmsConnectionSchema,
+  resolveRdbmsOptions,
+  type RdbmsConnectionOptions,
+} from './schema.js';
 import type { RdbmsConnection } from './types.js';
 
 /** Open one connection with the backend the options select. */

@@ -57,7 +57,11 @@ export class ClientLibraryMissingError extends OutpoolsError {
 /** A transaction's `tx.query()` was called after the transaction finished or timed out. */
 export class TransactionClosedError extends OutpoolsError {
   constructor(options: OutpoolsErrorOptions = {}) {
-    super(RdbmsErrorCodes.TransactionClosedError, 'the transaction is already finished (committed, rolled back or timed out)', options);
+    super(
+      RdbmsErrorCodes.TransactionClosedError,
+      'the transaction is already finished (committed, rolled back or timed out)',
+      options,
+    );
   }
 }
 

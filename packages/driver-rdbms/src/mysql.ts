@@ -51,7 +51,8 @@ export async function connectMysql(options: RdbmsConnectionOptions, ctx: Connect
     if (live.value) ctx.lost(error);
   });
   live.value = true;
-  const openSide = (signal: AbortSignal): Promise<MysqlInternals> => openMysql(mysql, target, options, ctx, signal, () => undefined);
+  const openSide = (signal: AbortSignal): Promise<MysqlInternals> =>
+    openMysql(mysql, target, options, ctx, signal, () => undefined);
   return new MysqlRdbmsConnection(conn, openSide, options.query_timeout, ctx);
 }
 
@@ -123,7 +124,12 @@ function mysqlSsl(tls: ConnectionOptions): Record<string, unknown> {
 }
 
 /** Verify the peer as soon as the TLS handshake completes, before mysql2 sends the auth packet. */
-function wrapTls(conn: MysqlInternals, tls: ConnectionOptions, host: string, ctx: Pick<ConnectContext, 'verifyTls'>): void {
+function wrapTls(
+  conn: MysqlInternals,
+  tls: ConnectionOptions,
+  host: string,
+  ctx: Pick<ConnectContext, 'verifyTls'>,
+): void {
   const startTLS = conn.startTLS.bind(conn);
   conn.startTLS = (onSecure) =>
     startTLS((error) => {
@@ -291,7 +297,8 @@ class MysqlRdbmsConnection implements RdbmsConnection {
 function toMysqlValue(value: SqlValue): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value))
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   return value;
 }
 

@@ -28,7 +28,8 @@ interface OdbcErrorLike {
 }
 type OdbcParam = string | number | bigint | null | Buffer;
 
-const LOST_PATTERN = /gone away|lost connection|server closed the connection|no connection to the server|could not send data|connection (?:is )?(?:dead|closed|broken)|terminating connection|communication link failure/i;
+const LOST_PATTERN =
+  /gone away|lost connection|server closed the connection|no connection to the server|could not send data|connection (?:is )?(?:dead|closed|broken)|terminating connection|communication link failure/i;
 
 /** Open an odbc connection. */
 export async function connectOdbc(options: RdbmsConnectionOptions, ctx: ConnectContext): Promise<RdbmsConnection> {
@@ -40,9 +41,12 @@ export async function connectOdbc(options: RdbmsConnectionOptions, ctx: ConnectC
   try {
     conn = await odbc.connect({ connectionString: settings, loginTimeout: loginSeconds });
   } catch (error) {
-    throw new RdbmsConnectError(`odbc: cannot connect (${scrubSecrets(settings)}): ${scrubSecrets(odbcMessage(error))}`, {
-      cause: error,
-    });
+    throw new RdbmsConnectError(
+      `odbc: cannot connect (${scrubSecrets(settings)}): ${scrubSecrets(odbcMessage(error))}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (ctx.signal.aborted) {
     await settleWithin(conn.close(), 1000);
@@ -78,7 +82,12 @@ class OdbcRdbmsConnection implements RdbmsConnection {
     return this.#run('SELECT 1', undefined, call, this.queryTimeoutMs);
   }
 
-  #run(sql: string, params: readonly SqlValue[] | undefined, call: StatementBound | undefined, clientMs: number): Promise<QueryResult> {
+  #run(
+    sql: string,
+    params: readonly SqlValue[] | undefined,
+    call: StatementBound | undefined,
+    clientMs: number,
+  ): Promise<QueryResult> {
     const values = (params ?? []).map(toOdbcValue) as (string | number)[];
     const run = this.#conn.query<Row, { timeout: number }>(sql, values, { timeout: this.#timeoutSeconds });
     if (call === undefined) {
@@ -169,6 +178,8 @@ function toResult(result: OdbcResultLike): QueryResult {
   const columns = result.columns ?? [];
   if (columns.length === 0) return { rows: [], rowCount: Math.max(0, result.count ?? 0) };
   const rows = Array.prototype.slice.call(result) as Row[];
-  const fields: FieldInfo[] = columns.map((c) => (c.dataTypeName === undefined ? { name: c.name } : { name: c.name, type: c.dataTypeName }));
+  const fields: FieldInfo[] = columns.map((c) =>
+    c.dataTypeName === undefined ? { name: c.name } : { name: c.name, type: c.dataTypeName },
+  );
   return { rows, rowCount: rows.length, fields };
 }

@@ -18,7 +18,13 @@ export interface PgCancel {
  * throws; `ended` runs when its socket closed. It has no timer of its own: the caller destroys
  * it when the statement it cancels ends (or its deadline fires).
  */
-export function sendPgCancel(host: string, port: number, processId: number, secretKey: number, ended: () => void): PgCancel {
+export function sendPgCancel(
+  host: string,
+  port: number,
+  processId: number,
+  secretKey: number,
+  ended: () => void,
+): PgCancel {
   const packet = Buffer.alloc(16);
   packet.writeInt32BE(16, 0);
   packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);

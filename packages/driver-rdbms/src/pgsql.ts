@@ -35,7 +35,9 @@ const NO_SSL_MESSAGE = 'The server does not support SSL connections';
 
 type PgClient = InstanceType<PgModule['Client']>;
 interface PgInternals {
-  readonly connection: { readonly stream: NodeJS.ReadableStream & { destroy(error?: Error): void } } & NodeJS.EventEmitter;
+  readonly connection: {
+    readonly stream: NodeJS.ReadableStream & { destroy(error?: Error): void };
+  } & NodeJS.EventEmitter;
   readonly processID: number | null;
   readonly secretKey: number | null;
 }
@@ -160,7 +162,13 @@ class PgConnection implements RdbmsConnection {
   /** The CancelRequest in flight: it lives no longer than the statement it cancels. */
   #cancel: PgCancel | undefined = undefined;
 
-  constructor(client: PgClient, internals: PgInternals, target: NetworkTarget, queryTimeoutMs: number, ctx: ConnectContext) {
+  constructor(
+    client: PgClient,
+    internals: PgInternals,
+    target: NetworkTarget,
+    queryTimeoutMs: number,
+    ctx: ConnectContext,
+  ) {
     this.#client = client;
     this.#internals = internals;
     this.#target = target;

@@ -106,7 +106,10 @@ export function checkRdbmsOptions(ctx: DriverCheckContext<RdbmsConnectionOptions
   const c = ctx.connection;
   if (c.driver === 'odbc') {
     if (c.settings === undefined) {
-      ctx.error('connection.settings', 'missing required key: driver = "odbc" needs the ODBC connection string (e.g. "DSN=mydb")');
+      ctx.error(
+        'connection.settings',
+        'missing required key: driver = "odbc" needs the ODBC connection string (e.g. "DSN=mydb")',
+      );
     }
     for (const key of ODBC_FORBIDDEN) {
       if (c[key] !== undefined) {

@@ -28,7 +28,9 @@ async function killMysql(id: number): Promise<void> {
 
 const track = closeAfterEach((connection: RdbmsConnection) => connection.close());
 
-async function connect(options: Parameters<typeof connectRdbms>[0]): Promise<{ connection: RdbmsConnection; ctx: FakeContext }> {
+async function connect(
+  options: Parameters<typeof connectRdbms>[0],
+): Promise<{ connection: RdbmsConnection; ctx: FakeContext }> {
   const ctx = fakeContext();
   const connection = track(await connectRdbms(options, ctx));
   return { connection, ctx };

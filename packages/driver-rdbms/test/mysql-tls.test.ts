@@ -20,7 +20,7 @@ async function cipher(connection: RdbmsConnection): Promise<string> {
   return String(rows[0]?.['Value'] ?? '');
 }
 
-describe('mysql TLS against the private MariaDB with TLS, with the core\'s mapping', () => {
+describe("mysql TLS against the private MariaDB with TLS, with the core's mapping", () => {
   it('peer with the CA file: verified and encrypted', async () => {
     const ctx = coreTlsContext(tls({ cacertfile: MARIADB_TLS_CA }), '127.0.0.1');
     const connection = await connect(withTls(MARIADB_TLS), ctx);
@@ -35,7 +35,10 @@ describe('mysql TLS against the private MariaDB with TLS, with the core\'s mappi
   });
 
   it('peer checks the host name also for an IP address host (mysql2 itself would not)', async () => {
-    const config = tls({ cacertfile: MARIADB_TLS_CA, server_name_indication: { enabled: true, host: 'db.example.org', protocol: 'default' } });
+    const config = tls({
+      cacertfile: MARIADB_TLS_CA,
+      server_name_indication: { enabled: true, host: 'db.example.org', protocol: 'default' },
+    });
     const error = await connect(withTls(MARIADB_TLS), coreTlsContext(config, '127.0.0.1')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RdbmsConnectError);
     expect((error as Error).message).toMatch(/db\.example\.org/);
@@ -49,7 +52,10 @@ describe('mysql TLS against the private MariaDB with TLS, with the core\'s mappi
   });
 
   it('selfsigned_peer refuses a certificate for another host name', async () => {
-    const config = tls({ verify_mode: 'selfsigned_peer', server_name_indication: { enabled: true, host: 'db.example.org', protocol: 'default' } });
+    const config = tls({
+      verify_mode: 'selfsigned_peer',
+      server_name_indication: { enabled: true, host: 'db.example.org', protocol: 'default' },
+    });
     const error = await connect(withTls(MARIADB_TLS), coreTlsContext(config, '127.0.0.1')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RdbmsConnectError);
     expect((error as Error).message).toMatch(/db\.example\.org/);
@@ -72,7 +78,10 @@ describe('mysql TLS against the private MariaDB with TLS, with the core\'s mappi
 
 describe('mysql TLS and authentication', () => {
   it('requires TLS whenever the tls section is present (the base MariaDB has none)', async () => {
-    const error = await connect({ ...MARIADB, tls: { ...TLS_SECTION } }, fakeContext({ rejectUnauthorized: true })).catch((e: unknown) => e);
+    const error = await connect(
+      { ...MARIADB, tls: { ...TLS_SECTION } },
+      fakeContext({ rejectUnauthorized: true }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RdbmsConnectError);
     expect((error as Error).message).toMatch(/with TLS/);
     expect((error as Error).message).toMatch(/secure connection|SSL|TLS/i);
@@ -87,4 +96,3 @@ describe('mysql TLS and authentication', () => {
     expect(text).not.toContain(wrong);
   });
 });
-

@@ -35,11 +35,15 @@ describe('pgsql pool through the engine', () => {
   let pools: Pools;
   let db: RdbmsClient;
   beforeAll(async () => {
-    ({ pools, db } = await startRdbms('workers = 1', connectionToml('pgsql', 5432, 'keepalive_interval = 1\nmax_start_interval = 1')));
+    ({ pools, db } = await startRdbms(
+      'workers = 1',
+      connectionToml('pgsql', 5432, 'keepalive_interval = 1\nmax_start_interval = 1'),
+    ));
   });
   afterAll(() => pools?.stop());
 
-  const backendPid = async (): Promise<number> => Number((await db.query('SELECT pg_backend_pid() AS pid')).rows[0]?.['pid']);
+  const backendPid = async (): Promise<number> =>
+    Number((await db.query('SELECT pg_backend_pid() AS pid')).rows[0]?.['pid']);
 
   it('runs parameterised queries on a live worker', async () => {
     const { rows } = await db.query<{ n: number }>('SELECT $1::int + 1 AS n', [41]);
@@ -49,11 +53,16 @@ describe('pgsql pool through the engine', () => {
   it('sends SELECT 1 on the idle connection every keepalive_interval (seen in pg_stat_activity)', async () => {
     const pid = await backendPid();
     const starts = new Set<string>();
-    const seen = await waitUntil(async () => {
-      const { rows } = await adminPg((c) => c.query('SELECT query, query_start FROM pg_stat_activity WHERE pid = $1', [pid]));
-      if (rows[0]?.query === 'SELECT 1') starts.add(String(rows[0].query_start));
-      return starts.size >= 3;
-    }, { timeoutMs: 4000, intervalMs: 200 });
+    const seen = await waitUntil(
+      async () => {
+        const { rows } = await adminPg((c) =>
+          c.query('SELECT query, query_start FROM pg_stat_activity WHERE pid = $1', [pid]),
+        );
+        if (rows[0]?.query === 'SELECT 1') starts.add(String(rows[0].query_start));
+        return starts.size >= 3;
+      },
+      { timeoutMs: 4000, intervalMs: 200 },
+    );
     expect(seen, `keepalive query starts seen: ${[...starts].join(', ')}`).toBe(true);
   });
 
@@ -64,8 +73,10 @@ describe('pgsql pool through the engine', () => {
     expect(replaced).toBe(true);
   });
 
-  it('cancels the statement on the server when the caller\'s signal aborts', async () => {
-    const error = await db.query('SELECT pg_sleep(10)', [], { signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+  it("cancels the statement on the server when the caller's signal aborts", async () => {
+    const error = await db
+      .query('SELECT pg_sleep(10)', [], { signal: AbortSignal.timeout(200) })
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe('TimeoutError');
     const started = Date.now();
     await db.query('SELECT 1'); // the one worker is free again: pg_sleep was cancelled
@@ -84,18 +95,22 @@ describe('mysql pool through the engine', () => {
   let pools: Pools;
   let db: RdbmsClient;
   beforeAll(async () => {
-    ({ pools, db } = await startRdbms('workers = 1', connectionToml('mysql', 3306, 'keepalive_interval = 1\nmax_start_interval = 1')));
+    ({ pools, db } = await startRdbms(
+      'workers = 1',
+      connectionToml('mysql', 3306, 'keepalive_interval = 1\nmax_start_interval = 1'),
+    ));
   });
   afterAll(() => pools?.stop());
 
-  const threadId = async (): Promise<number> => Number((await db.query('SELECT CONNECTION_ID() AS id')).rows[0]?.['id']);
+  const threadId = async (): Promise<number> =>
+    Number((await db.query('SELECT CONNECTION_ID() AS id')).rows[0]?.['id']);
 
   it('runs parameterised queries on a live worker', async () => {
     const { rows } = await db.query('SELECT ? + 1 AS n', [41]);
     expect(Number(rows[0]?.['n'])).toBe(42);
   });
 
-  it('kills the statement on the server when the caller\'s signal aborts', async () => {
+  it("kills the statement on the server when the caller's signal aborts", async () => {
     const error = await db.query('SELECT SLEEP(10)', [], { signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
     expect((error as Error).name).toBe('TimeoutError');
     const started = Date.now();

@@ -92,7 +92,6 @@ describe.each(DIALECTS)('$name queries against the real server', (dialect) => {
       expect(ctx.lostErrors).toHaveLength(1);
     }
   });
-
 });
 
 describe.each(DIALECTS)('$name transactions', (dialect) => {

@@ -4,7 +4,8 @@ import { schemaChecker } from '@outpools/testing';
 
 const { check, errorPaths, connectionOf, pool: POOL, connectionPath: CONN } = schemaChecker(rdbmsDriver);
 const section = (lines: string, pool = ''): string => `[${POOL}]\n${pool}\n[${CONN}]\n${lines}\n`;
-const PG = 'driver = "pgsql"\nhost = "localhost"\ndatabase = "mim-db"\nusername = "mim-user"\npassword = "mim-password"';
+const PG =
+  'driver = "pgsql"\nhost = "localhost"\ndatabase = "mim-db"\nusername = "mim-user"\npassword = "mim-password"';
 const MY = PG.replace('"pgsql"', '"mysql"');
 const ODBC = 'driver = "odbc"\nsettings = "DSN=mydb"';
 
@@ -12,7 +13,11 @@ describe('rdbms connection schema', () => {
   it('accepts the documented example pool and fills in the rdbms defaults', () => {
     const result = check(section(PG, 'scope = "global"\nworkers = 5'));
     expect(result.errors).toEqual([]);
-    expect(result.config?.pools[0]?.options).toMatchObject({ workers: 5, call_timeout: 60000, strategy: 'best_worker' });
+    expect(result.config?.pools[0]?.options).toMatchObject({
+      workers: 5,
+      call_timeout: 60000,
+      strategy: 'best_worker',
+    });
     expect(connectionOf(result)).toEqual({
       driver: 'pgsql',
       host: 'localhost',
@@ -26,9 +31,16 @@ describe('rdbms connection schema', () => {
   });
 
   it('takes the documented examples of every rdbms option', () => {
-    const result = check(section(`${PG}\nport = 5343\nkeepalive_interval = 30\nquery_timeout = 5000\nmax_start_interval = 30`));
+    const result = check(
+      section(`${PG}\nport = 5343\nkeepalive_interval = 30\nquery_timeout = 5000\nmax_start_interval = 30`),
+    );
     expect(result.errors).toEqual([]);
-    expect(connectionOf(result)).toMatchObject({ port: 5343, keepalive_interval: 30, query_timeout: 5000, max_start_interval: 30 });
+    expect(connectionOf(result)).toMatchObject({
+      port: 5343,
+      keepalive_interval: 30,
+      query_timeout: 5000,
+      max_start_interval: 30,
+    });
     expect(check(section(ODBC)).ok).toBe(true);
   });
 
@@ -60,7 +72,11 @@ describe('rdbms connection schema', () => {
 
   for (const key of ['host', 'database', 'username', 'password'] as const) {
     it(`requires ${key} for pgsql and mysql`, () => {
-      const without = (base: string): string => base.split('\n').filter((l) => !l.startsWith(`${key} =`)).join('\n');
+      const without = (base: string): string =>
+        base
+          .split('\n')
+          .filter((l) => !l.startsWith(`${key} =`))
+          .join('\n');
       expect(errorPaths(check(section(without(PG))))).toEqual([`${CONN}.${key}`]);
       expect(errorPaths(check(section(without(MY))))).toEqual([`${CONN}.${key}`]);
     });

@@ -96,7 +96,7 @@ describe('pgsql TLS', () => {
   });
 });
 
-describe('pgsql TLS with the core\'s mapping of each verify_mode', () => {
+describe("pgsql TLS with the core's mapping of each verify_mode", () => {
   const tls = (extra: Partial<TlsConfig>): TlsConfig => ({ verify_mode: 'peer', ...extra });
 
   it('peer with the CA file: verified and encrypted', async () => {
@@ -118,7 +118,10 @@ describe('pgsql TLS with the core\'s mapping of each verify_mode', () => {
   });
 
   it('selfsigned_peer refuses a certificate for another host name', async () => {
-    const config = tls({ verify_mode: 'selfsigned_peer', server_name_indication: { enabled: true, host: 'db.example.org', protocol: 'default' } });
+    const config = tls({
+      verify_mode: 'selfsigned_peer',
+      server_name_indication: { enabled: true, host: 'db.example.org', protocol: 'default' },
+    });
     const error = await connect(withTls(PG_TLS), coreTlsContext(config, '127.0.0.1')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RdbmsConnectError);
     expect((error as Error).message).toMatch(/db\.example\.org/);
@@ -215,7 +218,10 @@ describe('pgsql pool while its (private TLS) server is killed and restarted unde
       await new Promise((resolve) => setTimeout(resolve, 800));
       await startTlsCluster();
       restartedAt = Date.now();
-      const live = await waitUntil(() => liveAgainAt !== Number.POSITIVE_INFINITY, { timeoutMs: MAX_START_INTERVAL * 1000 + 1000, intervalMs: 20 });
+      const live = await waitUntil(() => liveAgainAt !== Number.POSITIVE_INFINITY, {
+        timeoutMs: MAX_START_INTERVAL * 1000 + 1000,
+        intervalMs: 20,
+      });
       running = false;
       await Promise.all(callers);
       expect(live, 'a call succeeded again after the restart').toBe(true);

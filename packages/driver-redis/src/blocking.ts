@@ -42,7 +42,8 @@ export function runBlocking<T>(redis: Redis, ctx: Pick<CallContext, 'onAbort'>, 
   let settled = false;
   let early: { readonly reason: unknown } | undefined;
   ctx.onAbort((reason) => {
-    if (!sending) early = { reason }; // aborted already: nothing is sent
+    if (!sending)
+      early = { reason }; // aborted already: nothing is sent
     else if (!settled) redis.disconnect();
   });
   if (early !== undefined) return Promise.reject(early.reason);

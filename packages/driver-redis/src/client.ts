@@ -196,9 +196,7 @@ export function createRedisClient(pool: PoolHandle<Redis>, callOptions: RedisCal
     hget: (key, field) => exec((r) => r.hget(key, field), read),
     hset: (key: string, fieldOrFields: string | Readonly<Record<string, RedisArg>>, value?: RedisArg) =>
       exec((r) =>
-        typeof fieldOrFields === 'string'
-          ? r.hset(key, fieldOrFields, value ?? '')
-          : r.hset(key, { ...fieldOrFields }),
+        typeof fieldOrFields === 'string' ? r.hset(key, fieldOrFields, value ?? '') : r.hset(key, { ...fieldOrFields }),
       ),
     hgetall: (key) => exec((r) => r.hgetall(key), read),
     hdel: (key, ...fields) => exec((r) => r.hdel(key, ...fields)),

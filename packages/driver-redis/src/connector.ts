@@ -92,7 +92,8 @@ export function verifyingConnector(ioredis: IoredisModule, options: VerifyingCon
 function waitForVerifiedTls(socket: TLSSocket, options: VerifyingConnectorOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => done(error);
-    const onClose = (): void => done(new Error(`connection to ${options.host}:${options.port} closed during TLS handshake`));
+    const onClose = (): void =>
+      done(new Error(`connection to ${options.host}:${options.port} closed during TLS handshake`));
     const onSecure = (): void => {
       try {
         options.verifyTls(socket);

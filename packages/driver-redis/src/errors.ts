@@ -20,11 +20,7 @@ export function redactRedisError<E>(error: E): E {
   return error;
 }
 
-const CONNECTION_GONE = [
-  'Connection is closed',
-  "Stream isn't writeable",
-  'Command aborted due to connection close',
-];
+const CONNECTION_GONE = ['Connection is closed', "Stream isn't writeable", 'Command aborted due to connection close'];
 
 /** True when an ioredis error means the connection was down or went down under the command. */
 export function isConnectionGone(error: unknown): boolean {

@@ -22,7 +22,8 @@ export const RedisConnectionSchema = Type.Object(
     database: Type.Integer({
       minimum: 0,
       default: 0,
-      description: 'Logical database index, zero-based: `SELECT` after connecting; a database the server lacks fails the connect',
+      description:
+        'Logical database index, zero-based: `SELECT` after connecting; a database the server lacks fails the connect',
     }),
     password: Type.String({
       default: '',
@@ -37,7 +38,7 @@ export const RedisConnectionSchema = Type.Object(
     ),
     tls: Type.Optional(
       Type.With(TlsSchema, {
-        description: 'TLS section (docs/configuration.md, TLS); present: the connection uses TLS (Redis\' `tls-port`)',
+        description: "TLS section (docs/configuration.md, TLS); present: the connection uses TLS (Redis' `tls-port`)",
       }),
     ),
   },

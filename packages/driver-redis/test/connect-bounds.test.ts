@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('a connect attempt to a server that never answers', () => {
-  it('has no timer of its own: it waits for the core\'s connect bound (ctx.signal), then gives up with its reason', async () => {
+  it("has no timer of its own: it waits for the core's connect bound (ctx.signal), then gives up with its reason", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     try {
       const ctx = directContext();

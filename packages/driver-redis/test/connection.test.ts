@@ -62,9 +62,16 @@ describe('redis connection (driver without the engine)', () => {
     const redis = createRedisClient(singleConnectionHandle(await connect({})));
     const key = `${prefix}:batch`;
     const piped = await redis.pipeline((p) => p.set(key, '1').incr(key).get(key));
-    expect(piped).toEqual([[null, 'OK'], [null, 2], [null, '2']]);
+    expect(piped).toEqual([
+      [null, 'OK'],
+      [null, 2],
+      [null, '2'],
+    ]);
     const tx = await redis.multi((m) => m.incr(key).expire(key, 10));
-    expect(tx).toEqual([[null, 3], [null, 1]]);
+    expect(tx).toEqual([
+      [null, 3],
+      [null, 1],
+    ]);
     const failed = await redis.pipeline((p) => p.hget(key, 'f'));
     expect(failed?.[0]?.[0]).toBeInstanceOf(Error);
     expect(failed?.[0]?.[0]?.message).toMatch(/WRONGTYPE/);
@@ -108,9 +115,7 @@ describe('redis connection (driver without the engine)', () => {
 
   it('authenticates as an ACL user with username and password', async () => {
     const redis = createRedisClient(
-      singleConnectionHandle(
-        await connect({ port: extra.port, username: extra.aclUser, password: extra.aclPassword }),
-      ),
+      singleConnectionHandle(await connect({ port: extra.port, username: extra.aclUser, password: extra.aclPassword })),
     );
     expect(await redis.command('ACL', 'WHOAMI')).toBe(extra.aclUser);
   });
@@ -162,8 +167,6 @@ describe('redis connection (driver without the engine)', () => {
 
   it('pings with PING', async () => {
     const redis = await connect({});
-    await expect(redisDriver.ping(redis, callContext({ key: directContext().key }))).resolves.toBe(
-      'PONG',
-    );
+    await expect(redisDriver.ping(redis, callContext({ key: directContext().key }))).resolves.toBe('PONG');
   });
 });

@@ -12,7 +12,11 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((p) => p.stop()));
 });
 
-async function pool(tag: string, options: Record<string, string | number>, connection: Record<string, string | number> = {}) {
+async function pool(
+  tag: string,
+  options: Record<string, string | number>,
+  connection: Record<string, string | number> = {},
+) {
   const { pools, report } = await startPools(redisToml(tag, options, connection));
   started.push(pools);
   return { client: clientOf(pools, tag), report, pools };
@@ -72,8 +76,14 @@ describe('redis pools through the engine', () => {
   it('runs pipeline and multi on one worker', async () => {
     const { client } = await pool('batch', { workers: 3 });
     const key = `${prefix}:batch`;
-    expect(await client.pipeline((p) => p.set(key, '5').incrby(key, 2))).toEqual([[null, 'OK'], [null, 7]]);
-    expect(await client.multi((m) => m.incr(key).del(key))).toEqual([[null, 8], [null, 1]]);
+    expect(await client.pipeline((p) => p.set(key, '5').incrby(key, 2))).toEqual([
+      [null, 'OK'],
+      [null, 7],
+    ]);
+    expect(await client.multi((m) => m.incr(key).del(key))).toEqual([
+      [null, 8],
+      [null, 1],
+    ]);
   });
 
   it('keeps answering on other workers while BLPOP blocks one (best_worker)', async () => {
@@ -165,7 +175,11 @@ describe('a redis pool whose server is down', () => {
     // broken connection) until the pool has marked every worker down. (A read would be retried
     // once after a reconnect and wait up to call_timeout.)
     await until(
-      () => client.del('k').then(() => false, (e: unknown) => e instanceof NoWorkersError),
+      () =>
+        client.del('k').then(
+          () => false,
+          (e: unknown) => e instanceof NoWorkersError,
+        ),
       2000,
       'NoWorkersError',
     );
@@ -175,6 +189,14 @@ describe('a redis pool whose server is down', () => {
       expect(Date.now() - t0).toBeLessThan(200); // at once, not after call_timeout (2000)
     }
     await server.start();
-    await until(() => client.ping().then(() => true, () => false), 500 + 1000, 'the pool to be live again');
+    await until(
+      () =>
+        client.ping().then(
+          () => true,
+          () => false,
+        ),
+      500 + 1000,
+      'the pool to be live again',
+    );
   });
 });

@@ -59,7 +59,9 @@ describe('a redis server killed and restarted under load', () => {
       expect(slow).toEqual([]);
       expect(outcomes.filter((o) => !o.ok).length).toBeGreaterThan(0);
       const kinds = new Set(
-        outcomes.filter((o) => !o.ok).map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
+        outcomes
+          .filter((o) => !o.ok)
+          .map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
       );
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);

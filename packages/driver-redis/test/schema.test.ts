@@ -9,13 +9,15 @@ describe('redis connection schema', () => {
     const result = check(`[${POOL}]\n`);
     expect(result.errors).toEqual([]);
     expect(connectionOf(result)).toEqual({ host: '127.0.0.1', port: 6379, database: 0, password: '' });
-    expect(result.config?.pools[0]?.options).toMatchObject({ workers: 10, call_timeout: 5000, strategy: 'best_worker' });
+    expect(result.config?.pools[0]?.options).toMatchObject({
+      workers: 10,
+      call_timeout: 5000,
+      strategy: 'best_worker',
+    });
   });
 
   it('accepts the documented examples', () => {
-    const result = check(
-      withConnection('host = "redis.local"\nport = 9876\ndatabase = 2\npassword = "topsecret"'),
-    );
+    const result = check(withConnection('host = "redis.local"\nport = 9876\ndatabase = 2\npassword = "topsecret"'));
     expect(result.errors).toEqual([]);
     expect(connectionOf(result)).toEqual({ host: 'redis.local', port: 9876, database: 2, password: 'topsecret' });
   });
@@ -89,9 +91,7 @@ describe('redis connection schema', () => {
   });
 
   it('reports every error of a file at once', () => {
-    const result = check(
-      `[${POOL}]\nstrategy = "available_worker"\n[${POOL}.connection]\nport = 0\ndatabase = -2\n`,
-    );
+    const result = check(`[${POOL}]\nstrategy = "available_worker"\n[${POOL}.connection]\nport = 0\ndatabase = -2\n`);
     expect(errorPaths(result).sort()).toEqual(
       [`${POOL}.connection.database`, `${POOL}.connection.port`, `${POOL}.strategy`].sort(),
     );

@@ -7,7 +7,9 @@ let extra: RedisExtraInfo;
 let selfSigned: PrivateRedis;
 beforeAll(async () => {
   extra = await redisExtra();
-  selfSigned = await startPrivateRedis({ tls: { certFile: extra.selfSignedCertFile, keyFile: extra.selfSignedKeyFile } });
+  selfSigned = await startPrivateRedis({
+    tls: { certFile: extra.selfSignedCertFile, keyFile: extra.selfSignedKeyFile },
+  });
 });
 afterAll(async () => {
   await selfSigned.dispose();

@@ -18,7 +18,9 @@ let selfSigned: PrivateRedis;
 let leafOnly: PrivateRedis;
 beforeAll(async () => {
   extra = await redisExtra();
-  selfSigned = await startPrivateRedis({ tls: { certFile: extra.selfSignedCertFile, keyFile: extra.selfSignedKeyFile } });
+  selfSigned = await startPrivateRedis({
+    tls: { certFile: extra.selfSignedCertFile, keyFile: extra.selfSignedKeyFile },
+  });
   leafOnly = await startPrivateRedis({ tls: { certFile: extra.certFile, keyFile: extra.keyFile } });
 });
 afterAll(async () => {
@@ -47,7 +49,9 @@ describe('redis over TLS with each verify_mode', () => {
     const redis = await connectTls(extra.tlsPort, { verify_mode: 'peer', cacertfile: extra.caFile }, extra.password);
     const client = createRedisClient(singleConnectionHandle(redis));
     expect(await client.command('ACL', 'WHOAMI')).toBe('default');
-    expect(await client.command<string>('CLIENT', 'INFO')).toMatch(new RegExp(`laddr=127\\.0\\.0\\.1:${extra.tlsPort}\\b`));
+    expect(await client.command<string>('CLIENT', 'INFO')).toMatch(
+      new RegExp(`laddr=127\\.0\\.0\\.1:${extra.tlsPort}\\b`),
+    );
   });
 
   it('peer: refuses a server signed by another CA, without the password in the error', async () => {
@@ -79,7 +83,10 @@ describe('redis over TLS with each verify_mode', () => {
   });
 
   it('selfsigned_peer: accepts a self-signed server', async () => {
-    const redis = await connectTls(selfSigned.tlsPort ?? 0, { verify_mode: 'selfsigned_peer', cacertfile: extra.caFile });
+    const redis = await connectTls(selfSigned.tlsPort ?? 0, {
+      verify_mode: 'selfsigned_peer',
+      cacertfile: extra.caFile,
+    });
     expect(await redis.ping()).toBe('PONG');
   });
 

@@ -81,19 +81,53 @@ async function selfSigned(dir: string, name: string, cn: string, ext: readonly s
   const keyFile = await newKey(dir, name);
   const certFile = join(dir, `${name}.pem`);
   const extArgs = ext.flatMap((e) => ['-addext', e]);
-  await openssl(dir, ['req', '-x509', '-new', '-key', keyFile, '-subj', `/CN=${cn}`, '-days', '3650', '-out', certFile, ...extArgs]);
+  await openssl(dir, [
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    keyFile,
+    '-subj',
+    `/CN=${cn}`,
+    '-days',
+    '3650',
+    '-out',
+    certFile,
+    ...extArgs,
+  ]);
   return load(certFile, keyFile);
 }
 
-async function signed(dir: string, name: string, cn: string, ca: TestCertificate, ext: string): Promise<TestCertificate> {
+async function signed(
+  dir: string,
+  name: string,
+  cn: string,
+  ca: TestCertificate,
+  ext: string,
+): Promise<TestCertificate> {
   const keyFile = await newKey(dir, name);
   const csr = join(dir, `${name}.csr`);
   const extFile = join(dir, `${name}.ext`);
   const certFile = join(dir, `${name}.pem`);
   await writeFile(extFile, ext);
   await openssl(dir, ['req', '-new', '-key', keyFile, '-subj', `/CN=${cn}`, '-out', csr]);
-  await openssl(dir, ['x509', '-req', '-in', csr, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial',
-    '-days', '3650', '-extfile', extFile, '-out', certFile]);
+  await openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    ca.certFile,
+    '-CAkey',
+    ca.keyFile,
+    '-CAcreateserial',
+    '-days',
+    '3650',
+    '-extfile',
+    extFile,
+    '-out',
+    certFile,
+  ]);
   return load(certFile, keyFile);
 }
 
@@ -107,15 +141,48 @@ async function expiredSelfSigned(dir: string, name: string): Promise<TestCertifi
   await writeFile(join(caDir, 'index.txt'), '');
   await writeFile(join(caDir, 'serial'), '1000\n');
   const config = join(caDir, 'ca.cnf');
-  await writeFile(config, [
-    '[ca]', 'default_ca = test', '[test]', `dir = ${caDir}`, 'database = $dir/index.txt', 'serial = $dir/serial',
-    'new_certs_dir = $dir', 'default_md = sha256', 'policy = any', 'copy_extensions = none', 'x509_extensions = ext',
-    'unique_subject = no', '[any]', 'commonName = supplied', '[ext]', 'basicConstraints = critical,CA:FALSE',
-    `subjectAltName = ${TEST_SERVER_NAMES}`, '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      '[ca]',
+      'default_ca = test',
+      '[test]',
+      `dir = ${caDir}`,
+      'database = $dir/index.txt',
+      'serial = $dir/serial',
+      'new_certs_dir = $dir',
+      'default_md = sha256',
+      'policy = any',
+      'copy_extensions = none',
+      'x509_extensions = ext',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '[ext]',
+      'basicConstraints = critical,CA:FALSE',
+      `subjectAltName = ${TEST_SERVER_NAMES}`,
+      '',
+    ].join('\n'),
+  );
   await openssl(dir, ['req', '-new', '-key', keyFile, '-subj', '/CN=localhost', '-out', csr]);
-  await openssl(dir, ['ca', '-batch', '-config', config, '-selfsign', '-keyfile', keyFile, '-in', csr,
-    '-startdate', '20200101000000Z', '-enddate', '20210101000000Z', '-notext', '-out', certFile]);
+  await openssl(dir, [
+    'ca',
+    '-batch',
+    '-config',
+    config,
+    '-selfsign',
+    '-keyfile',
+    keyFile,
+    '-in',
+    csr,
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20210101000000Z',
+    '-notext',
+    '-out',
+    certFile,
+  ]);
   return load(certFile, keyFile);
 }
 
@@ -133,12 +200,37 @@ async function generate(dir: string): Promise<TestPki> {
   // Sequential: `-CAcreateserial` writes one serial file per CA.
   const server = await signed(dir, 'server', 'localhost', ca, serverExt(TEST_SERVER_NAMES));
   const wrongHost = await signed(dir, 'wrong-host', TEST_WRONG_HOST, ca, serverExt(`DNS:${TEST_WRONG_HOST}`));
-  const client = await signed(dir, 'client', 'outpools-client', ca,
-    'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n');
+  const client = await signed(
+    dir,
+    'client',
+    'outpools-client',
+    ca,
+    'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n',
+  );
   const encryptedKeyFile = join(dir, 'client-encrypted.key');
-  await openssl(dir, ['pkey', '-in', client.keyFile, '-aes256', '-passout', `pass:${TEST_KEY_PASSPHRASE}`, '-out', encryptedKeyFile]);
+  await openssl(dir, [
+    'pkey',
+    '-in',
+    client.keyFile,
+    '-aes256',
+    '-passout',
+    `pass:${TEST_KEY_PASSPHRASE}`,
+    '-out',
+    encryptedKeyFile,
+  ]);
   const clientEncrypted = { ...(await load(client.certFile, encryptedKeyFile)), passphrase: TEST_KEY_PASSPHRASE };
-  return { dir, ca, otherCa, server, wrongHost, selfSigned: selfSignedCert, selfSignedWrongHost, expired, client, clientEncrypted };
+  return {
+    dir,
+    ca,
+    otherCa,
+    server,
+    wrongHost,
+    selfSigned: selfSignedCert,
+    selfSignedWrongHost,
+    expired,
+    client,
+    clientEncrypted,
+  };
 }
 
 /**

@@ -23,7 +23,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => {
     execFile(
       join(root, 'node_modules', '.bin', 'vitest'),
-      ['run', '--config', 'packages/testing/test/fixtures/vitest.meta.config.ts', '--reporter=json', `--outputFile=${report}`],
+      [
+        'run',
+        '--config',
+        'packages/testing/test/fixtures/vitest.meta.config.ts',
+        '--reporter=json',
+        `--outputFile=${report}`,
+      ],
       { cwd: root, timeout: 90_000 },
       () => resolve(),
     );

@@ -50,7 +50,9 @@ export function instancesOf(pool: PoolSpec, config: LoadedConfig): string[] {
  */
 export function formatPool(pool: PoolSpec, config: LoadedConfig): string {
   const instances = instancesOf(pool, config);
-  const lines = [`# ${pool.type}.${pool.tag}: ${instances.length === 0 ? 'no instance' : `instances ${instances.join(', ')}`}`];
+  const lines = [
+    `# ${pool.type}.${pool.tag}: ${instances.length === 0 ? 'no instance' : `instances ${instances.join(', ')}`}`,
+  ];
   const match = /^(.*)\[\d+\]$/.exec(pool.path);
   const header = match?.[1] ?? pool.path;
   section(header, { ...pool.options, connection: redactSecrets(pool.connection) }, lines, match !== null);

@@ -16,7 +16,9 @@ async function help(): Promise<string> {
 }
 
 const isArgError = (error: unknown): error is Error & { code: string } =>
-  error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as unknown as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+  error instanceof Error &&
+  typeof (error as { code?: unknown }).code === 'string' &&
+  (error as unknown as { code: string }).code.startsWith('ERR_PARSE_ARGS');
 
 /**
  * Run the `outpools` command line; resolves to the exit status (0 ok, 1 invalid configuration,

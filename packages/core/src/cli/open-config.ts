@@ -31,7 +31,12 @@ export interface OpenedConfig {
 }
 
 const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 
 /** Every string under a key named `password`, at any depth (to scrub them from any output). */
 export function secretsIn(value: unknown, key = ''): string[] {
@@ -64,13 +69,20 @@ export async function openConfig(args: ConfigArgs, io: CliIo): Promise<OpenedCon
     ...(hosts !== undefined && { hosts }),
     ...(hostTypes !== undefined && { hostTypes }),
   });
-  const loadErrors = loaded.failures.map((f) => ({ path: joinPath('outgoing_pools', f.type ?? ''), message: f.message }));
+  const loadErrors = loaded.failures.map((f) => ({
+    path: joinPath('outgoing_pools', f.type ?? ''),
+    message: f.message,
+  }));
   // A package that is installed but broken replaces the generic "install the package" error.
   const loadPaths = new Set(loadErrors.map((e) => e.path));
   const result: CheckResult =
     loadErrors.length === 0
       ? checked
-      : { ok: false, errors: [...loadErrors, ...checked.errors.filter((e) => !loadPaths.has(e.path))], warnings: checked.warnings };
+      : {
+          ok: false,
+          errors: [...loadErrors, ...checked.errors.filter((e) => !loadPaths.has(e.path))],
+          warnings: checked.warnings,
+        };
   const secrets = result.config ? secretsIn(result.config.pools.map((p) => p.connection)) : [];
   return { result, registry: loaded.registry, secrets };
 }

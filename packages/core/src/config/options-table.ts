@@ -111,7 +111,9 @@ export function optionsTable(schema: TObject, options: OptionsTableOptions = {})
   addRows(schema as unknown as SchemaNode, '', true);
   const unknown = [...expand].filter((name) => !used.has(name));
   if (unknown.length > 0) {
-    throw new Error(`optionsTable: expand names ${unknown.map((n) => `"${n}"`).join(', ')}, not a nested key of the schema`);
+    throw new Error(
+      `optionsTable: expand names ${unknown.map((n) => `"${n}"`).join(', ')}, not a nested key of the schema`,
+    );
   }
   return HEADER + rows.join('\n') + (rows.length > 0 ? '\n' : '');
 }

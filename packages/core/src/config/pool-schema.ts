@@ -53,7 +53,8 @@ export const PoolOptionsSchema = Type.Object(
     host: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'The host of the pool\'s one instance: required with `scope = "single_host"`, an error with any other scope',
+        description:
+          'The host of the pool\'s one instance: required with `scope = "single_host"`, an error with any other scope',
       }),
     ),
     strategy: StrategySchema,

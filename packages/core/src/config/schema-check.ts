@@ -35,7 +35,10 @@ export function checkValue(schema: SchemaNode, value: unknown, at: CheckLocation
 }
 
 function mismatch(schema: SchemaNode, value: unknown, at: CheckLocation, issues: ConfigIssue[], hint = ''): void {
-  issues.push({ path: at.path, message: `expected ${expectedText(schema)}, got ${describeValue(value, at.secret)}${hint}` });
+  issues.push({
+    path: at.path,
+    message: `expected ${expectedText(schema)}, got ${describeValue(value, at.secret)}${hint}`,
+  });
 }
 
 function child(at: CheckLocation, key: string | number): CheckLocation {
@@ -47,7 +50,13 @@ function walk(schema: SchemaNode, value: unknown, at: CheckLocation, issues: Con
   const lits = literals(schema);
   if (lits !== undefined) {
     if (lits.some((lit) => lit === value)) return;
-    const hint = typeof value === 'string' && !at.secret ? didYouMean(value, lits.filter((l): l is string => typeof l === 'string')) : '';
+    const hint =
+      typeof value === 'string' && !at.secret
+        ? didYouMean(
+            value,
+            lits.filter((l): l is string => typeof l === 'string'),
+          )
+        : '';
     mismatch(schema, value, at, issues, hint);
     return;
   }
@@ -78,7 +87,13 @@ function walk(schema: SchemaNode, value: unknown, at: CheckLocation, issues: Con
   }
 }
 
-function walkUnion(schema: SchemaNode, list: SchemaNode[], value: unknown, at: CheckLocation, issues: ConfigIssue[]): void {
+function walkUnion(
+  schema: SchemaNode,
+  list: SchemaNode[],
+  value: unknown,
+  at: CheckLocation,
+  issues: ConfigIssue[],
+): void {
   const results = list.map((variant) => checkValue(variant, value, at));
   if (results.some((r) => r.length === 0)) return;
   // A table given where some variants are tables: report the closest table variant's issues.
@@ -104,7 +119,11 @@ function walkNumber(schema: SchemaNode, value: unknown, at: CheckLocation, issue
     return;
   }
   if (integer && (!Number.isInteger(value) || at.floats?.has(at.path))) {
-    const shown = at.secret ? describeValue(value, true) : Number.isInteger(value) ? `${value}.0 (a float)` : `${value} (a float)`;
+    const shown = at.secret
+      ? describeValue(value, true)
+      : Number.isInteger(value)
+        ? `${value}.0 (a float)`
+        : `${value} (a float)`;
     issues.push({ path: at.path, message: `expected ${expectedText(schema)}, got ${shown}` });
     return;
   }
@@ -162,11 +181,14 @@ function walkObject(schema: SchemaNode, value: unknown, at: CheckLocation, issue
     return;
   }
   const properties = node(schema.properties) ?? {};
-  const required = Array.isArray(schema.required) ? schema.required.filter((k): k is string => typeof k === 'string') : [];
+  const required = Array.isArray(schema.required)
+    ? schema.required.filter((k): k is string => typeof k === 'string')
+    : [];
   const known = Object.keys(properties);
   for (const key of required) {
     const prop = node(properties[key]) ?? {};
-    if (value[key] === undefined) issues.push({ path: joinPath(at.path, key), message: `missing required key (expected ${expectedText(prop)})` });
+    if (value[key] === undefined)
+      issues.push({ path: joinPath(at.path, key), message: `missing required key (expected ${expectedText(prop)})` });
   }
   for (const [key, inner] of Object.entries(value)) {
     const prop = node(properties[key]);

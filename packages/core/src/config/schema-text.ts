@@ -35,7 +35,12 @@ function range(schema: SchemaNode, noun: string): string {
   const min = num(schema.minimum) ?? (exMin !== undefined && noun === 'an integer' ? exMin + 1 : undefined);
   const max = num(schema.maximum) ?? (exMax !== undefined && noun === 'an integer' ? exMax - 1 : undefined);
   if (min !== undefined && max !== undefined) return `${noun} from ${min} to ${max}`;
-  if (min !== undefined) return min === 1 && noun === 'an integer' ? 'a positive integer' : min === 0 && noun === 'an integer' ? 'a non-negative integer' : `${noun} >= ${min}`;
+  if (min !== undefined)
+    return min === 1 && noun === 'an integer'
+      ? 'a positive integer'
+      : min === 0 && noun === 'an integer'
+        ? 'a non-negative integer'
+        : `${noun} >= ${min}`;
   if (exMin !== undefined) return `${noun} > ${exMin}`;
   if (max !== undefined) return `${noun} <= ${max}`;
   if (exMax !== undefined) return `${noun} < ${exMax}`;
@@ -45,7 +50,12 @@ function range(schema: SchemaNode, noun: string): string {
 function stringText(schema: SchemaNode): string {
   const minLength = num(schema.minLength);
   const maxLength = num(schema.maxLength);
-  let text = minLength === 1 ? 'a non-empty string' : minLength && minLength > 1 ? `a string of at least ${minLength} characters` : 'a string';
+  let text =
+    minLength === 1
+      ? 'a non-empty string'
+      : minLength && minLength > 1
+        ? `a string of at least ${minLength} characters`
+        : 'a string';
   if (maxLength !== undefined) text += ` of at most ${maxLength} characters`;
   if (typeof schema.pattern === 'string') text += ` matching /${schema.pattern}/`;
   return text;
@@ -64,9 +74,13 @@ function itemsText(items: SchemaNode | undefined): string {
   if (lits !== undefined) return `${literalList(lits)}`;
   switch (items.type) {
     case 'string':
-      return items.minLength === 1 && items.pattern === undefined ? 'non-empty strings' : `strings (each ${stringText(items)})`;
+      return items.minLength === 1 && items.pattern === undefined
+        ? 'non-empty strings'
+        : `strings (each ${stringText(items)})`;
     case 'integer':
-      return items.minimum === undefined && items.maximum === undefined ? 'integers' : `integers (each ${expectedText(items)})`;
+      return items.minimum === undefined && items.maximum === undefined
+        ? 'integers'
+        : `integers (each ${expectedText(items)})`;
     case 'object':
       return 'tables';
     case 'boolean':

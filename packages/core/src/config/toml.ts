@@ -17,7 +17,9 @@ export interface TomlDocument {
 }
 
 /** The result of {@link readToml}: the document, or the one syntax error. */
-export type TomlResult = { readonly ok: true; readonly doc: TomlDocument } | { readonly ok: false; readonly issue: ConfigIssue };
+export type TomlResult =
+  | { readonly ok: true; readonly doc: TomlDocument }
+  | { readonly ok: false; readonly issue: ConfigIssue };
 
 const PREFIX = 'Invalid TOML document: ';
 

@@ -35,10 +35,17 @@ export interface PoolSection {
  * Validate one pool section, recording every issue in `issues`; returns the {@link PoolSpec}
  * when the section has no error.
  */
-export function validatePool(section: PoolSection, issues: IssueCollector, floats: ReadonlySet<string>): PoolSpec | undefined {
+export function validatePool(
+  section: PoolSection,
+  issues: IssueCollector,
+  floats: ReadonlySet<string>,
+): PoolSpec | undefined {
   const { driver, path, tag, type } = section;
   if (!isTable(section.value)) {
-    issues.error(path, `expected a table (a [${path}] section), got ${section.value === undefined ? 'nothing' : typeof section.value}`);
+    issues.error(
+      path,
+      `expected a table (a [${path}] section), got ${section.value === undefined ? 'nothing' : typeof section.value}`,
+    );
     return undefined;
   }
   const before = issues.errors.length;
@@ -93,7 +100,10 @@ export function validatePool(section: PoolSection, issues: IssueCollector, float
 function checkScope(options: PoolOptions, path: string, issues: IssueCollector): void {
   const hostPath = joinPath(path, 'host');
   if (options.scope === 'single_host' && options.host === undefined) {
-    issues.error(hostPath, 'missing required key: scope = "single_host" needs the host (or host type) to start the pool for');
+    issues.error(
+      hostPath,
+      'missing required key: scope = "single_host" needs the host (or host type) to start the pool for',
+    );
   } else if (options.scope !== 'single_host' && options.host !== undefined) {
     issues.error(hostPath, `only allowed with scope = "single_host" (this pool's scope is "${options.scope}")`);
   }

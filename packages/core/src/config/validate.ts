@@ -15,7 +15,6 @@ import type { TomlDocument } from './toml.js';
 import type { PoolSpec } from './types.js';
 import { validatePool } from './validate-pool.js';
 
-
 const HostListSchema = Type.Array(Type.String({ minLength: 1 })) as unknown as SchemaNode;
 
 /** Options of {@link validateDocument}. */
@@ -91,7 +90,9 @@ export function validateDocument(doc: TomlDocument, options: ValidateOptions): V
       }
       // [[outgoing_pools.<type>.<tag>]]: several sections with one tag (e.g. a global pool and a
       // host-specific one); each is validated on its own and their keys must not collide.
-      const sections = Array.isArray(section) ? section.map((value, index) => ({ value, path: joinPath(path, index) })) : [{ value: section, path }];
+      const sections = Array.isArray(section)
+        ? section.map((value, index) => ({ value, path: joinPath(path, index) }))
+        : [{ value: section, path }];
       for (const one of sections) {
         const spec = validatePool({ type, tag, path: one.path, value: one.value, driver }, issues, doc.floats);
         if (spec !== undefined) pools.push(spec);
@@ -102,7 +103,12 @@ export function validateDocument(doc: TomlDocument, options: ValidateOptions): V
   return { pools, hosts, hostTypes, issues };
 }
 
-function crossPoolRules(pools: readonly PoolSpec[], hosts: readonly string[], hostTypes: readonly string[], issues: IssueCollector): void {
+function crossPoolRules(
+  pools: readonly PoolSpec[],
+  hosts: readonly string[],
+  hostTypes: readonly string[],
+  issues: IssueCollector,
+): void {
   const all = [...hosts, ...hostTypes];
   const owners = new Map<string, string>();
   for (const pool of pools) {
@@ -114,7 +120,10 @@ function crossPoolRules(pools: readonly PoolSpec[], hosts: readonly string[], ho
       );
     }
     if (scope === 'host' && all.length === 0) {
-      issues.warn(joinPath(pool.path, 'scope'), 'scope = "host" but no hosts or host types are configured: this pool starts no instance');
+      issues.warn(
+        joinPath(pool.path, 'scope'),
+        'scope = "host" but no hosts or host types are configured: this pool starts no instance',
+      );
     }
     for (const key of poolKeysOf(pool, all)) {
       const id = poolKeyId(key);

@@ -69,7 +69,10 @@ async function entryOf(packageJsonPath: string): Promise<string> {
     const conditions = value as Record<string, unknown>;
     return pick(conditions.import) ?? pick(conditions.default) ?? pick(conditions.node) ?? pick(conditions.require);
   };
-  const entry = pick(dot) ?? (typeof pkg.module === 'string' ? pkg.module : undefined) ?? (typeof pkg.main === 'string' ? pkg.main : 'index.js');
+  const entry =
+    pick(dot) ??
+    (typeof pkg.module === 'string' ? pkg.module : undefined) ??
+    (typeof pkg.main === 'string' ? pkg.main : 'index.js');
   return join(dirname(packageJsonPath), entry);
 }
 
@@ -101,7 +104,10 @@ const firstLineOf = (error: unknown): string => messageOf(error).split('\n')[0] 
  * const { registry, missing } = await loadDrivers(['redis', 'rdbms'], { plugins: ['./my-driver.js'] });
  * ```
  */
-export async function loadDrivers(types: Iterable<string>, options: LoadDriversOptions = {}): Promise<LoadDriversResult> {
+export async function loadDrivers(
+  types: Iterable<string>,
+  options: LoadDriversOptions = {},
+): Promise<LoadDriversResult> {
   const registry = options.registry ?? new DriverRegistry();
   const cwd = options.cwd ?? process.cwd();
   const failures: DriverLoadFailure[] = [];
@@ -112,7 +118,9 @@ export async function loadDrivers(types: Iterable<string>, options: LoadDriversO
   for (const plugin of options.plugins ?? []) {
     const local = plugin.startsWith('.') || isAbsolute(plugin) || plugin.startsWith('file:');
     const url = local
-      ? plugin.startsWith('file:') ? plugin : pathToFileURL(resolvePath(cwd, plugin)).href
+      ? plugin.startsWith('file:')
+        ? plugin
+        : pathToFileURL(resolvePath(cwd, plugin)).href
       : await resolvePackage(plugin, cwd);
     if (url === undefined) {
       failures.push({ specifier: plugin, message: `cannot find plugin ${plugin}` });
@@ -120,7 +128,8 @@ export async function loadDrivers(types: Iterable<string>, options: LoadDriversO
     }
     try {
       const drivers = driversOf((await import(url)) as Record<string, unknown>);
-      if (drivers.length === 0) failures.push({ specifier: plugin, message: `plugin ${plugin} exports no pool driver` });
+      if (drivers.length === 0)
+        failures.push({ specifier: plugin, message: `plugin ${plugin} exports no pool driver` });
       add(drivers);
     } catch (error) {
       failures.push({ specifier: plugin, message: `cannot load plugin ${plugin}: ${firstLineOf(error)}` });
@@ -137,7 +146,8 @@ export async function loadDrivers(types: Iterable<string>, options: LoadDriversO
     try {
       const drivers = driversOf((await import(url)) as Record<string, unknown>);
       add(drivers);
-      if (!registry.has(type)) failures.push({ specifier: name, type, message: `${name} exports no driver for pool type "${type}"` });
+      if (!registry.has(type))
+        failures.push({ specifier: name, type, message: `${name} exports no driver for pool type "${type}"` });
     } catch (error) {
       failures.push({ specifier: name, type, message: `cannot load ${name}: ${firstLineOf(error)}` });
     }

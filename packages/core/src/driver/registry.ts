@@ -48,7 +48,9 @@ export class DriverRegistry {
   /** Add a driver; a second driver for the same type is an error. */
   register(driver: AnyPoolDriver): this {
     if (!isPoolDriver(driver)) {
-      throw new DriverRegistrationError('not a pool driver: expected an object with type, connectionSchema and connect');
+      throw new DriverRegistrationError(
+        'not a pool driver: expected an object with type, connectionSchema and connect',
+      );
     }
     if (this.#drivers.has(driver.type)) {
       throw new DriverRegistrationError(`a driver for pool type "${driver.type}" is already registered`);

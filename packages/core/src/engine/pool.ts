@@ -177,7 +177,8 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       const events = pool.#events;
       pool.#blocked += blocked ? 1 : -1;
       if (blocked) {
-        if (events.wants('blocked')) events.publish('blocked', { key: pool.key, worker, ...(reason !== undefined && { reason }) });
+        if (events.wants('blocked'))
+          events.publish('blocked', { key: pool.key, worker, ...(reason !== undefined && { reason }) });
       } else if (events.wants('unblocked')) events.publish('unblocked', { key: pool.key, worker });
     }
 
@@ -363,11 +364,7 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       this.#queue.push(req);
       return;
     }
-    this.#settle(
-      req,
-      true,
-      this.#connected > 0 ? new NoAvailableWorkersError(this.key) : new NoWorkersError(this.key),
-    );
+    this.#settle(req, true, this.#connected > 0 ? new NoAvailableWorkersError(this.key) : new NoWorkersError(this.key));
   }
 
   /** Route by a custom picker function; `NoWorkersError` when it returns nothing usable. */

@@ -228,8 +228,10 @@ export class Worker implements WorkerView {
     let connection: unknown;
     let failure: unknown;
     try {
-      connection = await raceAbort(startSafely(() => this.#driver.connect(settings.options, ctx)), abort.signal, (late) =>
-        this.#close(late),
+      connection = await raceAbort(
+        startSafely(() => this.#driver.connect(settings.options, ctx)),
+        abort.signal,
+        (late) => this.#close(late),
       );
       ok = true;
     } catch (error) {
@@ -312,7 +314,9 @@ export class Worker implements WorkerView {
   #close(connection: unknown): void {
     if (connection === undefined) return;
     try {
-      Promise.resolve(this.#driver.close(connection)).then(undefined, (error: unknown) => this.host.closeFailed(this.index, error));
+      Promise.resolve(this.#driver.close(connection)).then(undefined, (error: unknown) =>
+        this.host.closeFailed(this.index, error),
+      );
     } catch (error) {
       this.host.closeFailed(this.index, error);
     }

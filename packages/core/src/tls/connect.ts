@@ -44,7 +44,8 @@ export function connectTls(options: ConnectTlsOptions): Promise<TLSSocket> {
     };
     const onError = (error: Error): void => fail(error);
     const onAbort = (): void => fail(signal?.reason);
-    const onClose = (): void => fail(new Error(`TLS connection to ${host}:${port} closed before the handshake completed`));
+    const onClose = (): void =>
+      fail(new Error(`TLS connection to ${host}:${port} closed before the handshake completed`));
     const onSecure = (): void => {
       try {
         verifyTlsPeer(socket, tls, { host });

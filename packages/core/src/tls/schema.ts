@@ -25,16 +25,18 @@ const tlsProperties = {
       'self-signed certificate (still checking its dates and host name); `none`: no verification',
   }),
   cacertfile: Type.Optional(
-    Type.String({ minLength: 1, description: 'PEM file of trusted CAs; unset: Node\'s default CAs' }),
+    Type.String({ minLength: 1, description: "PEM file of trusted CAs; unset: Node's default CAs" }),
   ),
   certfile: Type.Optional(
     Type.String({ minLength: 1, description: 'PEM file of the client certificate; needs `keyfile`' }),
   ),
   keyfile: Type.Optional(
-    Type.String({ minLength: 1, description: 'PEM file of the client certificate\'s key; needs `certfile`' }),
+    Type.String({ minLength: 1, description: "PEM file of the client certificate's key; needs `certfile`" }),
   ),
   password: Type.Optional(Type.String({ description: 'Passphrase of `keyfile`; never printed' })),
-  ciphers: Type.Optional(Type.String({ minLength: 1, description: 'Cipher suites, in OpenSSL syntax; unset: Node\'s defaults' })),
+  ciphers: Type.Optional(
+    Type.String({ minLength: 1, description: "Cipher suites, in OpenSSL syntax; unset: Node's defaults" }),
+  ),
   versions: Type.Optional(
     Type.Array(
       Type.Union([Type.Literal('tlsv1'), Type.Literal('tlsv1.1'), Type.Literal('tlsv1.2'), Type.Literal('tlsv1.3')]),
@@ -56,7 +58,8 @@ const tlsProperties = {
         host: Type.Optional(
           Type.String({
             minLength: 1,
-            description: 'SNI name, and the name the certificate is checked against; unset: the host connected to (no SNI for an IP address)',
+            description:
+              'SNI name, and the name the certificate is checked against; unset: the host connected to (no SNI for an IP address)',
           }),
         ),
         protocol: Type.Union([Type.Literal('default'), Type.Literal('https')], {

@@ -54,7 +54,11 @@ export async function startChild(source: string): Promise<Child> {
       '@outpools/testing': join(root, 'packages/testing/src/index.ts'),
       '@outpools/driver-cassandra': join(root, 'packages/driver-cassandra/src/index.ts'),
     },
-    nodePaths: [join(root, 'packages/core/node_modules'), join(root, 'packages/testing/node_modules'), join(root, 'node_modules')],
+    nodePaths: [
+      join(root, 'packages/core/node_modules'),
+      join(root, 'packages/testing/node_modules'),
+      join(root, 'node_modules'),
+    ],
   });
   const child = spawn(process.execPath, [out], { stdio: ['ignore', 'pipe', 'pipe'], cwd: pkg });
   const lines: string[] = [];
@@ -80,7 +84,10 @@ export async function startChild(source: string): Promise<Child> {
     stderr: () => stderr,
     line(prefix, timeoutMs) {
       return new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "${prefix}" line within ${timeoutMs} ms; ${describeOutput()}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no "${prefix}" line within ${timeoutMs} ms; ${describeOutput()}`)),
+          timeoutMs,
+        );
         const check = (): void => {
           const found = lines.find((l) => l.startsWith(prefix));
           if (found !== undefined) {

@@ -15,6 +15,11 @@ export function clientOf(pools: Pools, tag: string): CassandraClient {
 }
 
 /** A TOML file with one cassandra pool (connection defaults to the test node with the test role). */
-export function cassandraToml(tag: string, pool: TomlTable, connection: TomlTable = CONNECTION, tls?: TomlTable): string {
+export function cassandraToml(
+  tag: string,
+  pool: TomlTable,
+  connection: TomlTable = CONNECTION,
+  tls?: TomlTable,
+): string {
   return poolToml('cassandra', tag, pool, connection, tls);
 }

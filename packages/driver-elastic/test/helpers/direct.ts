@@ -13,7 +13,10 @@ import { elasticToml } from './pools.js';
 const KEY = { type: 'elastic', host: 'global', tag: 'direct' } as const;
 
 /** The options and connect context of a one-worker pool with this `[connection]` (and `tls`). */
-export function directSetup(connection: TomlTable, tls?: TomlTable): { options: ElasticConnectionOptions; ctx: ConnectContext } {
+export function directSetup(
+  connection: TomlTable,
+  tls?: TomlTable,
+): { options: ElasticConnectionOptions; ctx: ConnectContext } {
   const registry = new DriverRegistry([elasticDriver]);
   const config = parseConfig(elasticToml('direct', {}, connection, tls), { registry });
   const options = config.pools[0]!.connection as ElasticConnectionOptions;

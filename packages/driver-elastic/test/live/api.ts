@@ -25,10 +25,14 @@ export function describeApi(): void {
       expect(started.report.ok, JSON.stringify(started.report)).toBe(true);
       pools = started.pools;
       es = clientOf(pools, 'api');
-      await es.run((client, ctx) => client.indices.create({ index: INDEX, settings: { number_of_replicas: 0 } }, { signal: ctx.signal }));
+      await es.run((client, ctx) =>
+        client.indices.create({ index: INDEX, settings: { number_of_replicas: 0 } }, { signal: ctx.signal }),
+      );
     });
     afterAll(async () => {
-      await es?.run((client, ctx) => client.indices.delete({ index: INDEX, ignore_unavailable: true }, { signal: ctx.signal }));
+      await es?.run((client, ctx) =>
+        client.indices.delete({ index: INDEX, ignore_unavailable: true }, { signal: ctx.signal }),
+      );
       await pools?.stop();
     });
 
@@ -39,7 +43,12 @@ export function describeApi(): void {
     });
 
     it('indexes documents, finds them with search, counts them and deletes one', async () => {
-      const created = await es.index<Message>({ index: INDEX, id: 'm1', document: { from: 'alice', body: 'hello', n: 1 }, refresh: true });
+      const created = await es.index<Message>({
+        index: INDEX,
+        id: 'm1',
+        document: { from: 'alice', body: 'hello', n: 1 },
+        refresh: true,
+      });
       expect(created).toMatchObject({ _index: INDEX, _id: 'm1', result: 'created' });
       await es.index<Message>({ index: INDEX, id: 'm2', document: { from: 'bob', body: 'hi', n: 2 }, refresh: true });
 
@@ -47,7 +56,9 @@ export function describeApi(): void {
       expect(found.hits.hits.map((h) => h._source)).toEqual([{ from: 'alice', body: 'hello', n: 1 }]);
       expect(await es.count({ index: INDEX })).toMatchObject({ count: 2 });
 
-      const deleted = await es.run((client, ctx) => client.delete({ index: INDEX, id: 'm2', refresh: true }, { signal: ctx.signal }));
+      const deleted = await es.run((client, ctx) =>
+        client.delete({ index: INDEX, id: 'm2', refresh: true }, { signal: ctx.signal }),
+      );
       expect(deleted).toMatchObject({ result: 'deleted' });
       expect(await es.count({ index: INDEX })).toMatchObject({ count: 1 });
     });
@@ -57,7 +68,10 @@ export function describeApi(): void {
       // _delete_by_query: it answers 400 "no handler found", naming the request it got.
       const outcome = await es
         .deleteByQuery({ index: INDEX, query: { term: { 'from.keyword': 'nobody' } }, refresh: true })
-        .then((result) => ({ result }), (error: unknown) => ({ error }));
+        .then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        );
       if ('result' in outcome) {
         expect(outcome.result).toMatchObject({ deleted: 0, failures: [] });
       } else {
@@ -85,7 +99,9 @@ export function describeApi(): void {
       });
       expect(result.errors).toBe(true);
       expect(result.items.map((item) => Object.values(item)[0]?.status)).toEqual([201, 201, 409, 200]);
-      expect(await es.count({ index: INDEX, query: { term: { 'from.keyword': 'carol' } } })).toMatchObject({ count: 1 });
+      expect(await es.count({ index: INDEX, query: { term: { 'from.keyword': 'carol' } } })).toMatchObject({
+        count: 1,
+      });
       const sum = await es.search<Message, { total: { value: number } }>({
         index: INDEX,
         size: 0,
@@ -95,7 +111,9 @@ export function describeApi(): void {
     });
 
     it('rejects an error answer with ElasticResponseError (status, type, reason) and keeps the worker live', async () => {
-      const error = await es.search({ index: 'outpools-no-such-index', query: { match_all: {} } }).catch((e: unknown) => e);
+      const error = await es
+        .search({ index: 'outpools-no-such-index', query: { match_all: {} } })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ElasticResponseError);
       expect(error).toMatchObject({
         code: 'OUTPOOLS_ELASTIC_RESPONSE',
@@ -108,9 +126,13 @@ export function describeApi(): void {
     });
 
     it('gives the raw client to run() for every other API', async () => {
-      const mapping = await es.run((client, ctx) => client.indices.getMapping({ index: INDEX }, { signal: ctx.signal }));
+      const mapping = await es.run((client, ctx) =>
+        client.indices.getMapping({ index: INDEX }, { signal: ctx.signal }),
+      );
       expect(mapping[INDEX]?.mappings.properties).toHaveProperty('from');
-      const doc = await es.run((client, ctx) => client.get<Message>({ index: INDEX, id: 'm1' }, { signal: ctx.signal }));
+      const doc = await es.run((client, ctx) =>
+        client.get<Message>({ index: INDEX, id: 'm1' }, { signal: ctx.signal }),
+      );
       expect(doc._source).toEqual({ from: 'alice', body: 'hello', n: 1 });
     });
 

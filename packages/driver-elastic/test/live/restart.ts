@@ -64,14 +64,18 @@ export function describeRestart(): void {
         const liveAfterMs = performance.now() - answeredAt;
         // The node recovers its index (a few seconds): then the calls succeed again.
         await until(() => load.okCount() > okBefore + 100, 30_000, 'calls succeeding again');
-        console.log(`node answered -> ${WORKERS} workers live: ${Math.round(liveAfterMs)} ms; -> 100 calls ok: ${Math.round(performance.now() - answeredAt)} ms`);
+        console.log(
+          `node answered -> ${WORKERS} workers live: ${Math.round(liveAfterMs)} ms; -> 100 calls ok: ${Math.round(performance.now() - answeredAt)} ms`,
+        );
         await load.stop();
         lag.stop();
 
         // call_timeout + 100 ms, plus however late this process's timers ran on the shared cores.
         const budget = CALL_TIMEOUT + 100 + lag.maxMs();
         const slowest = Math.max(...outcomes.map((o) => o.ms));
-        console.log(`${outcomes.length} calls, slowest ${Math.round(slowest)} ms, worst event-loop delay ${Math.round(lag.maxMs())} ms`);
+        console.log(
+          `${outcomes.length} calls, slowest ${Math.round(slowest)} ms, worst event-loop delay ${Math.round(lag.maxMs())} ms`,
+        );
         const slow = outcomes.filter((o) => o.ms > budget);
         expect(slow).toEqual([]);
         // While the node recovers its index after the start, a search may meet an unassigned shard:
@@ -98,7 +102,9 @@ export function describeRestart(): void {
         await ensureNode();
         const { pools: cleanup } = await startPools(nodeToml('cleanup', { workers: 1 }));
         await clientOf(cleanup, 'cleanup')
-          .run((client, ctx) => client.indices.delete({ index: INDEX, ignore_unavailable: true }, { signal: ctx.signal }))
+          .run((client, ctx) =>
+            client.indices.delete({ index: INDEX, ignore_unavailable: true }, { signal: ctx.signal }),
+          )
           .catch(() => undefined);
         await cleanup.stop();
       }

@@ -16,7 +16,11 @@ async function startWith(tls: TomlTable, connection: TomlTable = nodeConnection(
   try {
     const instance = report.instances[0]!;
     const health = instance.live === 1 ? await clientOf(pools, 'sec').health() : undefined;
-    return { instance, health, printed: JSON.stringify({ report, stats: pools.stats(), health: await pools.health() }) };
+    return {
+      instance,
+      health,
+      printed: JSON.stringify({ report, stats: pools.stats(), health: await pools.health() }),
+    };
   } finally {
     await pools.stop();
   }
@@ -98,7 +102,10 @@ export function describeSecurity(): void {
     it('no credentials against the secured node: ElasticAuthError naming "no credentials"', async () => {
       const { host, port } = NODE;
       const error = await connectError({ host, port }, NODE_TLS);
-      expect(error).toMatchObject({ code: 'OUTPOOLS_ELASTIC_AUTH', message: expect.stringContaining('no credentials') });
+      expect(error).toMatchObject({
+        code: 'OUTPOOLS_ELASTIC_AUTH',
+        message: expect.stringContaining('no credentials'),
+      });
     });
 
     it('a refused API key: ElasticAuthError naming "an API key", and the key is printed nowhere', async () => {

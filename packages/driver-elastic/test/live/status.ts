@@ -36,7 +36,11 @@ export function describeStatus(): void {
     it('shows every elastic worker live with a health round trip, and exits 0', async () => {
       const path = file('live.toml', {
         default: { workers: 2, connection: { ...nodeConnection(), tls: NODE_TLS } },
-        search: { workers: 3, strategy: 'next_worker', connection: { ...nodeConnection(), tls: { verify_mode: 'selfsigned_peer' } } },
+        search: {
+          workers: 3,
+          strategy: 'next_worker',
+          connection: { ...nodeConnection(), tls: { verify_mode: 'selfsigned_peer' } },
+        },
       });
       const { code, stdout, stderr } = await outpools('status', path, '--plugin', PLUGIN);
       expect(stderr).toBe('');

@@ -32,6 +32,12 @@ export async function startPools(
 }
 
 /** A TOML file with one http pool (and `tls.server_name_indication` when `sni` is given). */
-export function httpToml(tag: string, pool: TomlTable, connection: TomlTable, tls?: TomlTable, sni?: TomlTable): string {
+export function httpToml(
+  tag: string,
+  pool: TomlTable,
+  connection: TomlTable,
+  tls?: TomlTable,
+  sni?: TomlTable,
+): string {
   return poolToml('http', tag, pool, connection, sni === undefined ? tls : { ...tls, server_name_indication: sni });
 }

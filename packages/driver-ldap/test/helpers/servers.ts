@@ -107,7 +107,10 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
   const certFile = options.cert?.certFile ?? info.certFile;
   const keyFile = options.cert?.keyFile ?? info.keyFile;
   const conf = join(dir, 'slapd.conf');
-  let text = readFileSync(info.template, 'utf8').replaceAll('@DIR@', dir).replaceAll('@CERT@', certFile).replaceAll('@KEY@', keyFile);
+  let text = readFileSync(info.template, 'utf8')
+    .replaceAll('@DIR@', dir)
+    .replaceAll('@CERT@', certFile)
+    .replaceAll('@KEY@', keyFile);
   if (options.leafOnly) text = text.replace(/^TLSCACertificateFile .*$/m, `TLSCACertificateFile ${info.otherCaFile}`);
   writeFileSync(conf, text);
   const port = options.port ?? PRIVATE_PORT;
@@ -146,7 +149,9 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
       child?.kill('SIGSTOP');
       // A stop signal reaches a multi-threaded process's threads asynchronously.
       const stopped = (): boolean =>
-        readdirSync(`/proc/${pid}/task`).every((task) => / [tT] /.test(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').replace(/^.*\)/, ')')));
+        readdirSync(`/proc/${pid}/task`).every((task) =>
+          / [tT] /.test(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').replace(/^.*\)/, ')')),
+        );
       await until(stopped, 5000, `slapd ${pid} stopped`, 5);
     },
     resume: () => void child?.kill('SIGCONT'),

@@ -70,7 +70,9 @@ export interface Direct {
 }
 
 /** Open a direct connection (default broker unless told). */
-export async function direct(target: { port?: number; username?: string; password?: string; vhost?: string } = {}): Promise<Direct> {
+export async function direct(
+  target: { port?: number; username?: string; password?: string; vhost?: string } = {},
+): Promise<Direct> {
   const model = await amqpConnect({
     protocol: 'amqp',
     hostname: '127.0.0.1',

@@ -15,7 +15,9 @@ function pgCtl(): string {
 
 /** Crash-stop the cluster (`pg_ctl -m immediate`): every backend goes away at once. */
 export async function stopTlsCluster(): Promise<void> {
-  await run('runuser', ['-u', 'postgres', '--', pgCtl(), '-D', `${PG_TLS_DIR}/data`, '-m', 'immediate', 'stop'], { timeout: 20_000 });
+  await run('runuser', ['-u', 'postgres', '--', pgCtl(), '-D', `${PG_TLS_DIR}/data`, '-m', 'immediate', 'stop'], {
+    timeout: 20_000,
+  });
 }
 
 /** Start it again through its service script (idempotent: a running cluster is left alone). */

@@ -2,7 +2,14 @@
  * Drive the rdbms driver without the engine: a fake ConnectContext, and a one-connection
  * PoolHandle that bounds each call like the engine's call_timeout does.
  */
-import { CallTimeoutError, type TlsConfig, type PoolHandle, type PoolKey, type RunOptions, type CallContext } from '@outpools/core';
+import {
+  CallTimeoutError,
+  type TlsConfig,
+  type PoolHandle,
+  type PoolKey,
+  type RunOptions,
+  type CallContext,
+} from '@outpools/core';
 import { toNodeTlsOptions, verifyTlsPeer, type ConnectContext, callContext } from '@outpools/core/driver';
 import type { RdbmsConnection } from '../../src/types.js';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';

@@ -4,7 +4,11 @@ import { rdbmsDriver, type RdbmsClient } from '@outpools/driver-rdbms';
 import { startPoolsFromToml } from '@outpools/testing';
 
 /** Pools of one `[outgoing_pools.rdbms.default]` section; `pool` and `connection` are TOML lines. */
-export async function startRdbms(pool: string, connection: string, extra = ''): Promise<{ pools: Pools; db: RdbmsClient }> {
+export async function startRdbms(
+  pool: string,
+  connection: string,
+  extra = '',
+): Promise<{ pools: Pools; db: RdbmsClient }> {
   const text = `[outgoing_pools.rdbms.default]\n${pool}\n[outgoing_pools.rdbms.default.connection]\n${connection}\n${extra}`;
   const { pools } = await startPoolsFromToml(text, [rdbmsDriver]);
   return { pools, db: pools.get(rdbmsDriver, 'global', 'default') };

@@ -57,9 +57,19 @@ export interface Dialect {
   readonly text: string;
 }
 
-const pgDialect = { p: (i: number) => `$${i}`, series: (n: number) => `SELECT g AS n FROM generate_series(1, ${n}) AS g ORDER BY g`, sleep: (s: number) => `SELECT pg_sleep(${s})`, text: 'text' };
+const pgDialect = {
+  p: (i: number) => `$${i}`,
+  series: (n: number) => `SELECT g AS n FROM generate_series(1, ${n}) AS g ORDER BY g`,
+  sleep: (s: number) => `SELECT pg_sleep(${s})`,
+  text: 'text',
+};
 const qmark = (_i: number): string => '?';
-const mariaDialect = { p: qmark, series: (n: number) => `SELECT seq AS n FROM seq_1_to_${n} ORDER BY seq`, sleep: (s: number) => `SELECT SLEEP(${s})`, text: 'varchar(200) CHARACTER SET utf8mb4' };
+const mariaDialect = {
+  p: qmark,
+  series: (n: number) => `SELECT seq AS n FROM seq_1_to_${n} ORDER BY seq`,
+  sleep: (s: number) => `SELECT SLEEP(${s})`,
+  text: 'varchar(200) CHARACTER SET utf8mb4',
+};
 
 export const DIALECTS: readonly Dialect[] = [
   { name: 'pgsql', options: PG_BASE, ...pgDialect, serverStopsTimeouts: true },

@@ -74,51 +74,75 @@ export function liveGroup(options: ConformanceOptions): void {
       await pools?.stop();
     });
 
-    it('starts with every worker live', async () => {
-      baseline = activeResources();
-      const config = parseConfig(toml, { registry });
-      pools = createPools(config, { registry });
-      const report = await pools.start();
-      expect(report.instances).toHaveLength(1);
-      expect(report.instances[0], report.instances[0]?.error).toMatchObject({ live: workers, workers });
-      expect(report.ok).toBe(true);
-      expect(t.opened.size).toBe(workers);
-    }, timeout);
+    it(
+      'starts with every worker live',
+      async () => {
+        baseline = activeResources();
+        const config = parseConfig(toml, { registry });
+        pools = createPools(config, { registry });
+        const report = await pools.start();
+        expect(report.instances).toHaveLength(1);
+        expect(report.instances[0], report.instances[0]?.error).toMatchObject({ live: workers, workers });
+        expect(report.ok).toBe(true);
+        expect(t.opened.size).toBe(workers);
+      },
+      timeout,
+    );
 
-    it('reports the pool healthy', async () => {
-      const health = await started().health();
-      expect(health).toHaveLength(1);
-      expect(health[0], health[0]?.error).toMatchObject({ ok: true });
-      expect(health[0]!.ms).toBeGreaterThanOrEqual(0);
-    }, timeout);
+    it(
+      'reports the pool healthy',
+      async () => {
+        const health = await started().health();
+        expect(health).toHaveLength(1);
+        expect(health[0], health[0]?.error).toMatchObject({ ok: true });
+        expect(health[0]!.ms).toBeGreaterThanOrEqual(0);
+      },
+      timeout,
+    );
 
-    it('answers ping on a pooled connection', async () => {
-      const pool = started().pool(driver.type, 'global', TAG);
-      await pool.run((connection, ctx) => driver.ping(connection, ctx));
-    }, timeout);
+    it(
+      'answers ping on a pooled connection',
+      async () => {
+        const pool = started().pool(driver.type, 'global', TAG);
+        await pool.run((connection, ctx) => driver.ping(connection, ctx));
+      },
+      timeout,
+    );
 
-    it('passes one of its own connections to a call through pool.run', async () => {
-      const pool = started().pool(driver.type, 'global', TAG);
-      const seen = await pool.run((connection) => connection);
-      expect(t.opened.has(seen)).toBe(true);
-    }, timeout);
+    it(
+      'passes one of its own connections to a call through pool.run',
+      async () => {
+        const pool = started().pool(driver.type, 'global', TAG);
+        const seen = await pool.run((connection) => connection);
+        expect(t.opened.has(seen)).toBe(true);
+      },
+      timeout,
+    );
 
     it('builds its typed client through pools.get', () => {
       expect(started().get(driver.type, 'global', TAG)).toBeDefined();
     });
 
-    it('closes every connection on stop and leaves no active handle', async () => {
-      const running = started();
-      const pool = running.pool(driver.type, 'global', TAG);
-      await running.stop();
-      expect([...t.opened].filter((c) => !t.closed.has(c))).toHaveLength(0);
-      await expect(pool.run((connection) => connection)).rejects.toBeInstanceOf(PoolStoppedError);
-      expect(await settledResources(baseline, 2000)).toEqual([]);
-    }, timeout);
+    it(
+      'closes every connection on stop and leaves no active handle',
+      async () => {
+        const running = started();
+        const pool = running.pool(driver.type, 'global', TAG);
+        await running.stop();
+        expect([...t.opened].filter((c) => !t.closed.has(c))).toHaveLength(0);
+        await expect(pool.run((connection) => connection)).rejects.toBeInstanceOf(PoolStoppedError);
+        expect(await settledResources(baseline, 2000)).toEqual([]);
+      },
+      timeout,
+    );
 
-    it('stops a second time without error', async () => {
-      await expect(started().stop()).resolves.toBeUndefined();
-    }, timeout);
+    it(
+      'stops a second time without error',
+      async () => {
+        await expect(started().stop()).resolves.toBeUndefined();
+      },
+      timeout,
+    );
   });
 }
 
@@ -134,21 +158,25 @@ export function unreachableGroup(options: ConformanceOptions): void {
       await pools?.stop();
     });
 
-    it('reports no live worker without throwing, and stops cleanly', async () => {
-      const port = await closedPort();
-      const connection = defaultUnreachable(options, port);
-      const baseline = activeResources();
-      const toml = oneDriverToml(driver, connection, { ...options.pool, workers: 1 });
-      pools = createPools(parseConfig(toml, { registry }), { registry });
-      const report = await pools.start();
-      expect(report.ok).toBe(false);
-      expect(report.instances[0]).toMatchObject({ live: 0, workers: 1 });
-      const health = await pools.health();
-      expect(health[0]?.ok).toBe(false);
-      const printed = JSON.stringify({ report, health });
-      for (const secret of secretsOf(connection)) expect(printed).not.toContain(secret);
-      await pools.stop();
-      expect(await settledResources(baseline, 2000)).toEqual([]);
-    }, timeout);
+    it(
+      'reports no live worker without throwing, and stops cleanly',
+      async () => {
+        const port = await closedPort();
+        const connection = defaultUnreachable(options, port);
+        const baseline = activeResources();
+        const toml = oneDriverToml(driver, connection, { ...options.pool, workers: 1 });
+        pools = createPools(parseConfig(toml, { registry }), { registry });
+        const report = await pools.start();
+        expect(report.ok).toBe(false);
+        expect(report.instances[0]).toMatchObject({ live: 0, workers: 1 });
+        const health = await pools.health();
+        expect(health[0]?.ok).toBe(false);
+        const printed = JSON.stringify({ report, health });
+        for (const secret of secretsOf(connection)) expect(printed).not.toContain(secret);
+        await pools.stop();
+        expect(await settledResources(baseline, 2000)).toEqual([]);
+      },
+      timeout,
+    );
   });
 }

@@ -131,8 +131,17 @@ export function driverObjectGroup(options: ConformanceOptions): void {
     });
 
     it('implements connect, close, ping and client, and only function hooks', () => {
-      for (const name of ['connect', 'close', 'ping', 'client'] as const) expect(typeof driver[name], name).toBe('function');
-      for (const name of ['refuseStrategy', 'resolve', 'check', 'concurrency', 'maxQueue', 'reconnect', 'keepaliveMs'] as const) {
+      for (const name of ['connect', 'close', 'ping', 'client'] as const)
+        expect(typeof driver[name], name).toBe('function');
+      for (const name of [
+        'refuseStrategy',
+        'resolve',
+        'check',
+        'concurrency',
+        'maxQueue',
+        'reconnect',
+        'keepaliveMs',
+      ] as const) {
         if (driver[name] !== undefined) expect(typeof driver[name], name).toBe('function');
       }
       for (const value of [driver.defaults?.workers, driver.defaults?.call_timeout]) {

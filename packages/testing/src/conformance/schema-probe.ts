@@ -36,7 +36,8 @@ export function acceptedKinds(schema: TSchema | SchemaJson): Set<JsonKind> | und
   const s = asJson(schema);
   const kinds = new Set<JsonKind>();
   const add = (k: string | undefined): void => {
-    if (k === 'string' || k === 'integer' || k === 'number' || k === 'boolean' || k === 'array' || k === 'object') kinds.add(k);
+    if (k === 'string' || k === 'integer' || k === 'number' || k === 'boolean' || k === 'array' || k === 'object')
+      kinds.add(k);
   };
   if (typeof s.type === 'string') add(s.type);
   else if (Array.isArray(s.type)) s.type.forEach(add);
@@ -62,7 +63,9 @@ const CANDIDATES: readonly [JsonKind, string | number | boolean | readonly strin
  * A value whose TOML type the schema does not accept (e.g. `true` for an integer, `12345` for a
  * boolean), with its kind; `undefined` when the schema accepts every kind tried.
  */
-export function wrongTypeValue(schema: TSchema | SchemaJson): { kind: JsonKind; value: string | number | boolean | readonly string[] } | undefined {
+export function wrongTypeValue(
+  schema: TSchema | SchemaJson,
+): { kind: JsonKind; value: string | number | boolean | readonly string[] } | undefined {
   const accepted = acceptedKinds(schema);
   if (accepted === undefined) return undefined;
   const found = CANDIDATES.find(([kind]) => !accepted.has(kind));

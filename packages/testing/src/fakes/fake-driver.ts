@@ -5,7 +5,16 @@
  * connects, closes, pings and the calls that actually reached a connection.
  * @module
  */
-import { defineDriver, Type, type CallContext, type ConnectContext, type PoolHandle, type ReconnectPolicy, type RunOptions, type Strategy } from '@outpools/core/driver';
+import {
+  defineDriver,
+  Type,
+  type CallContext,
+  type ConnectContext,
+  type PoolHandle,
+  type ReconnectPolicy,
+  type RunOptions,
+  type Strategy,
+} from '@outpools/core/driver';
 
 /** How connects, pings and closes behave; mutable at run time through {@link FakeDriver.behavior}. */
 export interface FakeBehavior {

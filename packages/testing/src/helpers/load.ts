@@ -53,7 +53,9 @@ export function startLoad(
   let ok = 0;
   let running = true;
   const pause = (): Promise<void> =>
-    new Promise((resolve) => (pauseAfterFailureMs === undefined ? setImmediate(resolve) : setTimeout(resolve, pauseAfterFailureMs)));
+    new Promise((resolve) =>
+      pauseAfterFailureMs === undefined ? setImmediate(resolve) : setTimeout(resolve, pauseAfterFailureMs),
+    );
   const loop = async (caller: number): Promise<void> => {
     for (let n = 0; running; n += 1) {
       const t0 = performance.now();

@@ -3,7 +3,14 @@
  * give a driver another reconnect policy: the setup every driver's engine-level tests repeat.
  * @module
  */
-import { createPools, DriverRegistry, parseConfig, type AnyPoolDriver, type Pools, type StartReport } from '@outpools/core';
+import {
+  createPools,
+  DriverRegistry,
+  parseConfig,
+  type AnyPoolDriver,
+  type Pools,
+  type StartReport,
+} from '@outpools/core';
 import type { ReconnectPolicy } from '@outpools/core/driver';
 import { toToml, type TomlValue } from '../conformance/toml.js';
 

@@ -5,7 +5,13 @@
  * @module
  */
 import { checkConfig, DriverRegistry, type AnyPoolDriver, type CheckResult } from '@outpools/core';
-import { type CallContext, type ConnectContext, type PoolHandle, type PoolKey, callContext } from '@outpools/core/driver';
+import {
+  type CallContext,
+  type ConnectContext,
+  type PoolHandle,
+  type PoolKey,
+  callContext,
+} from '@outpools/core/driver';
 
 /** What {@link schemaChecker} returns. */
 export interface SchemaChecker<O> {
@@ -32,7 +38,10 @@ export interface SchemaChecker<O> {
  * expect(errorPaths(check(withConnection('port = "6379"')))).toEqual([`${connectionPath}.port`]);
  * ```
  */
-export function schemaChecker<O = Readonly<Record<string, unknown>>>(driver: AnyPoolDriver, tag = 'default'): SchemaChecker<O> {
+export function schemaChecker<O = Readonly<Record<string, unknown>>>(
+  driver: AnyPoolDriver,
+  tag = 'default',
+): SchemaChecker<O> {
   const registry = new DriverRegistry([driver]);
   const pool = `outgoing_pools.${driver.type}.${tag}`;
   const connectionPath = `${pool}.connection`;

@@ -65,7 +65,12 @@ export function progressLine(fraction: number, callsPerSecond: number, width = 3
 /** Drive `call` from `concurrency` callers for `durationMs`; `onTick(fraction, calls)` every 100 ms. */
 export async function driveLoad(
   call: () => Promise<unknown>,
-  options: { concurrency: number; durationMs: number; secrets: readonly string[]; onTick?: (fraction: number, calls: number) => void },
+  options: {
+    concurrency: number;
+    durationMs: number;
+    secrets: readonly string[];
+    onTick?: (fraction: number, calls: number) => void;
+  },
 ): Promise<Omit<BenchReport, 'ok' | 'pool' | 'call' | 'concurrency'>> {
   const samples = new Float64Array(Math.min(MAX_SAMPLES, 1 << 16));
   let store = samples;
@@ -151,7 +156,10 @@ function formatReport(report: BenchReport): string {
 
 /** The instance to drive: `--host`, else `global`, else the pool's first instance. */
 function pickInstance(pools: Pools, type: string, tag: string, host: string | undefined): PoolKey | undefined {
-  const keys = pools.stats().map((s) => s.key).filter((k) => k.type === type && k.tag === tag);
+  const keys = pools
+    .stats()
+    .map((s) => s.key)
+    .filter((k) => k.type === type && k.tag === tag);
   if (host !== undefined) return keys.find((k) => k.host === host);
   return keys.find((k) => k.host === 'global') ?? keys[0];
 }
@@ -176,14 +184,18 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const file = fileArgument(positionals);
   const target = values.pool;
   const dot = target?.indexOf('.') ?? -1;
-  if (target === undefined || dot <= 0 || dot === target.length - 1) throw new UsageError('--pool expects <type.tag>, e.g. --pool redis.default');
+  if (target === undefined || dot <= 0 || dot === target.length - 1)
+    throw new UsageError('--pool expects <type.tag>, e.g. --pool redis.default');
   const type = target.slice(0, dot);
   const tag = target.slice(dot + 1);
   const durationMs = integerOption('duration-ms', values['duration-ms'], 5000, 1);
   const concurrency = integerOption('concurrency', values.concurrency, 10, 1);
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
 
-  const opened = await openConfig({ file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin }, io);
+  const opened = await openConfig(
+    { file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin },
+    io,
+  );
   const config = opened.result.config;
   if (!opened.result.ok || config === undefined) {
     printConfigErrors(io, opened.result.errors, values.json, {});
@@ -198,7 +210,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     starting.catch(() => undefined);
     await within(starting, waitMs);
     const key = pickInstance(pools, type, tag, values.host);
-    if (key === undefined) throw new UsageError(`pool ${type}.${tag} has no instance for host ${JSON.stringify(values.host)}`);
+    if (key === undefined)
+      throw new UsageError(`pool ${type}.${tag} has no instance for host ${JSON.stringify(values.host)}`);
     const stats = pools.stats().find((s) => formatPoolKey(s.key) === formatPoolKey(key));
     if (!stats || stats.workers.live === 0) {
       io.stderr(`${formatPoolKey(key)}: no live worker after ${waitMs} ms\n`);

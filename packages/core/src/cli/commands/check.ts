@@ -33,7 +33,11 @@ function jsonReport(result: CheckResult): string {
     scope: pool.options.scope,
     host: pool.options.host ?? null,
     instances: instancesOf(pool, config as LoadedConfig),
-    options: { strategy: pool.options.strategy, workers: pool.options.workers, call_timeout: pool.options.call_timeout },
+    options: {
+      strategy: pool.options.strategy,
+      workers: pool.options.workers,
+      call_timeout: pool.options.call_timeout,
+    },
     connection: redactSecrets(pool.connection),
   }));
   return `${JSON.stringify({ ok: result.ok, errors: result.errors, warnings: result.warnings, pools }, null, 2)}\n`;
@@ -47,7 +51,9 @@ function humanReport(result: CheckResult, file: string, io: CliIo): void {
     const instances = config.pools.reduce((n, pool) => n + instancesOf(pool, config).length, 0);
     for (const pool of config.pools) io.stdout(`${formatPool(pool, config)}\n\n`);
     for (const w of result.warnings) io.stdout(`warning: ${issueLine(w)}`);
-    io.stdout(`${file}: OK, ${config.pools.length} ${config.pools.length === 1 ? 'pool' : 'pools'}, ${instances} ${instances === 1 ? 'instance' : 'instances'}${result.warnings.length > 0 ? `, ${result.warnings.length} warning(s)` : ''}\n`);
+    io.stdout(
+      `${file}: OK, ${config.pools.length} ${config.pools.length === 1 ? 'pool' : 'pools'}, ${instances} ${instances === 1 ? 'instance' : 'instances'}${result.warnings.length > 0 ? `, ${result.warnings.length} warning(s)` : ''}\n`,
+    );
     return;
   }
   for (const e of result.errors) io.stderr(issueLine(e));
@@ -78,4 +84,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** `outpools check`. */
-export const command: CliCommand = { summary: 'validate a configuration file and print the resolved pools', usage, run };
+export const command: CliCommand = {
+  summary: 'validate a configuration file and print the resolved pools',
+  usage,
+  run,
+};

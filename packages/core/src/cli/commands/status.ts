@@ -44,7 +44,12 @@ export function oneLine(text: string, secrets: readonly string[]): string {
 }
 
 /** Print configuration errors as `path: message` lines (stderr), or as JSON with `extra` fields. */
-export function printConfigErrors(io: CliIo, errors: readonly ConfigIssue[], json: boolean, extra: Record<string, unknown>): void {
+export function printConfigErrors(
+  io: CliIo,
+  errors: readonly ConfigIssue[],
+  json: boolean,
+  extra: Record<string, unknown>,
+): void {
   if (json) io.stdout(`${JSON.stringify({ ok: false, errors, ...extra }, null, 2)}\n`);
   else for (const e of errors) io.stderr(`${e.path}: ${e.message}\n`);
 }
@@ -76,7 +81,11 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | un
 }
 
 /** Start the pools, wait up to `waitMs` for the first round, health-check, and describe each instance. */
-export async function collectStatus(pools: Pools, waitMs: number, secrets: readonly string[]): Promise<InstanceStatus[]> {
+export async function collectStatus(
+  pools: Pools,
+  waitMs: number,
+  secrets: readonly string[],
+): Promise<InstanceStatus[]> {
   const starting = pools.start();
   starting.catch(() => undefined);
   const report = await within(starting, waitMs);
@@ -89,7 +98,8 @@ export async function collectStatus(pools: Pools, waitMs: number, secrets: reado
   return pools.stats().map((stats) => {
     const h = healthById.get(idOf(stats.key));
     const live = stats.workers.live;
-    const startError = startErrors.get(idOf(stats.key)) ?? (report === undefined ? `no connection within ${waitMs} ms` : undefined);
+    const startError =
+      startErrors.get(idOf(stats.key)) ?? (report === undefined ? `no connection within ${waitMs} ms` : undefined);
     const why = live === 0 ? (startError ?? h?.error ?? 'no live worker') : h?.error;
     return {
       type: stats.key.type,
@@ -115,7 +125,11 @@ export function formatStatus(instances: readonly InstanceStatus[]): string {
   ]);
   const header = ['instance', 'live', 'health'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), ...rows.map(line)];
   for (const i of instances) {
     const why = i.health.error;
@@ -139,7 +153,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   const file = fileArgument(positionals);
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
-  const opened = await openConfig({ file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin }, io);
+  const opened = await openConfig(
+    { file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin },
+    io,
+  );
   const config = opened.result.config;
   if (!opened.result.ok || config === undefined) {
     printConfigErrors(io, opened.result.errors, values.json, { instances: [] });
