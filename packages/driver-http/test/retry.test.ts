@@ -2,7 +2,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionLostError } from '@outpools/core';
-import { type ConnectContext } from '@outpools/core/driver';
+import type { ConnectContext } from '@outpools/core/driver';
 import type { HttpConnectionOptions } from '@outpools/driver-http';
 import { FAST_BACKOFF, httpDriverWith, httpToml, startPools } from './helpers/pools.js';
 import { until } from '@outpools/testing';

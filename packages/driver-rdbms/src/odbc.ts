@@ -146,7 +146,7 @@ class OdbcRdbmsConnection implements RdbmsConnection {
     const first = (error as OdbcErrorLike).odbcErrors?.[0];
     const message = odbcMessage(error);
     const state = first?.state;
-    if ((state !== undefined && state.startsWith('08')) || LOST_PATTERN.test(message)) {
+    if (state?.startsWith('08') || LOST_PATTERN.test(message)) {
       this.#ctx.lost(error);
     }
     if (state === 'HYT00' || state === '57014') {

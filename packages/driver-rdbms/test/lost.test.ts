@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { connectRdbms } from '../src/driver.js';
-import { type RdbmsConnection } from '../src/types.js';
+import type { RdbmsConnection } from '../src/types.js';
 import { MARIADB, ODBC_MARIADB, ODBC_PG, PG_BASE } from './helpers/servers.js';
 import { fakeContext, type FakeContext } from './helpers/fake-pool.js';
 import { closeAfterEach, waitUntil } from '@outpools/testing';

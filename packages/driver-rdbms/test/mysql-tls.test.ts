@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TlsConfig } from '@outpools/core';
 import { RdbmsConnectError, type RdbmsConnectionOptions } from '@outpools/driver-rdbms';
 import { connectRdbms } from '../src/driver.js';
-import { type RdbmsConnection } from '../src/types.js';
+import type { RdbmsConnection } from '../src/types.js';
 import { MARIADB, MARIADB_TLS, MARIADB_TLS_CA } from './helpers/servers.js';
 import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';
 import { closeAfterEach } from '@outpools/testing';

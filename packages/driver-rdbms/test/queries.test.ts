@@ -4,7 +4,7 @@ import { CallTimeoutError } from '@outpools/core';
 import { QueryError, QueryTimeoutError, TransactionClosedError, type RdbmsClient } from '@outpools/driver-rdbms';
 import { connectRdbms, pingRdbms } from '../src/driver.js';
 import { createRdbmsClient } from '../src/client.js';
-import { type RdbmsConnection } from '../src/types.js';
+import type { RdbmsConnection } from '../src/types.js';
 import { DIALECTS, uniqueTable } from './helpers/servers.js';
 import { fakeContext, KEY, onePool, type FakeContext } from './helpers/fake-pool.js';
 

@@ -5,7 +5,7 @@ import { callContext } from '@outpools/core/driver';
 import { QueryTimeoutError, RdbmsConnectError, type RdbmsConnectionOptions } from '@outpools/driver-rdbms';
 import { connectRdbms } from '../src/driver.js';
 import { PG_CLIENT_GRACE_MS } from '../src/pgsql.js';
-import { type RdbmsConnection } from '../src/types.js';
+import type { RdbmsConnection } from '../src/types.js';
 import { OutpoolsError, type TlsConfig } from '@outpools/core';
 import { PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
 import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';

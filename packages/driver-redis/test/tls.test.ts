@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
 import type { Redis } from 'ioredis';
 import { toNodeTlsOptions, verifyTlsPeer } from '@outpools/core/driver';
-import { type TlsConfig } from '@outpools/core';
+import type { TlsConfig } from '@outpools/core';
 import { redisDriver } from '@outpools/driver-redis';
 import { closeAfterEach } from '@outpools/testing';
 import { createRedisClient } from '../src/client.js';
