@@ -49,7 +49,8 @@ export class DeadlineLane<T extends DeadlineNode> {
     if (after) after.dnext = node;
     else this.head = node;
     this.length++;
-    this.service.due(node.deadline);
+    const service = this.service;
+    if (node.deadline < service.armedFor) service.due(node.deadline);
   }
 
   remove(node: T): void {
@@ -77,7 +78,8 @@ export class DeadlineLane<T extends DeadlineNode> {
 export class Deadlines {
   readonly #lanes: DeadlineLane<DeadlineNode>[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #armedFor = Infinity;
+  /** The deadline the timer is armed for (Infinity: none). */
+  armedFor = Infinity;
   #closed = false;
 
   constructor(readonly now: Clock) {}
@@ -91,7 +93,7 @@ export class Deadlines {
 
   /** A node with this deadline was added: arm the timer if it is the earliest. */
   due(at: number): void {
-    if (at < this.#armedFor && !this.#closed) this.#arm(at);
+    if (at < this.armedFor && !this.#closed) this.#arm(at);
   }
 
   /** Cancel the timer for good (the lanes are kept; nothing expires any more). */
@@ -99,18 +101,18 @@ export class Deadlines {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#armedFor = Infinity;
+    this.armedFor = Infinity;
   }
 
   #arm(at: number): void {
     if (this.#timer) clearTimeout(this.#timer);
-    this.#armedFor = at;
+    this.armedFor = at;
     this.#timer = setTimeout(this.#sweep, Math.max(1, Math.ceil(at - this.now())));
   }
 
   readonly #sweep = (): void => {
     this.#timer = undefined;
-    this.#armedFor = Infinity;
+    this.armedFor = Infinity;
     const now = this.now();
     let next = Infinity;
     for (const lane of this.#lanes) {
@@ -118,7 +120,7 @@ export class Deadlines {
       const head = lane.head;
       if (head && head.deadline < next) next = head.deadline;
     }
-    if (next < this.#armedFor && !this.#closed) this.#arm(next);
+    if (next < this.armedFor && !this.#closed) this.#arm(next);
   };
 }
 

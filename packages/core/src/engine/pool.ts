@@ -58,6 +58,8 @@ export interface HealthReport {
   readonly error?: string;
 }
 
+function ignoreLoad(): void {}
+
 /** The request whose promise is being built: lets one shared executor take its resolve/reject (no closure per call). */
 let capturing: Request | undefined;
 
@@ -110,11 +112,17 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
    * prototype, so a pool costs one small object here, not a closure per callback.
    */
   static readonly #Host = class PoolWorkerHost implements WorkerHost, RequestScope {
+    /** The strategy's hook, bound once (called on every finished call). */
+    readonly loadDropped: (load: number) => void;
+
     constructor(
       readonly pool: Pool,
       readonly settings: WorkerSettings,
       readonly timeouts: DeadlineLane<SubTimeout>,
-    ) {}
+    ) {
+      const strategy = pool.#strategy;
+      this.loadDropped = strategy.loadDropped ? strategy.loadDropped.bind(strategy) : ignoreLoad;
+    }
 
     get key(): PoolKey {
       return this.settings.key;
@@ -142,10 +150,6 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
 
     internalRequest(fn: (connection: unknown, ctx: Request) => unknown): Request {
       return this.pool.#internalRequest(fn);
-    }
-
-    loadDropped(load: number): void {
-      this.pool.#strategy.loadDropped?.(load);
     }
 
     dropped(req: Request, worker: number, limit: number): void {
