@@ -43,24 +43,7 @@ mkdir -p "$dir/run"
 chmod 755 /tmp/outpools-services "$dir"
 
 # --- certificates (kept across runs so tests and configs can point at them)
-if [ ! -s "$dir/server.crt" ] || [ ! -s "$dir/ca.crt" ]; then
-  tmp=$(mktemp -d)
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=outpools test CA" \
-    -keyout "$tmp/ca.key" -out "$tmp/ca.crt" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
-    -keyout "$tmp/server.key" -out "$tmp/server.csr" 2>/dev/null
-  printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
-    "extendedKeyUsage=serverAuth" >"$tmp/ext.cnf"
-  openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.crt" -CAkey "$tmp/ca.key" -CAcreateserial \
-    -days 3650 -extfile "$tmp/ext.cnf" -out "$tmp/server.crt" 2>/dev/null
-  cat "$tmp/ca.crt" >>"$tmp/server.crt"
-  install -m 644 "$tmp/ca.crt" "$dir/ca.crt"
-  install -m 600 "$tmp/ca.key" "$dir/ca.key"
-  install -m 644 -o postgres "$tmp/server.crt" "$dir/server.crt"
-  install -m 600 -o postgres "$tmp/server.key" "$dir/server.key"
-  rm -rf "$tmp"
-fi
+make_server_cert "$dir" "outpools test CA"
 chown postgres "$dir/run" "$dir/server.key" "$dir/server.crt"
 
 # --- cluster

@@ -11,3 +11,30 @@ apt_install() {
   if [ -z "$apt_updated" ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
+
+# A test CA and a server certificate for 127.0.0.1 and localhost signed by it, in directory $1:
+# ca.crt, ca.key, server.crt (the CA appended: without the CA a client sees
+# SELF_SIGNED_CERT_IN_CHAIN, which verify_mode "selfsigned_peer" accepts and "peer" refuses),
+# server.key. $2 names the CA. Kept when ca.crt and server.crt already exist.
+make_server_cert() {
+  local dir=$1 ca_name=$2 tmp
+  [ -s "$dir/server.crt" ] && [ -s "$dir/ca.crt" ] && return 0
+  command -v openssl >/dev/null || apt_install openssl
+  tmp=$(mktemp -d)
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$ca_name" \
+    -keyout "$tmp/ca.key" -out "$tmp/ca.crt" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$tmp/server.key" -out "$tmp/server.csr" 2>/dev/null
+  printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+    "extendedKeyUsage=serverAuth" >"$tmp/ext.cnf"
+  openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.crt" -CAkey "$tmp/ca.key" -CAcreateserial \
+    -days 3650 -extfile "$tmp/ext.cnf" -out "$tmp/server.crt" 2>/dev/null
+  cat "$tmp/ca.crt" >>"$tmp/server.crt"
+  mkdir -p "$dir"
+  install -m 644 "$tmp/ca.crt" "$dir/ca.crt"
+  install -m 600 "$tmp/ca.key" "$dir/ca.key"
+  install -m 644 "$tmp/server.crt" "$dir/server.crt"
+  install -m 600 "$tmp/server.key" "$dir/server.key"
+  rm -rf "$tmp"
+}

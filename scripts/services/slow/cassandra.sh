@@ -66,30 +66,13 @@ POM
 
 make_certs() {
   [ -s "$dir/server.p12" ] && [ -s "$dir/ca.crt" ] && return 0
-  command -v openssl >/dev/null || apt_install openssl
-  local tmp
-  tmp=$(mktemp -d)
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=outpools cassandra test CA" \
-    -keyout "$tmp/ca.key" -out "$tmp/ca.crt" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
-    -keyout "$tmp/server.key" -out "$tmp/server.csr" 2>/dev/null
-  printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
-    "extendedKeyUsage=serverAuth" >"$tmp/ext.cnf"
-  openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.crt" -CAkey "$tmp/ca.key" -CAcreateserial \
-    -days 3650 -extfile "$tmp/ext.cnf" -out "$tmp/server.crt" 2>/dev/null
-  # The chain holds the CA too: without it a client sees SELF_SIGNED_CERT_IN_CHAIN (accepted by
-  # verify_mode "selfsigned_peer", refused by "peer").
-  openssl pkcs12 -export -name server -in "$tmp/server.crt" -inkey "$tmp/server.key" \
-    -certfile "$tmp/ca.crt" -passout "pass:$keystore_pass" -out "$tmp/server.p12"
-  keytool -list -storetype PKCS12 -keystore "$tmp/server.p12" -storepass "$keystore_pass" >/dev/null
-  mkdir -p "$dir"
-  install -m 644 "$tmp/ca.crt" "$dir/ca.crt"
-  install -m 600 "$tmp/ca.key" "$dir/ca.key"
-  install -m 644 "$tmp/server.crt" "$dir/server.crt"
-  install -m 600 "$tmp/server.key" "$dir/server.key"
-  install -m 600 "$tmp/server.p12" "$dir/server.p12"
-  rm -rf "$tmp"
+  make_server_cert "$dir" "outpools cassandra test CA"
+  # server.crt holds the CA too, so the keystore sends the chain.
+  openssl pkcs12 -export -name server -in "$dir/server.crt" -inkey "$dir/server.key" \
+    -passout "pass:$keystore_pass" -out "$dir/server.p12.tmp"
+  keytool -list -storetype PKCS12 -keystore "$dir/server.p12.tmp" -storepass "$keystore_pass" >/dev/null
+  install -m 600 "$dir/server.p12.tmp" "$dir/server.p12"
+  rm -f "$dir/server.p12.tmp"
 }
 
 write_config() {
