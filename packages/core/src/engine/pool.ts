@@ -251,8 +251,8 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     const calls = ++this.#counters.calls;
     const sampled = calls <= 256 || (calls & 31) === 0;
     const now = sampled ? this.#clock.refresh() : this.#clock.now();
-    const req = new Request(this.#scope, fn as CallFn, now, now + this.#callTimeoutMs, options, false);
-    req.sampled = sampled;
+    const deadline = Math.floor(now) + this.#callTimeoutMs;
+    const req = new Request(this.#scope, fn as CallFn, sampled ? now : undefined, deadline, options, false);
     this.#pendingCalls++;
     capturing = req;
     const promise = new Promise<R>(captureSettlers);
@@ -266,7 +266,7 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
         this.#abandon(req, signal.reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      req.unhook = () => signal.removeEventListener('abort', onAbort);
+      req.extras.unhook = () => signal.removeEventListener('abort', onAbort);
     }
     this.#calls.push(req);
     this.#route(req, false);
@@ -333,7 +333,14 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
   /** A pool-internal request (keepalive or health ping), bounded by `call_timeout`. */
   #internalRequest(fn: (connection: unknown, ctx: Request) => unknown): Request {
     const now = this.#clock.refresh();
-    const req = new Request(this.#scope, fn as unknown as CallFn, now, now + this.#callTimeoutMs, undefined, true);
+    const req = new Request(
+      this.#scope,
+      fn as unknown as CallFn,
+      now,
+      Math.floor(now) + this.#callTimeoutMs,
+      undefined,
+      true,
+    );
     this.#calls.push(req);
     return req;
   }
@@ -396,10 +403,11 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     if (req.settled) return;
     req.settled = true;
     this.#calls.remove(req);
-    if (req.unhook) req.unhook();
+    req.unhook();
     if (!req.internal) {
       this.#pendingCalls--;
-      if (req.sampled) this.#latency.record(this.#now() - req.startedAt);
+      const startedAt = req.startedAt;
+      if (startedAt !== undefined) this.#latency.record(this.#now() - startedAt);
       if (failed) this.#counters.failures++;
       else this.#counters.successes++;
     }

@@ -56,7 +56,25 @@ export class SubTimeout implements DeadlineNode {
   }
 }
 
-/** @internal */
+/** What few calls need, kept off the request until one does (a call's signal, a sub-deadline, the caller's signal hook). @internal */
+class RequestExtras {
+  controller: AbortController | undefined = undefined;
+  timeout: SubTimeout | undefined = undefined;
+  /** Removes the listener on the caller's signal. */
+  unhook: (() => void) | undefined = undefined;
+  retried = false;
+}
+
+/** The reason of the first abort. */
+class Aborted {
+  constructor(readonly reason: unknown) {}
+}
+
+/**
+ * One call. Every call allocates one of these, so it holds only what every call uses; the rest
+ * lives in {@link RequestExtras}, made on first use.
+ * @internal
+ */
 export class Request implements MailboxNode, DeadlineNode, CallContext {
   prev: MailboxNode | undefined = undefined;
   next: MailboxNode | undefined = undefined;
@@ -69,26 +87,19 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
   state: RequestStateValue = RequestState.New;
   /** The caller has its result (or error); a later result is dropped. */
   settled = false;
-  /** Incremented each time the request starts running, to recognise stale completions. */
-  runId = 0;
-  retried = false;
-  /** Its latency goes into the stats (see `Pool.run`). */
-  sampled = false;
   worker: RequestOwner | undefined = undefined;
   resolve: (value: unknown) => void = noop;
   reject: (error: unknown) => void = noop;
-  /** Removes the listener on the caller's signal. */
-  unhook: (() => void) | undefined = undefined;
-  #controller: AbortController | undefined = undefined;
-  #onAbort: ((reason: unknown) => void) | undefined = undefined;
-  /** Set by the first abort. */
-  #aborted: { readonly reason: unknown } | undefined = undefined;
-  #timeout: SubTimeout | undefined = undefined;
+  /** The abort listener (see `onAbort`), or the first abort's reason once aborted. */
+  #abort: ((reason: unknown) => void) | Aborted | undefined = undefined;
+  #extras: RequestExtras | undefined = undefined;
 
   constructor(
     readonly scope: RequestScope,
     readonly fn: CallFn,
-    readonly startedAt: number,
+    /** When the call started, for the latency stats; `undefined` when its latency is not sampled (see `Pool.run`). */
+    readonly startedAt: number | undefined,
+    /** The `call_timeout` deadline on the pool's clock (whole milliseconds keep it a small integer). */
     public deadline: number,
     /** The caller's routing options (`hashKey`, `pick`, `retryOnLost`), kept as given: one slot instead of three. */
     readonly options: RunOptions | undefined,
@@ -100,37 +111,50 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
     return this.scope.key;
   }
 
+  /** The rarely used parts, made on first use. */
+  get extras(): RequestExtras {
+    return (this.#extras ??= new RequestExtras());
+  }
+
+  /** Removes the listener on the caller's signal, if one was added. */
+  unhook(): void {
+    const unhook = this.#extras?.unhook;
+    if (unhook !== undefined) unhook();
+  }
+
   /** Aborted on `call_timeout`, the caller's signal, a lost connection or a forced stop. */
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#aborted.reason); // read after the abort
+    const extras = this.extras;
+    if (extras.controller === undefined) {
+      extras.controller = new AbortController();
+      const abort = this.#abort;
+      if (abort instanceof Aborted) extras.controller.abort(abort.reason); // read after the abort
     }
-    return this.#controller.signal;
+    return extras.controller.signal;
   }
 
   /** Abort the call: `ctx.signal` (if anyone has read it) and the `onAbort` listener. The first abort wins. */
   abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = { reason };
-    if (this.#controller) this.#controller.abort(reason);
-    const listener = this.#onAbort;
-    if (listener === undefined) return;
-    this.#onAbort = undefined;
-    callSafely(listener, reason);
+    const listener = this.#abort;
+    if (listener instanceof Aborted) return;
+    this.#abort = new Aborted(reason);
+    this.#extras?.controller?.abort(reason);
+    if (listener !== undefined) callSafely(listener, reason);
   }
 
   /** One abort listener without an `AbortController` (see `CallContext.onAbort`); called at once if already aborted. */
   onAbort(listener: (reason: unknown) => void): void {
-    if (this.#aborted) callSafely(listener, this.#aborted.reason);
-    else this.#onAbort = listener;
+    const abort = this.#abort;
+    if (abort instanceof Aborted) callSafely(listener, abort.reason);
+    else this.#abort = listener;
   }
 
   /** See `CallContext.armTimeout`: a node in the pool's sub-deadline lane. */
   armTimeout(ms: number, onTimeout: () => void): void {
     const lane = this.scope.timeouts;
-    let timeout = this.#timeout;
-    if (timeout === undefined) timeout = this.#timeout = new SubTimeout();
+    const extras = this.extras;
+    let timeout = extras.timeout;
+    if (timeout === undefined) timeout = extras.timeout = new SubTimeout();
     else lane.remove(timeout);
     timeout.onTimeout = onTimeout;
     timeout.deadline = this.scope.now() + Math.max(0, ms);
@@ -138,7 +162,7 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
   }
 
   disarmTimeout(): void {
-    const timeout = this.#timeout;
+    const timeout = this.#extras?.timeout;
     if (timeout !== undefined && timeout.lane !== undefined) this.scope.timeouts.remove(timeout);
   }
 }

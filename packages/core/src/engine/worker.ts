@@ -39,6 +39,8 @@ export class Worker implements WorkerView {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #connectAbort: AbortController | undefined = undefined;
   #firstRound: (() => void) | undefined = undefined;
+  /** Completion handlers of the current connection when it runs one call at a time (see {@link SerialCompletion}). */
+  #serial: SerialCompletion | undefined = undefined;
 
   constructor(
     readonly index: number,
@@ -111,26 +113,31 @@ export class Worker implements WorkerView {
     this.running++;
     this.load++;
     this.active.push(req);
-    const runId = ++req.runId;
-    const gen = this.gen;
     let result: unknown;
     try {
       result = (req.fn as unknown as (c: unknown, ctx: Request) => unknown)(this.connection, req);
     } catch (error) {
       result = Promise.reject(error); // settled on a later tick, never inside submit()/pump()
     }
-    (result instanceof Promise ? result : Promise.resolve(result)).then(
-      (value: unknown) => this.#finish(req, runId, gen, false, value),
-      (error: unknown) => {
-        const mapError = req.options?.mapError;
-        this.#finish(req, runId, gen, true, mapError === undefined ? error : mapSafely(mapError, error));
-      },
+    const promise = result instanceof Promise ? result : Promise.resolve(result);
+    const serial = this.#serial;
+    if (serial !== undefined) {
+      serial.req = req;
+      promise.then(serial.onValue, serial.onError);
+      return;
+    }
+    const gen = this.gen;
+    promise.then(
+      (value: unknown) => this.finish(req, gen, false, value),
+      (error: unknown) => this.finish(req, gen, true, mapFailure(req, error)),
     );
   }
 
-  #finish(req: Request, runId: number, gen: number, failed: boolean, result: unknown): void {
-    if (req.runId !== runId || req.state !== RequestState.Running || req.list !== this.active) return; // stale
-    if (failed && result instanceof ConnectionLostError && gen === this.gen && this.connected) {
+  /** A call that ran on the connection of generation `gen` returned. */
+  finish(req: Request, gen: number, failed: boolean, result: unknown): void {
+    // Stale: the connection it ran on is gone (the request may run again elsewhere, or here on a new connection).
+    if (gen !== this.gen || req.list !== this.active) return;
+    if (failed && result instanceof ConnectionLostError && this.connected) {
       this.lost(gen, result);
       return;
     }
@@ -167,8 +174,8 @@ export class Worker implements WorkerView {
       req.state = RequestState.New;
       req.disarmTimeout();
       if (req.settled) continue;
-      if (req.options?.retryOnLost === true && !req.retried) {
-        req.retried = true;
+      if (req.options?.retryOnLost === true && !req.extras.retried) {
+        req.extras.retried = true;
         this.host.reroute(req);
       } else {
         const lostError = new ConnectionLostError('connection lost', this.#settings.key, { cause: error });
@@ -248,6 +255,7 @@ export class Worker implements WorkerView {
     if (ok) {
       this.connection = connection;
       this.gen = connGen;
+      this.#serial = settings.concurrency === 1 ? new SerialCompletion(this, connGen) : undefined;
       this.live = true;
       this.state = 'live';
       const reconnected = this.everConnected || this.failures > 0;
@@ -362,8 +370,39 @@ export class Worker implements WorkerView {
   }
 }
 
-/** A driver's error mapper that throws gives the thrown value instead (the call must still settle). */
-function mapSafely(mapError: (error: unknown) => unknown, error: unknown): unknown {
+/**
+ * The completion handlers of one connection of a worker that runs one call at a time: at most one
+ * call of a connection is running, so the handlers are bound once per connection, not per call.
+ * A result arriving after the connection was replaced goes to its old handlers and is ignored.
+ */
+class SerialCompletion {
+  /** The call running on the connection. */
+  req: Request | undefined = undefined;
+
+  constructor(
+    readonly worker: Worker,
+    readonly gen: number,
+  ) {}
+
+  readonly onValue = (value: unknown): void => {
+    const req = this.req;
+    if (req === undefined) return;
+    this.req = undefined;
+    this.worker.finish(req, this.gen, false, value);
+  };
+
+  readonly onError = (error: unknown): void => {
+    const req = this.req;
+    if (req === undefined) return;
+    this.req = undefined;
+    this.worker.finish(req, this.gen, true, mapFailure(req, error));
+  };
+}
+
+/** The call's error as the driver's `mapError` (if any) maps it; a mapper that throws gives the thrown value (the call must still settle). */
+function mapFailure(req: Request, error: unknown): unknown {
+  const mapError = req.options?.mapError;
+  if (mapError === undefined) return error;
   try {
     return mapError(error);
   } catch (thrown) {
