@@ -23,7 +23,6 @@ export class Worker implements WorkerView {
   /** Routable: connected and not blocked by the server (what strategies read). */
   live = false;
   state: WorkerState = 'new';
-  running = 0;
   /** Running plus queued requests, kept up to date at every change (a plain field: strategies read it on every call). */
   load = 0;
   readonly mailbox = new Mailbox<Request>();
@@ -34,12 +33,11 @@ export class Worker implements WorkerView {
   #genCounter = 0;
   /** Consecutive failed connect attempts. */
   failures = 0;
-  everConnected = false;
   lastError: unknown = undefined;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #connectAbort: AbortController | undefined = undefined;
   #firstRound: (() => void) | undefined = undefined;
-  /** Completion handlers of the current connection when it runs one call at a time (see {@link SerialCompletion}). */
+  /** Completion handlers of the current connection, made by its first call. */
   #serial: SerialCompletion | undefined = undefined;
 
   constructor(
@@ -76,7 +74,7 @@ export class Worker implements WorkerView {
   /** Accept a routed request: run it now when there is room, else queue it. */
   submit(req: Request): void {
     req.worker = this;
-    if (this.connected && this.running < this.host.settings.concurrency && this.mailbox.length === 0) {
+    if (this.connected && this.active.length < this.host.settings.concurrency && this.mailbox.length === 0) {
       this.#execute(req);
       return;
     }
@@ -98,7 +96,7 @@ export class Worker implements WorkerView {
   /** Start queued requests while there is room: own mailbox first, then the pool queue. */
   pump(): void {
     const concurrency = this.host.settings.concurrency;
-    while (this.connected && this.running < concurrency) {
+    while (this.connected && this.active.length < concurrency) {
       let req = this.mailbox.shift();
       if (req) this.load--;
       else req = this.host.takeQueued();
@@ -110,7 +108,6 @@ export class Worker implements WorkerView {
   #execute(req: Request): void {
     req.state = RequestState.Running;
     req.worker = this;
-    this.running++;
     this.load++;
     this.active.push(req);
     let result: unknown;
@@ -120,8 +117,8 @@ export class Worker implements WorkerView {
       result = Promise.reject(error); // settled on a later tick, never inside submit()/pump()
     }
     const promise = result instanceof Promise ? result : Promise.resolve(result);
-    const serial = this.#serial;
-    if (serial !== undefined) {
+    if (this.host.settings.concurrency === 1) {
+      const serial = (this.#serial ??= new SerialCompletion(this, this.gen));
       serial.req = req;
       promise.then(serial.onValue, serial.onError);
       return;
@@ -143,7 +140,6 @@ export class Worker implements WorkerView {
     }
     req.disarmTimeout();
     this.active.remove(req);
-    this.running--;
     this.host.loadDropped(--this.load);
     req.state = RequestState.Done;
     if (!req.settled) this.host.settle(req, failed, result);
@@ -168,7 +164,6 @@ export class Worker implements WorkerView {
     this.connection = undefined;
     this.host.down(this.index, error);
     const running = this.active.drain();
-    this.running = 0;
     this.load = this.mailbox.length;
     for (const req of running) {
       req.state = RequestState.New;
@@ -185,7 +180,7 @@ export class Worker implements WorkerView {
       }
     }
     const queued = this.mailbox.drain();
-    this.load = this.running + this.mailbox.length;
+    this.load = this.active.length + this.mailbox.length;
     for (const req of queued) {
       req.state = RequestState.New;
       this.host.reroute(req);
@@ -253,13 +248,12 @@ export class Worker implements WorkerView {
     }
     if (this.#isStopped()) return this.#endFirstRound();
     if (ok) {
+      const reconnected = this.gen !== 0 || this.failures > 0; // gen 0: never connected before
       this.connection = connection;
       this.gen = connGen;
-      this.#serial = settings.concurrency === 1 ? new SerialCompletion(this, connGen) : undefined;
+      this.#serial = undefined; // made by the first call on this connection
       this.live = true;
       this.state = 'live';
-      const reconnected = this.everConnected || this.failures > 0;
-      this.everConnected = true;
       this.failures = 0;
       this.lastError = undefined;
       this.host.up(this.index, reconnected);

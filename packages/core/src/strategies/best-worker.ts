@@ -14,7 +14,25 @@ class BestWorker implements RoutingStrategy {
   readonly whenNoneFits = 'fail' as const;
   /** No live worker has less load than this. */
   #floor = 0;
-  constructor(private readonly random: RandomSource) {}
+  /** A test's random source; `undefined` for the default, an xorshift generator on small integers (no number allocated per pick). */
+  readonly #random: RandomSource | undefined;
+  #seed: number;
+  constructor(random: RandomSource) {
+    this.#random = random === Math.random ? undefined : random;
+    this.#seed = (Math.random() * 0x7fffffff) | 1;
+  }
+
+  /** A uniform start index in [0, n). */
+  #start(n: number): number {
+    const random = this.#random;
+    if (random !== undefined) return Math.floor(random() * n) % n;
+    let x = this.#seed;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#seed = x;
+    return (x >>> 0) % n;
+  }
 
   loadDropped(load: number): void {
     if (load < this.#floor) this.#floor = load;
@@ -23,7 +41,7 @@ class BestWorker implements RoutingStrategy {
   pick<W extends WorkerView>(workers: readonly W[]): W | undefined {
     const n = workers.length;
     if (n === 0) return undefined;
-    let j = Math.floor(this.random() * n) % n;
+    let j = this.#start(n);
     const floor = this.#floor;
     let best: W | undefined;
     let bestLoad = Infinity;
