@@ -1,7 +1,8 @@
 /**
  * Open one worker's connection: the servers in list order, the first that connects and binds
  * wins (MongooseIM's eldap failover). Every (re)connect starts again from the head of the list,
- * so a recovered first server is preferred at the next reconnect.
+ * so a recovered first server is preferred at the next reconnect. Each server but the last gets
+ * an equal share of the connect time left, so a server that never answers cannot starve the rest.
  * @module
  */
 import { messageOf, type ConnectContext } from '@outpools/core/driver';
@@ -27,14 +28,15 @@ async function openServer(
   options: LdapConnectionOptions,
   identity: LdapIdentity,
   ctx: ConnectContext,
+  signal: AbortSignal,
 ): Promise<LdapConnection> {
   const port = portOf(options);
   const server = serverName(host, port);
-  const socket = await dial({ host, port, tls: tlsForServer(options, ctx, host) }, ctx.signal);
+  const socket = await dial({ host, port, tls: tlsForServer(options, ctx, host) }, signal);
   const connection = new LdapConnection(lib, socket, host, server, identity);
-  const onAbort = (): void => connection.destroy(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const aborts = abortSourceOf(ctx.signal);
+  const onAbort = (): void => connection.destroy(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const aborts = abortSourceOf(signal);
   try {
     if (identity.dn === '') {
       // Anonymous (no bind, as MongooseIM): prove the server speaks LDAP with a root DSE read.
@@ -44,14 +46,39 @@ async function openServer(
     } else {
       await connection.run(aborts, 'bind', (client) => client.bind(identity.dn, identity.password));
     }
-    ctx.signal.throwIfAborted();
+    signal.throwIfAborted();
     return connection;
   } catch (error) {
     connection.destroy(error);
     throw error;
   } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
+    signal.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * The signal one server's try runs under: the attempt's own for the last server of the list, else
+ * also bounded by an equal share of the time left, so that a server that never answers (a
+ * blackholed address) leaves time for the next ones. `end()` releases its timer.
+ */
+function shareOf(ctx: ConnectContext, serversLeft: number): { readonly signal: AbortSignal; end(): void } {
+  const share = serversLeft <= 1 ? Number.POSITIVE_INFINITY : ctx.timeLeftMs() / serversLeft;
+  if (!Number.isFinite(share)) return { signal: ctx.signal, end: () => undefined };
+  const ms = Math.max(1, Math.floor(share));
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error(`no answer within ${ms} ms (its share of the connect time)`)),
+    ms,
+  );
+  const onAbort = (): void => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    end: () => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** With a `root_dn` the only request of a connect is the bind: any server result refuses it. */
@@ -72,10 +99,13 @@ export async function connectLdap(options: LdapConnectionOptions, ctx: ConnectCo
   const attempts: LdapServerAttempt[] = [];
   let refused = false;
   let last: unknown;
-  for (const host of options.servers) {
+  const servers = options.servers;
+  for (let i = 0; i < servers.length; i++) {
+    const host = servers[i]!;
     ctx.signal.throwIfAborted();
+    const share = shareOf(ctx, servers.length - i);
     try {
-      const connection = await openServer(lib, host, options, identity, ctx);
+      const connection = await openServer(lib, host, options, identity, ctx, share.signal);
       connection.goLive((error) => ctx.lost(error));
       return connection;
     } catch (error) {
@@ -88,6 +118,8 @@ export async function connectLdap(options: LdapConnectionOptions, ctx: ConnectCo
         server: serverName(host, portOf(options)),
         message: redact(`${what}${messageOf(error)}`, secrets),
       });
+    } finally {
+      share.end();
     }
   }
   throw refused ? new LdapBindError(attempts, { cause: last }) : new LdapConnectError(attempts, { cause: last });

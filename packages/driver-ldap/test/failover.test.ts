@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '@outpools/testing';
 import { clientOf, connectionOf, ldapToml, startPools } from './helpers/pools.js';
@@ -116,3 +117,40 @@ for (const mode of ['ldap', 'ldaps'] as const) {
     });
   });
 }
+
+describe('failover past a server that never answers', () => {
+  it('gives each server but the last a share of the connect time, so a blackholed first server leaves time for the second', async () => {
+    // A listener that accepts and then says nothing (what a blackholed address looks like: no
+    // refusal, no reset), on the private port of an address no slapd serves.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(PRIVATE_PORT, '127.0.0.9', resolve));
+    try {
+      const started = performance.now();
+      const { pools, report } = await startPools(
+        ldapToml(
+          'silent',
+          { workers: 1, call_timeout: 2000 },
+          {
+            servers: ['127.0.0.9', '127.0.0.3'],
+            port: PRIVATE_PORT,
+            root_dn: info.rootDn,
+            password: info.rootPassword,
+            connect_interval: INTERVAL,
+          },
+        ),
+      );
+      try {
+        expect(report.ok, JSON.stringify(report)).toBe(true);
+        expect(performance.now() - started).toBeLessThan(2000); // the first server had half of it
+        expect(held.length).toBeGreaterThan(0); // it was really tried first
+        expect((await connectionOf(pools, 'silent')).server).toBe(`127.0.0.3:${PRIVATE_PORT}`);
+      } finally {
+        await pools.stop();
+      }
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});

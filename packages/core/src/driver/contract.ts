@@ -48,8 +48,17 @@ export interface ConnectContext {
   readonly key: PoolKey;
   /** The worker's index in its pool, from 0. */
   readonly workerIndex: number;
-  /** Aborted when the attempt must give up (the pool is stopping). */
+  /** Aborted when the attempt must give up (its connect deadline passed, or the pool is stopping). */
   readonly signal: AbortSignal;
+  /**
+   * Milliseconds left before {@link ConnectContext.signal} aborts for the connect deadline. A
+   * driver that tries several servers in one attempt gives each its share of it, so that a server
+   * that never answers cannot use up the whole attempt:
+   * ```ts
+   * const share = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeLeftMs() / serversLeft)]);
+   * ```
+   */
+  timeLeftMs(): number;
   /**
    * `connection.tls` already mapped to `node:tls` options (docs/configuration.md, TLS), including the
    * `selfsigned_peer` check in `checkServerIdentity`; `undefined` when there is no TLS section.

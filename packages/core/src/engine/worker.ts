@@ -207,12 +207,15 @@ export class Worker implements WorkerView {
     let wasLostEarly = false;
     const settings = this.#settings;
     const tls = settings.tls;
+    const timeoutMs = settings.connectTimeoutMs;
+    const abortAt = performance.now() + timeoutMs;
     const ctx: ConnectContext = {
       key: settings.key,
       workerIndex: this.index,
       signal: abort.signal,
       tls: tls?.options,
       verifyTls: tls ? tls.verify : noVerify,
+      timeLeftMs: () => Math.max(0, abortAt - performance.now()),
       tlsFor: (host: string) => tls?.forHost(host),
       lost: (error?: unknown) => {
         if (this.gen === connGen) this.lost(connGen, error ?? new Error('connection closed'));
@@ -224,7 +227,6 @@ export class Worker implements WorkerView {
       blocked: (reason?: string) => this.#setBlocked(connGen, true, reason),
       unblocked: () => this.#setBlocked(connGen, false),
     };
-    const timeoutMs = settings.connectTimeoutMs;
     const timer = setTimeout(() => abort.abort(new Error(`connect timed out after ${timeoutMs} ms`)), timeoutMs);
     let ok = false;
     let connection: unknown;

@@ -30,6 +30,7 @@ export function directSetup(
     key: KEY,
     workerIndex: 0,
     signal: new AbortController().signal,
+    timeLeftMs: () => Number.POSITIVE_INFINITY,
     tls: nodeTls,
     verifyTls,
     tlsFor: () => (nodeTls === undefined ? undefined : { options: nodeTls, verify: verifyTls }),

@@ -31,6 +31,7 @@ export function fakeContext(tls?: ConnectionOptions, verify?: (socket: TLSSocket
     key: KEY,
     workerIndex: 0,
     signal: controller.signal,
+    timeLeftMs: () => Number.POSITIVE_INFINITY,
     tls,
     verifyTls(socket) {
       verified.push(socket);

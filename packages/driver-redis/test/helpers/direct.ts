@@ -26,6 +26,7 @@ export function directContext(
     key: KEY,
     workerIndex: overrides.workerIndex ?? 0,
     signal: abort.signal,
+    timeLeftMs: () => Number.POSITIVE_INFINITY,
     tls: overrides.tls,
     verifyTls: overrides.verifyTls ?? (() => undefined),
     tlsFor: () => undefined,

@@ -89,6 +89,7 @@ export function stubContexts(type: string, tag = 'default'): StubContexts {
       key,
       signal,
       workerIndex: 0,
+      timeLeftMs: () => Number.POSITIVE_INFINITY,
       tls: undefined,
       verifyTls() {},
       tlsFor: () => undefined,
