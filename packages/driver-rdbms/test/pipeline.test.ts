@@ -178,14 +178,14 @@ describe('pgsql pipelined workers (pipeline > 1)', () => {
       proxy.freeze();
       const head = connection.query('SELECT 1', undefined, callContext());
       const behind = [
-        connection.query('SELECT 2', undefined, callContext()),
-        connection.query('SELECT 3', undefined, callContext()),
+        connection.query('SELECT 2', undefined, callContext()).catch((e: unknown) => e),
+        connection.query('SELECT 3', undefined, callContext()).catch((e: unknown) => e),
       ];
       const started = Date.now();
       await expect(head).rejects.toBeInstanceOf(QueryTimeoutError);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // query_timeout + 1 s grace
       for (const p of behind) {
-        const error = await p.catch((e: unknown) => e);
+        const error = await p;
         expect(error).toBeInstanceOf(PipelineAbortedError);
         expect((error as PipelineAbortedError).mayHaveRun).toBe(true);
       }
