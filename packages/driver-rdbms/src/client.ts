@@ -37,7 +37,9 @@ export interface RdbmsClient {
   query<R = Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<QueryResult<R>>;
   /**
    * Run `fn` in a transaction on one worker: commits when `fn` resolves, rolls back when it
-   * throws or when the call times out (`call_timeout`), and settles with `fn`'s outcome.
+   * throws or when the call times out (`call_timeout`), and settles with `fn`'s outcome. On a
+   * pipelined pgsql pool the transaction owns its connection while it runs: it waits for the
+   * statements in flight there, and other calls go to other workers (or wait) until it ends.
    */
   transaction<T>(fn: (tx: RdbmsTransaction) => Promise<T>, options?: QueryOptions): Promise<T>;
 }
@@ -48,6 +50,13 @@ function runOptions(options: QueryOptions | undefined): RunOptions | undefined {
     ...(options.signal !== undefined && { signal: options.signal }),
     ...(options.hashKey !== undefined && { hashKey: options.hashKey }),
   };
+}
+
+/** A transaction owns its worker's connection while it runs (a pipelined pgsql connection runs many calls at once). */
+const EXCLUSIVE: RunOptions = { exclusive: true };
+
+function transactionOptions(options: QueryOptions | undefined): RunOptions {
+  return options === undefined ? EXCLUSIVE : { ...runOptions(options), exclusive: true };
 }
 
 /** Build the client of one rdbms pool. */
@@ -61,7 +70,7 @@ export function createRdbmsClient(pool: PoolHandle<RdbmsConnection>, driver: Rdb
       );
     },
     transaction<T>(fn: (tx: RdbmsTransaction) => Promise<T>, options?: QueryOptions): Promise<T> {
-      return pool.run((connection, ctx) => runTransaction(connection, ctx, fn), runOptions(options));
+      return pool.run((connection, ctx) => runTransaction(connection, ctx, fn), transactionOptions(options));
     },
   };
 }

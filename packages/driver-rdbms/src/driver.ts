@@ -1,6 +1,7 @@
 /**
  * The `rdbms` pool type: PostgreSQL (`pg`), MySQL/MariaDB (`mysql2`) and ODBC (`odbc`), one
- * connection per worker, one statement at a time.
+ * connection per worker; one statement at a time, or with pgsql up to `pipeline` statements in
+ * flight (pg's pipeline mode).
  * @module
  */
 import { defineDriver, type CallContext, type ConnectContext } from '@outpools/core/driver';
@@ -10,6 +11,7 @@ import { connectOdbc } from './odbc.js';
 import { connectPgsql } from './pgsql.js';
 import {
   checkRdbmsOptions,
+  pgPipelineDepth,
   RdbmsConnectionSchema,
   resolveRdbmsOptions,
   type RdbmsConnectionOptions,
@@ -70,7 +72,7 @@ export const rdbmsDriver = defineDriver({
   defaults: { call_timeout: 60_000 },
   resolve: resolveRdbmsOptions,
   check: checkRdbmsOptions,
-  concurrency: () => 1,
+  concurrency: pgPipelineDepth,
   reconnect: (options) => ({ kind: 'exponential', baseMs: 1000, capMs: options.max_start_interval * 1000 }),
   keepaliveMs: (options) => (options.keepalive_interval === undefined ? undefined : options.keepalive_interval * 1000),
   connect: connectRdbms,

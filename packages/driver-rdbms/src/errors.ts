@@ -12,6 +12,8 @@ export const RdbmsErrorCodes = {
   RdbmsConnectError: 'OUTPOOLS_RDBMS_CONNECT',
   ClientLibraryMissingError: 'OUTPOOLS_RDBMS_LIBRARY_MISSING',
   TransactionClosedError: 'OUTPOOLS_RDBMS_TRANSACTION_CLOSED',
+  PipelineAbortedError: 'OUTPOOLS_RDBMS_PIPELINE_ABORTED',
+  StatementRefusedError: 'OUTPOOLS_RDBMS_STATEMENT_REFUSED',
 } as const;
 
 /** The database refused a statement (SQL error); the connection stays usable. */
@@ -60,6 +62,46 @@ export class TransactionClosedError extends OutpoolsError {
     super(
       RdbmsErrorCodes.TransactionClosedError,
       'the transaction is already finished (committed, rolled back or timed out)',
+      options,
+    );
+  }
+}
+
+/**
+ * pgsql with `pipeline` > 1: a statement failed because the statement ahead of it on the same
+ * pipelined connection passed `query_timeout` without an answer, so the connection was given up.
+ * `mayHaveRun` says whether it may have run on the server: `true` when it had been sent (its
+ * result is lost), `false` when the connection was already closing and it was never sent. It is
+ * never retried by the pool.
+ */
+export class PipelineAbortedError extends OutpoolsError {
+  /** It was sent to the server before the connection was given up (it may have run). */
+  readonly mayHaveRun: boolean;
+  constructor(mayHaveRun: boolean, queryTimeoutMs: number, options: OutpoolsErrorOptions = {}) {
+    super(
+      RdbmsErrorCodes.PipelineAbortedError,
+      mayHaveRun
+        ? `statement aborted: a statement ahead of it on the pipelined connection passed query_timeout (${queryTimeoutMs} ms) and the connection was closed; it was sent and may have run`
+        : `statement not sent: the pipelined connection is closing after a statement passed query_timeout (${queryTimeoutMs} ms); it did not run`,
+      options,
+    );
+    this.mayHaveRun = mayHaveRun;
+  }
+}
+
+/**
+ * pgsql with `pipeline` > 1: `query()` was given a statement that opens a transaction (`BEGIN`,
+ * `START TRANSACTION`), which would capture the statements of other callers pipelined behind it.
+ * It is never sent (`mayHaveRun` is `false`); run the transaction with `transaction()`, which
+ * owns its connection while it runs.
+ */
+export class StatementRefusedError extends OutpoolsError {
+  readonly mayHaveRun = false;
+  constructor(options: OutpoolsErrorOptions = {}) {
+    super(
+      RdbmsErrorCodes.StatementRefusedError,
+      'statement refused on a pipelined connection (pipeline > 1): BEGIN/START TRANSACTION through query() would ' +
+        'take in the statements of other callers; use transaction(), which owns its connection while it runs',
       options,
     );
   }

@@ -5,7 +5,7 @@
  * @module
  */
 export { rdbmsDriver } from './driver.js';
-export { RdbmsConnectionSchema, RdbmsTlsSchema } from './schema.js';
+export { DEFAULT_PG_PIPELINE, RdbmsConnectionSchema, RdbmsTlsSchema } from './schema.js';
 export type { RdbmsConnectionOptions, RdbmsTlsOptions, RdbmsDriverName } from './schema.js';
 export type { RdbmsClient, RdbmsTransaction } from './client.js';
 export type { QueryResult, QueryOptions, FieldInfo, Row, SqlValue } from './types.js';
@@ -16,4 +16,6 @@ export {
   RdbmsConnectError,
   ClientLibraryMissingError,
   TransactionClosedError,
+  PipelineAbortedError,
+  StatementRefusedError,
 } from './errors.js';

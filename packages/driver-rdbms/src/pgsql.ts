@@ -19,10 +19,17 @@
  */
 import { messageOf, type ConnectContext } from '@outpools/core/driver';
 import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { QueryError, QueryTimeoutError, RdbmsConnectError, scrubSecrets } from './errors.js';
+import {
+  PipelineAbortedError,
+  QueryError,
+  QueryTimeoutError,
+  RdbmsConnectError,
+  scrubSecrets,
+  StatementRefusedError,
+} from './errors.js';
 import { loadPg, type PgModule } from './load.js';
 import { sendPgCancel, type PgCancel } from './pg-cancel.js';
-import type { RdbmsConnectionOptions } from './schema.js';
+import { pgPipelineDepth, type RdbmsConnectionOptions } from './schema.js';
 import { describeTarget, networkTarget, type NetworkTarget } from './target.js';
 import type { FieldInfo, QueryResult, RdbmsConnection, SqlValue, StatementBound, StatementCall } from './types.js';
 import { settleWithin } from './util.js';
@@ -94,6 +101,7 @@ async function openPg(
   ctx: ConnectContext,
   ssl: ConnectionOptions | undefined,
 ): Promise<RdbmsConnection> {
+  const pipelined = pgPipelineDepth(options) > 1;
   const client: PgClient = new pg.Client({
     host: target.host,
     port: target.port,
@@ -103,15 +111,18 @@ async function openPg(
     statement_timeout: options.query_timeout,
     application_name: 'outpools',
     keepAlive: true,
+    pipeline: pipelined,
     ...(ssl !== undefined && { ssl }),
   });
   const internals = client as unknown as PgInternals;
   let live = false;
+  let connection: PgConnection | undefined;
+  // A connection given up after a statement timeout reports itself (after failing its statements).
   client.on('error', (error: Error) => {
-    if (live) ctx.lost(error);
+    if (live && connection?.poisoned !== true) ctx.lost(error);
   });
   client.on('end', () => {
-    if (live) ctx.lost(new Error('the PostgreSQL connection ended'));
+    if (live && connection?.poisoned !== true) ctx.lost(new Error('the PostgreSQL connection ended'));
   });
   if (ssl !== undefined) {
     internals.connection.once('sslconnect', () => {
@@ -141,8 +152,25 @@ async function openPg(
     ctx.signal.removeEventListener('abort', abort);
   }
   live = true;
-  return new PgConnection(client, internals, target, options.query_timeout, ctx);
+  connection = new PgConnection(client, internals, target, options.query_timeout, ctx, pipelined);
+  return connection;
 }
+
+/** One statement sent and not yet answered (the connection's FIFO; pg answers in order). */
+interface Pending {
+  readonly call: StatementBound | undefined;
+  /** Its client-side budget, counted from when it heads the FIFO. */
+  readonly clientMs: number;
+  readonly resolve: (result: QueryResult) => void;
+  readonly reject: (error: unknown) => void;
+  /** Hand it to pg (`undefined` once sent). */
+  write: (() => void) | undefined;
+  /** Its caller has the outcome; pg's own (late or second) callback is ignored. */
+  done: boolean;
+}
+
+/** A statement that opens a transaction, which must not share a pipelined connection. */
+const OPENS_TRANSACTION = /^\s*(?:begin|start\s+transaction)\b/i;
 
 class PgConnection implements RdbmsConnection {
   readonly driver = 'pgsql' as const;
@@ -151,15 +179,24 @@ class PgConnection implements RdbmsConnection {
   readonly #internals: PgInternals;
   readonly #target: NetworkTarget;
   readonly #ctx: ConnectContext;
-  /** Statements sent and not yet answered. */
-  #running = 0;
-  /** The call bounding the latest statement, and its client-side budget. */
-  #bound: StatementBound | undefined = undefined;
-  #boundMs = 0;
-  #timedOut = false;
-  /** Numbers the statements, so that a late abort cancels only its own. */
-  #seq = 0;
-  /** The CancelRequest in flight: it lives no longer than the statement it cancels. */
+  /** Statements are written without waiting for the previous result (the `pipeline` option). */
+  readonly #pipelined: boolean;
+  /** Statements sent and not yet answered, oldest first; the head carries the client-side deadline. */
+  readonly #inflight: Pending[] = [];
+  /**
+   * Pipelined: statements held back while a CancelRequest is on its way (a cancel stops whatever
+   * the backend runs when it lands, so nothing else is sent until the cancelled statement has
+   * answered and the server has closed the cancel connection).
+   */
+  readonly #held: Pending[] = [];
+  /** Between `begin()` and `commit()`/`rollback()`: the transaction owns the connection. */
+  #inTransaction = false;
+  /**
+   * A statement passed its client-side deadline: every statement on the connection has failed
+   * and it is closing (reported lost on the next turn of the event loop).
+   */
+  poisoned = false;
+  /** The CancelRequest in flight. */
   #cancel: PgCancel | undefined = undefined;
 
   constructor(
@@ -168,37 +205,70 @@ class PgConnection implements RdbmsConnection {
     target: NetworkTarget,
     queryTimeoutMs: number,
     ctx: ConnectContext,
+    pipelined: boolean,
   ) {
     this.#client = client;
     this.#internals = internals;
     this.#target = target;
     this.queryTimeoutMs = queryTimeoutMs;
     this.#ctx = ctx;
+    this.#pipelined = pipelined;
   }
 
-  /** The client-side deadline fired: a statement past it breaks the connection. */
+  /**
+   * The head statement passed its client-side deadline: the server did not answer, so the
+   * connection is given up. The head fails with `QueryTimeoutError`, every statement sent behind
+   * it with `PipelineAbortedError` (`mayHaveRun` true), every one held back with
+   * `PipelineAbortedError` (`mayHaveRun` false).
+   */
   readonly #onTimeout = (): void => {
-    if (this.#running === 0 || this.#timedOut) return;
-    this.#timedOut = true;
+    const inflight = this.#inflight;
+    if (inflight.length === 0 || this.poisoned) return;
+    this.poisoned = true;
     this.#endCancel();
-    this.#ctx.lost(new QueryTimeoutError(this.queryTimeoutMs));
+    const failed = inflight.splice(0);
+    for (let i = 0; i < failed.length; i++) {
+      const p = failed[i]!;
+      p.done = true;
+      p.reject(
+        i === 0 ? new QueryTimeoutError(this.queryTimeoutMs) : new PipelineAbortedError(true, this.queryTimeoutMs),
+      );
+    }
+    for (const p of this.#held.splice(0)) {
+      p.done = true;
+      p.reject(new PipelineAbortedError(false, this.queryTimeoutMs));
+    }
     this.#internals.connection.stream.destroy();
+    // After the callers have their coded errors: the pool then fails nothing more than what waits.
+    setImmediate(() => this.#ctx.lost(new QueryTimeoutError(this.queryTimeoutMs)));
   };
 
-  #settled(): void {
-    this.#running -= 1;
-    const bound = this.#bound;
-    if (this.#running > 0) {
-      // pg runs queued statements one after the other: the next one starts about now
-      bound?.armTimeout(this.#boundMs, this.#onTimeout);
+  /** `p` got its answer: take it out of the FIFO; the next head starts its client-side deadline. */
+  #settled(p: Pending): void {
+    const inflight = this.#inflight;
+    const wasHead = inflight[0] === p;
+    if (wasHead) inflight.shift();
+    else {
+      const i = inflight.indexOf(p);
+      if (i >= 0) inflight.splice(i, 1);
+    }
+    const head = inflight[0];
+    if (head === undefined) {
+      p.call?.disarmTimeout();
+      // Pipelined: a cancel still on its way could stop a later statement; let it land first.
+      if (!this.#pipelined) this.#endCancel();
       return;
     }
-    this.#bound = undefined;
-    bound?.disarmTimeout();
-    this.#endCancel();
+    if (wasHead) {
+      if (head.call !== p.call) p.call?.disarmTimeout();
+      head.call?.armTimeout(head.clientMs, this.#onTimeout);
+    }
   }
 
   query(sql: string, params: readonly SqlValue[] | undefined, call?: StatementCall): Promise<QueryResult> {
+    if (this.#pipelined && !this.#inTransaction && OPENS_TRANSACTION.test(sql)) {
+      return Promise.reject(new StatementRefusedError());
+    }
     return this.#send(sql, params, call, true, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
   }
 
@@ -208,7 +278,10 @@ class PgConnection implements RdbmsConnection {
 
   /**
    * The hot path: no async frame, no AbortController (the core's onAbort), no timer per
-   * statement (the call's sub-deadline). `abortable`: the call's abort cancels the statement.
+   * statement (the call's sub-deadline, armed while the statement heads the FIFO).
+   * `abortable`: the call's abort cancels the statement on the server when nothing else is in
+   * flight on the connection (see {@link PgConnection.cancel}); otherwise it runs to its end (or
+   * to `statement_timeout`) and its result is dropped.
    */
   #send(
     sql: string,
@@ -217,64 +290,108 @@ class PgConnection implements RdbmsConnection {
     abortable: boolean,
     clientMs: number,
   ): Promise<QueryResult> {
-    const seq = ++this.#seq;
-    if (call !== undefined) {
-      if (abortable) {
-        let early: { readonly reason: unknown } | undefined;
-        let sent = false;
-        (call as StatementCall).onAbort((reason) => {
-          if (!sent) early = { reason };
-          else if (this.#seq === seq && this.#running > 0) this.cancel();
-        });
-        if (early !== undefined) return Promise.reject(early.reason);
-        sent = true;
-      }
-      this.#bound = call;
-      this.#boundMs = clientMs;
-      call.armTimeout(clientMs, this.#onTimeout);
+    if (this.poisoned) return Promise.reject(new PipelineAbortedError(false, this.queryTimeoutMs));
+    let pending: Pending | undefined;
+    if (call !== undefined && abortable) {
+      let early: { readonly reason: unknown } | undefined;
+      (call as StatementCall).onAbort((reason) => {
+        if (pending === undefined) early = { reason };
+        else this.#aborted(pending, reason);
+      });
+      if (early !== undefined) return Promise.reject(early.reason);
     }
-    this.#running++;
     // pg's callback form: its promise form costs two more promises (and hops) per query.
     return new Promise<QueryResult>((resolve, reject) => {
+      const p: Pending = { call, clientMs, resolve, reject, write: undefined, done: false };
+      pending = p;
       const done = (error: Error | null, result: PgResultLike | PgResultLike[]): void => {
-        this.#settled();
+        if (p.done) return;
+        p.done = true;
+        this.#settled(p);
         if (error) reject(this.#mapError(error));
         else resolve(toResult(Array.isArray(result) ? (result[result.length - 1] ?? EMPTY_RESULT) : result));
       };
-      const client = this.#client as unknown as PgCallbackClient;
-      try {
-        if (params === undefined || params.length === 0) client.query(sql, done);
-        else client.query(sql, params, done);
-      } catch (error) {
-        done(error as Error, []);
-      }
+      p.write = () => {
+        p.write = undefined;
+        const inflight = this.#inflight;
+        inflight.push(p);
+        if (inflight.length === 1) call?.armTimeout(clientMs, this.#onTimeout);
+        const client = this.#client as unknown as PgCallbackClient;
+        try {
+          if (params === undefined || params.length === 0) client.query(sql, done);
+          else client.query(sql, params, done);
+        } catch (error) {
+          done(error as Error, []);
+        }
+      };
+      if (this.#cancel !== undefined && this.#pipelined) this.#held.push(p);
+      else p.write();
     });
   }
 
+  /** The call of `p` aborted: cancel it on the server when that stops nothing else. */
+  #aborted(p: Pending, reason: unknown): void {
+    if (p.done) return;
+    if (p.write !== undefined) {
+      // held back, never sent
+      const i = this.#held.indexOf(p);
+      if (i >= 0) this.#held.splice(i, 1);
+      p.done = true;
+      p.reject(reason);
+      return;
+    }
+    const inflight = this.#inflight;
+    if (!this.#pipelined || this.#inTransaction || (inflight.length === 1 && inflight[0] === p)) this.cancel();
+  }
+
   async begin(call?: StatementBound): Promise<void> {
+    this.#inTransaction = true;
     await this.#send('BEGIN', undefined, call, false, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
   }
   async commit(call?: StatementBound): Promise<void> {
-    await this.#send('COMMIT', undefined, call, false, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
+    try {
+      await this.#send('COMMIT', undefined, call, false, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
+    } finally {
+      this.#inTransaction = false;
+    }
   }
   async rollback(call?: StatementBound): Promise<void> {
-    await this.#send('ROLLBACK', undefined, call, false, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
+    try {
+      await this.#send('ROLLBACK', undefined, call, false, this.queryTimeoutMs + PG_CLIENT_GRACE_MS);
+    } finally {
+      this.#inTransaction = false;
+    }
   }
 
-  /** Cancel the running statement (out of band); the request ends when the statement does. */
+  /**
+   * Cancel the running statement (out of band); the request ends when the statement does. A
+   * CancelRequest stops whatever the backend runs when it lands, so a pipelined connection sends
+   * one only when the cancelled statement is the only one in flight (or a transaction owns the
+   * connection), and holds back new statements until the server has closed the cancel connection.
+   */
   cancel(): void {
     const { processID, secretKey } = this.#internals;
     if (processID === null || secretKey === null || this.#cancel !== undefined) return;
     const cancel = sendPgCancel(this.#target.host, this.#target.port, processID, secretKey, () => {
-      if (this.#cancel === cancel) this.#cancel = undefined;
+      if (this.#cancel !== cancel) return;
+      this.#cancel = undefined;
+      this.#release();
     });
     this.#cancel = cancel;
+  }
+
+  /** Send what was held back while a cancel was on its way (once nothing cancellable is in flight). */
+  #release(): void {
+    const held = this.#held;
+    if (this.poisoned) return; // #onTimeout fails them
+    while (held.length > 0 && this.#cancel === undefined) held.shift()!.write?.();
   }
 
   #endCancel(): void {
     const cancel = this.#cancel;
     this.#cancel = undefined;
     cancel?.destroy();
+    if (cancel !== undefined) this.#release();
   }
 
   async close(): Promise<void> {
@@ -284,7 +401,6 @@ class PgConnection implements RdbmsConnection {
   }
 
   #mapError(error: unknown): unknown {
-    if (this.#timedOut) return new QueryTimeoutError(this.queryTimeoutMs, { cause: error });
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
       if (code === '57014' && /statement timeout/.test(messageOf(error))) {

@@ -14,6 +14,12 @@ export type RdbmsDriverName = (typeof RDBMS_DRIVERS)[number];
 /** Default ports of the network drivers: 5432 for pgsql, 3306 for mysql. */
 export const DEFAULT_PORTS = { pgsql: 5432, mysql: 3306 } as const;
 
+/**
+ * pgsql's `pipeline` when unset: how many statements one connection has in flight at once
+ * (see "Pipelining" in packages/driver-rdbms/README.md for the figures behind it).
+ */
+export const DEFAULT_PG_PIPELINE = 32;
+
 /** The TLS section of an rdbms pool: the common TLS keys plus `required` (PostgreSQL only). */
 export const RdbmsTlsSchema = tlsSchemaWith({
   required: Type.Boolean({
@@ -75,6 +81,16 @@ export const RdbmsConnectionSchema = Type.Object(
       default: 30,
       description: 'All drivers: cap of the reconnect backoff (base 1 s, doubling, full jitter), in seconds',
     }),
+    pipeline: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1000,
+        description:
+          `pgsql only (beyond MongooseIM): how many statements one connection runs at once, each sent without ` +
+          `waiting for the previous result (pg's pipeline mode); 1 = off. Unset: ${DEFAULT_PG_PIPELINE} for pgsql. ` +
+          'Transactions own their connection while they run; with mysql or odbc only 1 is allowed',
+      }),
+    ),
     tls: Type.Optional(
       Type.With(RdbmsTlsSchema, {
         description:
@@ -92,10 +108,21 @@ export type RdbmsConnectionOptions = Static<typeof RdbmsConnectionSchema>;
 /** The rdbms TLS section after defaults. */
 export type RdbmsTlsOptions = Static<typeof RdbmsTlsSchema>;
 
-/** Fill in the driver-dependent port (5432 for pgsql, 3306 for mysql); odbc has no port. */
+/**
+ * Fill in the driver-dependent port (5432 for pgsql, 3306 for mysql; odbc has none) and pgsql's
+ * `pipeline` ({@link DEFAULT_PG_PIPELINE}).
+ */
 export function resolveRdbmsOptions(options: RdbmsConnectionOptions): RdbmsConnectionOptions {
-  if (options.driver === 'odbc' || options.port !== undefined) return options;
-  return { ...options, port: DEFAULT_PORTS[options.driver] };
+  if (options.driver === 'odbc') return options;
+  const port = options.port ?? DEFAULT_PORTS[options.driver];
+  const pipeline = options.driver === 'pgsql' ? (options.pipeline ?? DEFAULT_PG_PIPELINE) : options.pipeline;
+  if (port === options.port && pipeline === options.pipeline) return options;
+  return { ...options, port, ...(pipeline !== undefined && { pipeline }) };
+}
+
+/** Statements one connection of this pool runs at once: `pipeline` for pgsql, 1 for the others. */
+export function pgPipelineDepth(options: RdbmsConnectionOptions): number {
+  return options.driver === 'pgsql' ? (options.pipeline ?? DEFAULT_PG_PIPELINE) : 1;
 }
 
 const NETWORK_KEYS = ['host', 'database', 'username', 'password'] as const;
@@ -104,6 +131,12 @@ const ODBC_FORBIDDEN = ['host', 'port', 'database', 'username', 'password'] as c
 /** Cross-field rules of an rdbms connection section (paths relative to the pool section). */
 export function checkRdbmsOptions(ctx: DriverCheckContext<RdbmsConnectionOptions>): void {
   const c = ctx.connection;
+  if (c.driver !== 'pgsql' && c.pipeline !== undefined && c.pipeline !== 1) {
+    ctx.error(
+      'connection.pipeline',
+      `only allowed with driver = "pgsql" (this pool's driver is "${c.driver}", which runs one statement at a time): use 1 or leave it out`,
+    );
+  }
   if (c.driver === 'odbc') {
     if (c.settings === undefined) {
       ctx.error(

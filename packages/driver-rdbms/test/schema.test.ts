@@ -27,7 +27,21 @@ describe('rdbms connection schema', () => {
       password: 'mim-password',
       query_timeout: 5000,
       max_start_interval: 30,
+      pipeline: 32,
     });
+  });
+
+  it('takes pipeline from 1 to 1000 for pgsql, and only 1 (or nothing) for mysql and odbc', () => {
+    expect(connectionOf(check(section(`${PG}\npipeline = 1`)))).toMatchObject({ pipeline: 1 });
+    expect(connectionOf(check(section(`${PG}\npipeline = 1000`)))).toMatchObject({ pipeline: 1000 });
+    for (const bad of ['0', '1001', '"8"', 'true']) {
+      expect(errorPaths(check(section(`${PG}\npipeline = ${bad}`))), bad).toEqual([`${CONN}.pipeline`]);
+    }
+    expect(connectionOf(check(section(ODBC)))).not.toHaveProperty('pipeline');
+    expect(check(section(`${ODBC}\npipeline = 1`)).errors).toEqual([]);
+    const refused = check(section(`${ODBC}\npipeline = 4`));
+    expect(errorPaths(refused)).toEqual([`${CONN}.pipeline`]);
+    expect(refused.errors[0]?.message).toMatch(/only allowed with driver = "pgsql"/);
   });
 
   it('takes the documented examples of every rdbms option', () => {
@@ -175,7 +189,11 @@ describe('rdbms driver policy', () => {
     expect(rdbmsDriver.keepaliveMs?.({ ...options, keepalive_interval: 3 })).toBe(3000);
   });
 
-  it('runs one statement at a time per connection', () => {
-    expect(rdbmsDriver.concurrency?.(options)).toBe(1);
+  it('runs `pipeline` statements at once per pgsql connection (32 when unset), one at a time for mysql and odbc', () => {
+    expect(rdbmsDriver.concurrency?.({ ...options, driver: 'pgsql' })).toBe(32);
+    expect(rdbmsDriver.concurrency?.({ ...options, driver: 'pgsql', pipeline: 1 })).toBe(1);
+    expect(rdbmsDriver.concurrency?.({ ...options, driver: 'pgsql', pipeline: 100 })).toBe(100);
+    expect(rdbmsDriver.concurrency?.({ ...options, driver: 'mysql' })).toBe(1);
+    expect(rdbmsDriver.concurrency?.({ ...options, driver: 'odbc' })).toBe(1);
   });
 });

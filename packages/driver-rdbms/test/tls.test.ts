@@ -9,7 +9,7 @@ import type { RdbmsConnection } from '../src/types.js';
 import { OutpoolsError, type TlsConfig } from '@outpools/core';
 import { PASSWORD, PG_BASE, PG_TLS, PG_TLS_CA, PG_TLS_PORT } from './helpers/servers.js';
 import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';
-import { closeAfterEach, recordUnhandled, waitUntil } from '@outpools/testing';
+import { closeAfterEach, recordUnhandled, until, waitUntil } from '@outpools/testing';
 import { connectionToml, startRdbms } from './helpers/pools.js';
 import { startTlsCluster, stopTlsCluster } from './helpers/cluster.js';
 
@@ -147,7 +147,9 @@ describe('pgsql client-side deadline (private cluster)', () => {
       expect(error).toBeInstanceOf(QueryTimeoutError);
       expect(took).toBeGreaterThanOrEqual(300 + PG_CLIENT_GRACE_MS);
       expect(took).toBeLessThan(300 + PG_CLIENT_GRACE_MS + 500);
-      expect(ctx.lostErrors[0]).toBeInstanceOf(QueryTimeoutError); // then the socket's own close events
+      // reported once the callers have their errors (on the next turn), before the socket's own close events
+      await until(() => ctx.lostErrors.length > 0, 1000, 'lost()');
+      expect(ctx.lostErrors[0]).toBeInstanceOf(QueryTimeoutError);
     } finally {
       process.kill(pid, 'SIGCONT');
     }

@@ -1,6 +1,8 @@
 /**
  * Blocking commands (BLPOP, BRPOP, XREAD BLOCK, WAIT, ...) hold their connection until Redis
- * answers. When the pool gives up on such a call (`call_timeout`, or the caller's signal), the
+ * answers, so they run as exclusive calls (`RunOptions.exclusive`): the worker finishes what is
+ * in flight, then nothing else is sent on it until the command returns, and strategies send other
+ * calls to other workers meanwhile. When the pool gives up on such a call (`call_timeout`, or the caller's signal), the
  * connection would stay blocked with nobody waiting for the answer, and every command routed
  * to that worker would queue behind it. So the connection is dropped instead: the worker
  * reports itself lost and the pool reconnects it.

@@ -165,9 +165,11 @@ export function createRedisClient(pool: PoolHandle<Redis>, callOptions: RedisCal
   };
   // Reads are safe to send again after a reconnect; writes are not retried.
   const read: RunOptions = { ...base, retryOnLost: true };
+  // A blocking command owns its worker while it blocks: other calls go to other workers (or wait).
+  const blocking: RunOptions = { ...base, exclusive: true };
   const exec = <R>(fn: (redis: Redis) => Promise<R>, options: RunOptions = base): Promise<R> => pool.run(fn, options);
   const execBlocking = <R>(send: (redis: Redis) => Promise<R>): Promise<R> =>
-    pool.run((redis, ctx) => runBlocking(redis, ctx, () => send(redis)), base);
+    pool.run((redis, ctx) => runBlocking(redis, ctx, () => send(redis)), blocking);
 
   const client: RedisClient = {
     command: <T>(name: string, ...args: RedisArg[]) =>

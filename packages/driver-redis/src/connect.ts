@@ -53,6 +53,7 @@ export async function openRedisConnection(options: RedisConnectionOptions, ctx: 
     connectTimeout: 0, // no timer of its own: the core aborts the attempt (ctx.signal)
     connectionName: connectionName(ctx),
     disableClientInfo: true,
+    enableAutoPipelining: options.auto_pipelining,
     Connector: verifyingConnector(ioredis, {
       host: options.host,
       port: options.port,

@@ -36,6 +36,12 @@ export const RedisConnectionSchema = Type.Object(
           'ACL user (Redis 6+): `AUTH username password`. With an empty password: a warning (only `nopass` users accept that)',
       }),
     ),
+    auto_pipelining: Type.Boolean({
+      default: true,
+      description:
+        "Beyond MongooseIM: ioredis' `enableAutoPipelining`: the commands a worker gets in one turn of the event loop " +
+        'go to Redis in one write; `false`: one write per command. See "Auto-pipelining" in packages/driver-redis/README.md',
+    }),
     tls: Type.Optional(
       Type.With(TlsSchema, {
         description: "TLS section (docs/configuration.md, TLS); present: the connection uses TLS (Redis' `tls-port`)",

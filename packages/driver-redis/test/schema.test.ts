@@ -8,7 +8,13 @@ describe('redis connection schema', () => {
   it('fills in the documented defaults for an empty connection section', () => {
     const result = check(`[${POOL}]\n`);
     expect(result.errors).toEqual([]);
-    expect(connectionOf(result)).toEqual({ host: '127.0.0.1', port: 6379, database: 0, password: '' });
+    expect(connectionOf(result)).toEqual({
+      host: '127.0.0.1',
+      port: 6379,
+      database: 0,
+      password: '',
+      auto_pipelining: true,
+    });
     expect(result.config?.pools[0]?.options).toMatchObject({
       workers: 10,
       call_timeout: 5000,
@@ -19,7 +25,20 @@ describe('redis connection schema', () => {
   it('accepts the documented examples', () => {
     const result = check(withConnection('host = "redis.local"\nport = 9876\ndatabase = 2\npassword = "topsecret"'));
     expect(result.errors).toEqual([]);
-    expect(connectionOf(result)).toEqual({ host: 'redis.local', port: 9876, database: 2, password: 'topsecret' });
+    expect(connectionOf(result)).toEqual({
+      host: 'redis.local',
+      port: 9876,
+      database: 2,
+      password: 'topsecret',
+      auto_pipelining: true,
+    });
+  });
+
+  it('takes auto_pipelining as a boolean', () => {
+    expect(connectionOf(check(withConnection('auto_pipelining = false')))).toMatchObject({ auto_pipelining: false });
+    expect(errorPaths(check(withConnection('auto_pipelining = "yes"')))).toEqual([
+      `${POOL}.connection.auto_pipelining`,
+    ]);
   });
 
   it('takes host as a non-empty string', () => {

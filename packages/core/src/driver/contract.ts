@@ -145,6 +145,14 @@ export interface RunOptions {
    */
   readonly retryOnLost?: boolean;
   /**
+   * Own the worker's connection while `fn` runs, on a driver whose connections run many calls at
+   * once (`concurrency` > 1): the call waits for the calls already running on its worker, nothing
+   * else starts there until `fn` settles, and meanwhile strategies count the worker as full
+   * (calls routed to it anyway wait behind). For a transaction on a pipelined connection. No
+   * effect at concurrency 1.
+   */
+  readonly exclusive?: boolean;
+  /**
    * Translate a rejection (or throw) of `fn` before the pool sees it, e.g. a client library's
    * "connection is gone" error into {@link ConnectionLostError} (which then breaks the worker).
    * Drivers pass it in options built once, instead of a `.catch` per call.

@@ -9,6 +9,7 @@ import type { ConnectContext } from '../driver/contract.js';
 import type { WorkerView } from '../strategies/types.js';
 import { ConnectionLostError, RequestDroppedError } from '../errors.js';
 import { Mailbox } from './mailbox.js';
+import { hold, mayStart, release, wantsWorker } from './exclusive.js';
 import { type Request, RequestState } from './request.js';
 import { backoffDelay } from './backoff.js';
 import { errorMessage } from './events.js';
@@ -30,6 +31,8 @@ export class Worker implements WorkerView {
   connection: unknown = undefined;
   /** Generation of the current connection; a `lost()` from an older one is ignored. */
   gen = 0;
+  /** The exclusive call holding this worker, waiting or running (see exclusive.ts). */
+  holder: Request | undefined = undefined;
   #genCounter = 0;
   /** Consecutive failed connect attempts. */
   failures = 0;
@@ -48,6 +51,11 @@ export class Worker implements WorkerView {
   /** The server asked this connection to hold back (see `ConnectContext.blocked`): connected but not routable. */
   get blocked(): boolean {
     return this.state === 'live' && !this.live;
+  }
+
+  /** Calls running on the connection now. */
+  get running(): number {
+    return this.active.length;
   }
 
   /** Connected (blocked or not). */
@@ -74,7 +82,14 @@ export class Worker implements WorkerView {
   /** Accept a routed request: run it now when there is room, else queue it. */
   submit(req: Request): void {
     req.worker = this;
-    if (this.connected && this.active.length < this.host.settings.concurrency && this.mailbox.length === 0) {
+    const concurrency = this.host.settings.concurrency;
+    if (this.holder === undefined && wantsWorker(req, concurrency)) hold(this, req, concurrency);
+    if (
+      this.connected &&
+      this.active.length < concurrency &&
+      this.mailbox.length === 0 &&
+      (this.holder === undefined || mayStart(this, req, concurrency))
+    ) {
       this.#execute(req);
       return;
     }
@@ -85,6 +100,7 @@ export class Worker implements WorkerView {
     if (limit !== undefined) {
       while (this.mailbox.length > limit) {
         const dropped = this.mailbox.shift()!;
+        release(this, dropped, concurrency);
         this.host.loadDropped(--this.load);
         dropped.state = RequestState.Done;
         this.host.dropped(dropped, this.index, limit);
@@ -93,14 +109,34 @@ export class Worker implements WorkerView {
     }
   }
 
-  /** Start queued requests while there is room: own mailbox first, then the pool queue. */
+  /**
+   * Start queued requests while there is room: own mailbox first, then the pool queue. An
+   * exclusive call waits for the running ones and holds back the rest (exclusive.ts).
+   */
   pump(): void {
     const concurrency = this.host.settings.concurrency;
     while (this.connected && this.active.length < concurrency) {
-      let req = this.mailbox.shift();
-      if (req) this.load--;
-      else req = this.host.takeQueued();
-      if (!req) break;
+      let req = this.mailbox.peek();
+      if (req !== undefined) {
+        if (this.holder === undefined && wantsWorker(req, concurrency)) hold(this, req, concurrency);
+        if (this.holder !== undefined && !mayStart(this, req, concurrency)) break;
+        this.mailbox.shift();
+        this.load--;
+      } else {
+        if (this.holder !== undefined) break; // it runs: nothing else starts
+        req = this.host.takeQueued();
+        if (!req) break;
+        if (wantsWorker(req, concurrency)) {
+          hold(this, req, concurrency);
+          if (this.active.length > 0) {
+            req.worker = this;
+            req.state = RequestState.Mailbox;
+            this.mailbox.push(req);
+            this.load++;
+            break;
+          }
+        }
+      }
       this.#execute(req);
     }
   }
@@ -140,6 +176,7 @@ export class Worker implements WorkerView {
     }
     req.disarmTimeout();
     this.active.remove(req);
+    if (this.holder !== undefined) release(this, req, this.host.settings.concurrency);
     this.host.loadDropped(--this.load);
     req.state = RequestState.Done;
     if (!req.settled) this.host.settle(req, failed, result);
@@ -150,7 +187,9 @@ export class Worker implements WorkerView {
   unqueue(req: Request): void {
     if (req.list !== (this.mailbox as unknown as Request['list'])) return;
     this.mailbox.remove(req);
+    const released = this.holder !== undefined && release(this, req, this.host.settings.concurrency);
     this.host.loadDropped(--this.load);
+    if (released) this.pump(); // what waited behind it may start
   }
 
   /** The connection of generation `gen` broke. */
@@ -163,6 +202,7 @@ export class Worker implements WorkerView {
     const connection = this.connection;
     this.connection = undefined;
     this.host.down(this.index, error);
+    this.holder = undefined; // the loads below are recounted without it
     const running = this.active.drain();
     this.load = this.mailbox.length;
     for (const req of running) {

@@ -40,7 +40,7 @@ export function directContext(
 
 /** The connection options with the schema's defaults filled in. */
 export function connectionOptions(input: Partial<RedisConnectionOptions>): RedisConnectionOptions {
-  return { host: '127.0.0.1', port: 6379, database: 0, password: '', ...input };
+  return { host: '127.0.0.1', port: 6379, database: 0, password: '', auto_pipelining: true, ...input };
 }
 
 /** A pool handle over one connection: runs every call on it directly. */
