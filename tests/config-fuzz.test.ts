@@ -56,7 +56,7 @@ const isTable = (v: unknown): v is Record<string, unknown> =>
 export function protectedSecrets(c: FuzzCase): string[] {
   let doc: unknown;
   try {
-    doc = parse(c.text);
+    doc = parse(c.text, { integersAsBigInt: true }); // as the loader reads it
   } catch {
     return [...c.secrets];
   }

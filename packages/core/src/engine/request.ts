@@ -74,6 +74,8 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
   retried = false;
   /** Its latency goes into the stats (see `Pool.run`). */
   sampled = false;
+  /** When it started running (the pool's clock), stamped only while `call` events are wanted; 0 = not stamped. */
+  runAt = 0;
   worker: RequestOwner | undefined = undefined;
   resolve: (value: unknown) => void = noop;
   reject: (error: unknown) => void = noop;

@@ -108,6 +108,7 @@ export class Worker implements WorkerView {
   #execute(req: Request): void {
     req.state = RequestState.Running;
     req.worker = this;
+    if (this.host.timing) req.runAt = this.host.preciseNow();
     this.running++;
     this.load++;
     this.active.push(req);
@@ -223,6 +224,7 @@ export class Worker implements WorkerView {
       unblocked: () => this.#setBlocked(connGen, false),
     };
     const timeoutMs = settings.connectTimeoutMs;
+    const connectStart = performance.now();
     const timer = setTimeout(() => abort.abort(new Error(`connect timed out after ${timeoutMs} ms`)), timeoutMs);
     let ok = false;
     let connection: unknown;
@@ -254,7 +256,7 @@ export class Worker implements WorkerView {
       this.everConnected = true;
       this.failures = 0;
       this.lastError = undefined;
-      this.host.up(this.index, reconnected);
+      this.host.up(this.index, reconnected, performance.now() - connectStart);
       this.#endFirstRound();
       this.pump();
       this.#scheduleKeepalive();
