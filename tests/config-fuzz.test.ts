@@ -53,7 +53,7 @@ const isTable = (v: unknown): v is Record<string, unknown> =>
  * (mutated) document also holds in plain view (a key, or a string not under `password`, outside
  * a URL's user info and an ODBC `PWD=`), since a mutation may have moved it out of a secret place.
  */
-export function protectedSecrets(c: FuzzCase): string[] {
+function protectedSecrets(c: FuzzCase): string[] {
   let doc: unknown;
   try {
     doc = parse(c.text, { integersAsBigInt: true }); // as the loader reads it
@@ -105,7 +105,8 @@ function runCase(c: FuzzCase, registry: DriverRegistry = allDrivers): string[] {
   }
   if (config !== undefined) {
     try {
-      for (const pool of config.pools) texts.push(formatPool(pool, config), JSON.stringify(redactSecrets(pool.connection)));
+      for (const pool of config.pools)
+        texts.push(formatPool(pool, config), JSON.stringify(redactSecrets(pool.connection)));
       const pools = createPools(config, { registry });
       void pools.stop();
     } catch (error) {
@@ -177,30 +178,35 @@ describe('config fuzzing', () => {
 
   const runSeed = envInt('OUTPOOLS_FUZZ_RUN', 1);
   const count = envInt('OUTPOOLS_FUZZ_CASES', 300);
-  it(only ? `case seed ${only}` : `${count} cases (run seed ${runSeed}) end valid or in a coded error, showing no secret`, () => {
-    const seeds = only ? [Number(only) >>> 0] : Array.from({ length: count }, (_, i) => caseSeed(runSeed, i));
-    const failures: string[] = [];
-    let valid = 0;
-    for (const seed of seeds) {
-      const c = makeCase(new Prng(seed), ctx, seed.toString(36));
-      const problems = runCase(c);
-      if (problems.length === 0) {
-        if (checkConfig(c.text, { registry: allDrivers }).ok) valid++;
-        continue;
+  it(
+    only
+      ? `case seed ${only}`
+      : `${count} cases (run seed ${runSeed}) end valid or in a coded error, showing no secret`,
+    () => {
+      const seeds = only ? [Number(only) >>> 0] : Array.from({ length: count }, (_, i) => caseSeed(runSeed, i));
+      const failures: string[] = [];
+      let valid = 0;
+      for (const seed of seeds) {
+        const c = makeCase(new Prng(seed), ctx, seed.toString(36));
+        const problems = runCase(c);
+        if (problems.length === 0) {
+          if (checkConfig(c.text, { registry: allDrivers }).ok) valid++;
+          continue;
+        }
+        failures.push(
+          [
+            `case seed ${seed}: reproduce with OUTPOOLS_FUZZ_SEED=${seed} pnpm exec vitest run tests/config-fuzz.test.ts`,
+            `  steps: ${c.steps.join('; ')}`,
+            ...problems.map((p) => `  ${p}`),
+            '  --- document ---',
+            c.text,
+          ].join('\n'),
+        );
+        if (failures.length >= 5) break;
       }
-      failures.push(
-        [
-          `case seed ${seed}: reproduce with OUTPOOLS_FUZZ_SEED=${seed} pnpm exec vitest run tests/config-fuzz.test.ts`,
-          `  steps: ${c.steps.join('; ')}`,
-          ...problems.map((p) => `  ${p}`),
-          '  --- document ---',
-          c.text,
-        ].join('\n'),
-      );
-      if (failures.length >= 5) break;
-    }
-    if (failures.length > 0) console.error(failures.join('\n\n'));
-    expect(failures, failures.join('\n\n')).toEqual([]);
-    if (!only) expect(valid, 'some cases are valid configurations').toBeGreaterThan(0);
-  });
+      if (failures.length > 0) console.error(failures.join('\n\n'));
+      expect(failures, failures.join('\n\n')).toEqual([]);
+      if (!only) expect(valid, 'some cases are valid configurations').toBeGreaterThan(0);
+    },
+  );
 });

@@ -184,7 +184,11 @@ function fromSchema(rng: Prng, ctx: CaseContext, schema: SchemaNode | undefined,
 }
 
 /** Every path (list of keys) in a document, tables and arrays included. */
-function pathsOf(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function pathsOf(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   if (isTable(value)) {
     for (const [k, v] of Object.entries(value)) {
       out.push([...prefix, k]);
@@ -216,7 +220,8 @@ function poolSections(doc: Table): { type: string; section: Table }[] {
   for (const [type, byTag] of Object.entries(root)) {
     if (!isTable(byTag)) continue;
     for (const section of Object.values(byTag)) {
-      for (const one of Array.isArray(section) ? section : [section]) if (isTable(one)) out.push({ type, section: one });
+      for (const one of Array.isArray(section) ? section : [section])
+        if (isTable(one)) out.push({ type, section: one });
     }
   }
   return out;

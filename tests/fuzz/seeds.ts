@@ -19,7 +19,9 @@ function blocksOf(file: string, root: string): Seed[] {
 /** Every seed under the repository root `root`. */
 export function loadSeeds(root: string): Seed[] {
   const seeds: Seed[] = [];
-  for (const name of readdirSync(join(root, 'examples')).filter((n) => n.endsWith('.toml')).sort()) {
+  for (const name of readdirSync(join(root, 'examples'))
+    .filter((n) => n.endsWith('.toml'))
+    .sort()) {
     seeds.push({ source: `examples/${name}`, text: readFileSync(join(root, 'examples', name), 'utf8') });
   }
   const markdown = [
