@@ -18,6 +18,11 @@ export default {
   runs: 3,
   timeoutMs: 120_000,
   cases: VARIANTS.map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
+  // Board targets (bench/board.mjs): with pipelined workers the pool is to reach 2.5x pg.Pool.
+  targets: {
+    vs_pg_pool: { min: 2.5, subject: label('outpools'), baseline: label('pg-pool') },
+    available_worker_vs_pg_pool: { subject: label('outpools-available'), baseline: label('pg-pool') },
+  },
   summarize: (m) => [
     `RESULT available_worker_vs_pg_pool=${ratio(ops(m, 'outpools-available'), ops(m, 'pg-pool'))}`,
     `RESULT vs_pg_pool=${ratio(ops(m, 'outpools'), ops(m, 'pg-pool'))}`,

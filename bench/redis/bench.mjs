@@ -13,5 +13,7 @@ export default {
   runs: 3,
   timeoutMs: 120_000,
   cases: ['outpools', 'ioredis'].map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
+  // Board target (bench/board.mjs): with auto-pipelined workers the pool is to reach 1.5x.
+  targets: { vs_ioredis_rr: { min: 1.5, subject: label('outpools'), baseline: label('ioredis') } },
   summarize: (m) => [`RESULT vs_ioredis_rr=${ratio(m[label('outpools')]?.opsPerSec, m[label('ioredis')]?.opsPerSec)}`],
 };

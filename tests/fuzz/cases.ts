@@ -79,7 +79,7 @@ const STRINGS = [
   '\u0000',
   'a'.repeat(300),
   '6379',
-  '${HOME}',
+  '$HOME',
   '"quoted"',
 ];
 const NUMBERS = [0, 1, -1, 2, 5, 9042, 65534, 65535, 65536, 2 ** 31, -(2 ** 31), Number.MAX_SAFE_INTEGER];
