@@ -58,7 +58,6 @@ function fakeHost(overrides: Partial<WorkerSettings> = {}, driver: Partial<Engin
   const host: WorkerHost = {
     settings,
     stopping: false,
-    timing: false,
     preciseNow: () => performance.now(),
     takeQueued: () => queue.shift(),
     settle: (req, failed, result) => {

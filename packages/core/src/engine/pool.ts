@@ -128,10 +128,6 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       return this.settings.key;
     }
 
-    get timing(): boolean {
-      return this.pool.#events.timing;
-    }
-
     now(): number {
       return this.pool.#clock.now();
     }
@@ -258,10 +254,12 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     // Latency is sampled (every call of the first 256, then one in 32) to keep clock reads
     // off most calls; deadlines use the coarse clock.
     const calls = ++this.#counters.calls;
-    const sampled = calls <= 256 || (calls & 31) === 0 || this.#events.timing;
+    const timed = this.#events.timing;
+    const sampled = timed || calls <= 256 || (calls & 31) === 0;
     const now = sampled ? this.#clock.refresh() : this.#clock.now();
     const req = new Request(this.#scope, fn as CallFn, now, now + this.#callTimeoutMs, options, false);
     req.sampled = sampled;
+    if (timed) req.timed = true;
     this.#pendingCalls++;
     capturing = req;
     const promise = new Promise<R>(captureSettlers);
@@ -418,7 +416,7 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       if (req.sampled) this.#latency.record(this.#now() - req.startedAt);
       if (failed) this.#counters.failures++;
       else this.#counters.successes++;
-      if (this.#events.timing) this.#publishCall(req, failed);
+      if (req.timed) this.#publishCall(req, failed);
     }
     if (failed) req.reject(result);
     else req.resolve(result);

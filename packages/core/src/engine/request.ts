@@ -74,7 +74,9 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
   retried = false;
   /** Its latency goes into the stats (see `Pool.run`). */
   sampled = false;
-  /** When it started running (the pool's clock), stamped only while `call` events are wanted; 0 = not stamped. */
+  /** Someone listened to `call` events when it was made: it is timed and reported. */
+  timed = false;
+  /** When it started running (the pool's exact clock), for timed requests; 0 = not stamped. */
   runAt = 0;
   worker: RequestOwner | undefined = undefined;
   resolve: (value: unknown) => void = noop;

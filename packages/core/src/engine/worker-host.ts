@@ -50,8 +50,6 @@ export interface WorkerHost {
   dropped(req: Request, worker: number, limit: number): void;
   /** The worker connected after `connectMs`; `reconnected` when it had connected or failed before. */
   up(worker: number, reconnected: boolean, connectMs: number): void;
-  /** Someone listens to `call` events: stamp `runAt` on each request that starts running. */
-  readonly timing: boolean;
   /** The pool's exact clock (ms), for `runAt`. */
   preciseNow(): number;
   /** The worker's connection broke. */

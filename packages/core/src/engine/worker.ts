@@ -108,7 +108,7 @@ export class Worker implements WorkerView {
   #execute(req: Request): void {
     req.state = RequestState.Running;
     req.worker = this;
-    if (this.host.timing) req.runAt = this.host.preciseNow();
+    if (req.timed) req.runAt = this.host.preciseNow();
     this.running++;
     this.load++;
     this.active.push(req);
