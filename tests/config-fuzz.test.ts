@@ -178,35 +178,36 @@ describe('config fuzzing', () => {
 
   const runSeed = envInt('OUTPOOLS_FUZZ_RUN', 1);
   const count = envInt('OUTPOOLS_FUZZ_CASES', 300);
-  it(
-    only
-      ? `case seed ${only}`
-      : `${count} cases (run seed ${runSeed}) end valid or in a coded error, showing no secret`,
-    () => {
-      const seeds = only ? [Number(only) >>> 0] : Array.from({ length: count }, (_, i) => caseSeed(runSeed, i));
-      const failures: string[] = [];
-      let valid = 0;
-      for (const seed of seeds) {
-        const c = makeCase(new Prng(seed), ctx, seed.toString(36));
-        const problems = runCase(c);
-        if (problems.length === 0) {
-          if (checkConfig(c.text, { registry: allDrivers }).ok) valid++;
-          continue;
-        }
-        failures.push(
-          [
-            `case seed ${seed}: reproduce with OUTPOOLS_FUZZ_SEED=${seed} pnpm exec vitest run tests/config-fuzz.test.ts`,
-            `  steps: ${c.steps.join('; ')}`,
-            ...problems.map((p) => `  ${p}`),
-            '  --- document ---',
-            c.text,
-          ].join('\n'),
-        );
-        if (failures.length >= 5) break;
+  it(only
+    ? `case seed ${only}`
+    : `${count} cases (run seed ${runSeed}) end valid or in a coded error, showing no secret`, {
+    timeout: Math.max(30_000, count * 25),
+  }, () => {
+    const seeds = only ? [Number(only) >>> 0] : Array.from({ length: count }, (_, i) => caseSeed(runSeed, i));
+    const failures: string[] = [];
+    let valid = 0;
+    for (const seed of seeds) {
+      const c = makeCase(new Prng(seed), ctx, seed.toString(36));
+      const problems = runCase(c);
+      if (problems.length === 0) {
+        if (checkConfig(c.text, { registry: allDrivers }).ok) valid++;
+        continue;
       }
-      if (failures.length > 0) console.error(failures.join('\n\n'));
-      expect(failures, failures.join('\n\n')).toEqual([]);
-      if (!only) expect(valid, 'some cases are valid configurations').toBeGreaterThan(0);
-    },
-  );
+      failures.push(
+        [
+          `case seed ${seed}: reproduce with OUTPOOLS_FUZZ_SEED=${seed} pnpm exec vitest run tests/config-fuzz.test.ts`,
+          `  steps: ${c.steps.join('; ')}`,
+          ...problems.map((p) => `  ${p}`),
+          '  --- document ---',
+          c.text,
+        ].join('\n'),
+      );
+      if (failures.length >= 5) break;
+    }
+    if (!only)
+      console.log(`config fuzzing: ${seeds.length} cases (run seed ${runSeed}), ${valid} valid configurations`);
+    if (failures.length > 0) console.error(failures.join('\n\n'));
+    expect(failures, failures.join('\n\n')).toEqual([]);
+    if (!only) expect(valid, 'some cases are valid configurations').toBeGreaterThan(0);
+  });
 });
