@@ -29,6 +29,7 @@ describe('entry points', () => {
         'AnyPoolDriver',
         'BlockedEvent',
         'CallContext',
+        'CallEvent',
         'CallStage',
         'CallTimeoutError',
         'CallTimeoutEvent',

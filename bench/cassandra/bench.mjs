@@ -18,6 +18,9 @@ export default {
   runs: 3,
   timeoutMs: 120_000,
   cases: ['outpools', 'cassandra-driver'].map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
+  targets: {
+    vs_cassandra_driver_rr: { min: 0.95, subject: label('outpools'), baseline: label('cassandra-driver') },
+  },
   summarize: (m) => [
     `RESULT vs_cassandra_driver_rr=${ratio(m[label('outpools')]?.opsPerSec, m[label('cassandra-driver')]?.opsPerSec)}`,
   ],

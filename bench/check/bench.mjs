@@ -14,6 +14,8 @@ export default {
     { label: 'check', args: ['check', String(TIMES)] },
     { label: 'floor', args: ['floor', String(TIMES)] },
   ],
+  // Board target (bench/board.mjs): wall time of check over the floor's.
+  targets: { vs_floor: { max: 2, subject: 'check', baseline: 'floor', metric: 'ms' } },
   summarize: (m) => {
     const check = m.check?.ms;
     const floor = m.floor?.ms;

@@ -19,6 +19,15 @@ export default {
     { label: 'memory 100x100 idle', args: ['memory'] },
     { label: 'start/stop 1000x10', args: ['startstop'] },
   ],
+  // Board targets (bench/board.mjs): each figure is outpools' throughput over the baseline's.
+  targets: {
+    vs_floor_c1: { min: 0.5, subject: label('outpools', 1), baseline: label('floor', 1) },
+    vs_floor_c100: { min: 0.35, subject: label('outpools', 100), baseline: label('floor', 100) },
+    vs_generic_pool_c1: { min: 2, subject: label('outpools', 1), baseline: label('generic-pool', 1) },
+    vs_generic_pool_c100: { min: 2, subject: label('outpools', 100), baseline: label('generic-pool', 100) },
+    vs_tarn_c1: { subject: label('outpools', 1), baseline: label('tarn', 1) },
+    vs_tarn_c100: { subject: label('outpools', 100), baseline: label('tarn', 100) },
+  },
   summarize(medians) {
     const vs = (other) =>
       CONCURRENCY.map(

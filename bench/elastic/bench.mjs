@@ -21,6 +21,7 @@ export default {
   runs: 5,
   timeoutMs: 120_000,
   cases: ['outpools', 'client'].map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
+  targets: { vs_elastic_client: { min: 0.95, subject: label('outpools'), baseline: label('client') } },
   summarize: (m) => [
     `RESULT vs_elastic_client=${ratio(m[label('outpools')]?.opsPerSec, m[label('client')]?.opsPerSec)}`,
   ],

@@ -24,5 +24,6 @@ export default {
   runs: 3,
   timeoutMs: 120_000,
   cases: ['outpools', 'undici'].map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
+  targets: { vs_undici_pool: { min: 0.95, subject: label('outpools'), baseline: label('undici') } },
   summarize: (m) => [`RESULT vs_undici_pool=${ratio(m[label('outpools')]?.opsPerSec, m[label('undici')]?.opsPerSec)}`],
 };

@@ -13,5 +13,6 @@ export default {
   runs: 3,
   timeoutMs: 120_000,
   cases: ['outpools', 'ldapts'].map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
+  targets: { vs_ldapts_rr: { min: 0.95, subject: label('outpools'), baseline: label('ldapts') } },
   summarize: (m) => [`RESULT vs_ldapts_rr=${ratio(m[label('outpools')]?.opsPerSec, m[label('ldapts')]?.opsPerSec)}`],
 };

@@ -82,17 +82,29 @@ export function formatTable(rows) {
   return [line(header), line(header.map((_, i) => '-'.repeat(widths[i]))), ...body.map(line)].join('\n');
 }
 
+/** The default progress report: one line per child process on stderr. */
+function progressLine({ label, round, runs }) {
+  process.stderr.write(`[bench] ${label} (run ${round}/${runs})\n`);
+}
+
 /**
  * Run a bench definition: every case `runs` times in fresh processes (round-robin over the cases,
  * so slow drift of the machine spreads evenly), medians, a table, then the summary lines.
- * Returns `{ medians, lines }`; `medians[label]` is undefined for a case that failed every run.
+ * Returns `{ medians, lines, samples }`; `medians[label]` is undefined for a case that failed every
+ * run, `samples[label]` lists the metrics of each of its runs. `progress({ label, round, runs,
+ * done, total })` is called before each child starts (default: a line on stderr).
  */
-export async function runBench(definition, { runs = definition.runs ?? 3, env = {}, log = console.log } = {}) {
+export async function runBench(
+  definition,
+  { runs = definition.runs ?? 3, env = {}, log = console.log, progress = progressLine } = {},
+) {
+  const total = runs * definition.cases.length;
+  let done = 0;
   const collected = new Map(definition.cases.map((c) => [c.label, { runs: [], errors: [] }]));
   for (let round = 1; round <= runs; round += 1) {
     for (const c of definition.cases) {
       const slot = collected.get(c.label);
-      process.stderr.write(`[bench] ${c.label} (run ${round}/${runs})\n`);
+      progress({ label: c.label, round, runs, done: done++, total });
       try {
         slot.runs.push(
           await runChild({
@@ -109,9 +121,11 @@ export async function runBench(definition, { runs = definition.runs ?? 3, env = 
     }
   }
   const medians = {};
+  const samples = {};
   const rows = [];
   for (const c of definition.cases) {
     const slot = collected.get(c.label);
+    samples[c.label] = slot.runs;
     if (slot.runs.length > 0) {
       medians[c.label] = medianMetrics(slot.runs);
       rows.push({ label: c.label, runs: slot.runs.length, metrics: medians[c.label] });
@@ -122,5 +136,5 @@ export async function runBench(definition, { runs = definition.runs ?? 3, env = 
   log(formatTable(rows));
   const lines = definition.summarize ? definition.summarize(medians) : [];
   for (const l of lines) log(l);
-  return { medians, lines };
+  return { medians, lines, samples };
 }

@@ -14,5 +14,6 @@ export default {
   runs: 3,
   timeoutMs: 120_000,
   cases: ['outpools', 'amqplib'].map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
+  targets: { vs_amqplib_rr: { min: 0.95, subject: label('outpools'), baseline: label('amqplib') } },
   summarize: (m) => [`RESULT vs_amqplib_rr=${ratio(m[label('outpools')]?.opsPerSec, m[label('amqplib')]?.opsPerSec)}`],
 };

@@ -20,6 +20,13 @@ export default {
   runs: 3,
   timeoutMs: 120_000,
   cases: VARIANTS.map((v) => ({ label: label(v), args: [v, String(CONCURRENCY)] })),
+  // Board targets (bench/board.mjs): with pipelined workers the pool is to beat postgres.js on one
+  // connection and reach 2.5x pg.Pool.
+  targets: {
+    vs_postgresjs_1conn: { min: 1.0, subject: label('outpools'), baseline: label('postgresjs-1conn') },
+    vs_pg_pool: { min: 2.5, subject: label('outpools'), baseline: label('pg-pool') },
+    nopipe_vs_pg_pool: { subject: label('outpools-nopipe'), baseline: label('pg-pool') },
+  },
   summarize: (m) => [
     `RESULT nopipe_vs_pg_pool=${ratio(ops(m, 'outpools-nopipe'), ops(m, 'pg-pool'))}`,
     `RESULT vs_postgresjs_1conn=${ratio(ops(m, 'outpools'), ops(m, 'postgresjs-1conn'))} ` +

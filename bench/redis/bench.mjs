@@ -23,5 +23,18 @@ export default {
   runs: 3,
   timeoutMs: 120_000,
   cases: CONCURRENCIES.flatMap((c) => VARIANTS.map((v) => ({ label: label(v, c), args: [v, String(c)] }))),
+  // Board targets (bench/board.mjs).
+  targets: Object.fromEntries(
+    CONCURRENCIES.flatMap((c) => {
+      const suffix = c === 100 ? '' : `_c${c}`;
+      return [
+        [
+          `vs_ioredis_autopipeline_1conn${suffix}`,
+          { min: 1.0, subject: label('outpools', c), baseline: label('ioredis-autopipeline-1conn', c) },
+        ],
+        [`vs_ioredis_rr${suffix}`, { min: 1.5, subject: label('outpools', c), baseline: label('ioredis-rr', c) }],
+      ];
+    }),
+  ),
   summarize: (m) => [line(m, 1000, '_c1000'), line(m, 100, '')],
 };

@@ -64,6 +64,12 @@ describe('checking values', () => {
     expect(messages(schema, 'a')).toHaveLength(1);
   });
 
+  it('finds duplicates among integers too large for a number (TOML gives bigints) without throwing', () => {
+    const schema = Type.Array(Type.Unknown(), { uniqueItems: true });
+    const big = 2n ** 63n - 1n;
+    expect(messages(schema, [big, 'a', big])).toEqual(['x[2]: duplicate of x[0]']);
+  });
+
   it('checks additional properties against a schema when one is given', () => {
     const schema = Type.Object({}, { additionalProperties: Type.Integer() });
     expect(messages(schema, { a: 1, b: 'no' })).toEqual(['x.b: expected an integer, got "no"']);

@@ -46,7 +46,12 @@ describe('stats', () => {
     const ok = client.call('ok', { latencyMs: 100 });
     const bad = client.call('bad', { latencyMs: 20, fail: new Error('nope') }).catch((e: unknown) => e);
     const slow = client.call('slow', { hang: true }).catch((e: unknown) => e);
-    expect(pools.stats()[0]).toMatchObject({ workers: { live: 2, total: 2 }, load: [2, 1], queue: 0 });
+    expect(pools.stats()[0]).toMatchObject({
+      workers: { live: 2, total: 2, busy: 2 },
+      load: [2, 1],
+      queue: 0,
+      pending: 1,
+    });
     await vi.advanceTimersByTimeAsync(500);
     await Promise.all([ok, bad, slow]);
     fake.kill(1);
@@ -122,6 +127,7 @@ describe('events', () => {
       const expected: PoolEventName[] = [
         'reconnect_attempt',
         'connect',
+        'call',
         'call_timeout',
         'disconnect',
         'reconnect_attempt',
@@ -133,6 +139,43 @@ describe('events', () => {
       for (const [name, fn] of subscribers) diagnostics.unsubscribe(`outpools:${name}`, fn);
       await pools.stop();
     }
+  });
+
+  it('times calls only while someone listens to call: wait in the mailbox, use on the worker, connect time', async () => {
+    const fake = createFakeDriver();
+    const pools = poolsOf(fake.driver, [poolSpec({ workers: 1, callTimeoutMs: 1000 })]);
+    const connects: number[] = [];
+    pools.events.on('connect', (e) => connects.push(e.durationMs));
+    await pools.start();
+    expect(connects).toHaveLength(1);
+    expect(connects[0]).toBeGreaterThanOrEqual(0);
+    const pool = pools.pool('fake', 'global', 'default');
+    expect(pools.events.timing).toBe(false);
+    const client = pools.get(fake.driver, 'global', 'default');
+    const untimed = client.call('a', { latencyMs: 100 }); // nobody listens: no event
+    await vi.advanceTimersByTimeAsync(100);
+    await untimed;
+    const calls: { waitMs: number; useMs?: number; worker?: number; failed: boolean }[] = [];
+    const listener = (e: (typeof calls)[number]): void => {
+      calls.push(e);
+    };
+    pools.events.on('call', listener);
+    expect(pools.events.timing).toBe(true);
+    const first = client.call('b', { latencyMs: 100 });
+    const second = client.call('c', { latencyMs: 100, fail: new Error('no') }).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(200);
+    await Promise.all([first, second]);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatchObject({ worker: 0, failed: false });
+    expect(calls[0]!.waitMs).toBeLessThan(5);
+    expect(calls[0]!.useMs).toBeGreaterThanOrEqual(100);
+    expect(calls[1]).toMatchObject({ worker: 0, failed: true });
+    expect(calls[1]!.waitMs).toBeGreaterThanOrEqual(100);
+    expect(calls[1]!.useMs).toBeGreaterThanOrEqual(100);
+    pools.events.off('call', listener);
+    expect(pools.events.timing).toBe(false);
+    expect(pool.stats().counters.calls).toBe(3);
+    await pools.stop();
   });
 
   it('keeps working when a listener throws', async () => {

@@ -58,6 +58,7 @@ function fakeHost(overrides: Partial<WorkerSettings> = {}, driver: Partial<Engin
   const host: WorkerHost = {
     settings,
     stopping: false,
+    preciseNow: () => performance.now(),
     takeQueued: () => queue.shift(),
     settle: (req, failed, result) => {
       if (req.settled) return;

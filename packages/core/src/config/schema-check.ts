@@ -167,12 +167,17 @@ function walkArray(schema: SchemaNode, value: unknown, at: CheckLocation, issues
   if (schema.uniqueItems === true) {
     const seen = new Map<string, number>();
     value.forEach((item, index) => {
-      const id = JSON.stringify(item);
+      const id = JSON.stringify(item, bigintAsText);
       const first = seen.get(id);
       if (first === undefined) seen.set(id, index);
       else issues.push({ path: joinPath(at.path, index), message: `duplicate of ${joinPath(at.path, first)}` });
     });
   }
+}
+
+/** A JSON replacer for identity keys: TOML integers beyond 2^53 stay bigints, which JSON.stringify refuses. */
+function bigintAsText(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? `${value}n` : value;
 }
 
 function walkObject(schema: SchemaNode, value: unknown, at: CheckLocation, issues: ConfigIssue[]): void {

@@ -11,6 +11,8 @@ import { messageOf, type PoolKey } from '../errors.js';
 export interface ConnectEvent {
   readonly key: PoolKey;
   readonly worker: number;
+  /** How long the successful connect attempt took (ms). */
+  readonly durationMs: number;
 }
 /** A live worker's connection broke (or was found broken by a keepalive). */
 export interface DisconnectEvent {
@@ -62,6 +64,21 @@ export interface UnblockedEvent {
   readonly worker: number;
 }
 
+/**
+ * A user call settled. Published only while someone listens (then every call is timed; nothing
+ * is measured otherwise), for metrics such as `@outpools/otel`'s wait and use time histograms.
+ */
+export interface CallEvent {
+  readonly key: PoolKey;
+  /** The worker it ran on, when it ran. */
+  readonly worker?: number;
+  /** From the call until a worker started it, or until it settled when it never ran (ms). */
+  readonly waitMs: number;
+  /** From the start on a worker until the result, when it ran (ms). */
+  readonly useMs?: number;
+  readonly failed: boolean;
+}
+
 /** Every event and its payload. */
 export interface PoolEventMap {
   connect: [ConnectEvent];
@@ -72,6 +89,7 @@ export interface PoolEventMap {
   close_error: [CloseErrorEvent];
   blocked: [BlockedEvent];
   unblocked: [UnblockedEvent];
+  call: [CallEvent];
 }
 
 /** An event name. */
@@ -87,11 +105,14 @@ export const POOL_EVENTS = [
   'close_error',
   'blocked',
   'unblocked',
+  'call',
 ] as const satisfies readonly PoolEventName[];
 
 const channels = Object.fromEntries(POOL_EVENTS.map((name) => [name, diagnostics.channel(`outpools:${name}`)])) as {
   readonly [K in PoolEventName]: diagnostics.Channel;
 };
+
+const callChannel = channels.call;
 
 /**
  * The typed emitter of a pool set. It never emits `'error'`, so an app without listeners
@@ -106,6 +127,11 @@ export class PoolEvents extends EventEmitter<PoolEventMap> {
   /** True when someone listens to `name` here or on its diagnostics channel. */
   wants(name: PoolEventName): boolean {
     return this.listenerCount(name) > 0 || channels[name].hasSubscribers;
+  }
+
+  /** True when someone listens to `call` events (read on every call: kept cheap). */
+  get timing(): boolean {
+    return this.listenerCount('call') > 0 || callChannel.hasSubscribers;
   }
 
   /** Emit on the emitter and publish on `outpools:<name>`; a throwing listener cannot break the pool. */

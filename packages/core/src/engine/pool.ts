@@ -132,6 +132,10 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       return this.pool.#clock.now();
     }
 
+    preciseNow(): number {
+      return this.pool.#now();
+    }
+
     get stopping(): boolean {
       return this.pool.#stopping;
     }
@@ -158,12 +162,13 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       if (pool.#events.wants('drop')) pool.#events.publish('drop', { key: pool.key, worker, limit });
     }
 
-    up(worker: number, reconnected: boolean): void {
+    up(worker: number, reconnected: boolean, connectMs: number): void {
       const pool = this.pool;
       pool.#connected++;
       if (reconnected) pool.#counters.reconnects++;
       pool.#strategy.loadDropped?.(pool.#workers[worker]!.load);
-      if (pool.#events.wants('connect')) pool.#events.publish('connect', { key: pool.key, worker });
+      if (pool.#events.wants('connect'))
+        pool.#events.publish('connect', { key: pool.key, worker, durationMs: connectMs });
     }
 
     down(worker: number, error: unknown): void {
@@ -249,10 +254,12 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     // Latency is sampled (every call of the first 256, then one in 32) to keep clock reads
     // off most calls; deadlines use the coarse clock.
     const calls = ++this.#counters.calls;
-    const sampled = calls <= 256 || (calls & 31) === 0;
+    const timed = this.#events.timing;
+    const sampled = timed || calls <= 256 || (calls & 31) === 0;
     const now = sampled ? this.#clock.refresh() : this.#clock.now();
     const deadline = Math.floor(now) + this.#callTimeoutMs;
     const req = new Request(this.#scope, fn as CallFn, sampled ? now : undefined, deadline, options, false);
+    if (timed) req.extras.timed = true;
     this.#pendingCalls++;
     capturing = req;
     const promise = new Promise<R>(captureSettlers);
@@ -320,11 +327,18 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
 
   /** Counters, worker load, queue length and latency summary. */
   stats(): PoolStats {
+    let busy = 0;
+    let pending = this.#queue.length;
+    for (const w of this.#workers) {
+      if (w.connected && w.running > 0) busy++;
+      pending += w.mailbox.length;
+    }
     return {
       key: this.key,
-      workers: { live: this.#connected, total: this.#workers.length },
+      workers: { live: this.#connected, total: this.#workers.length, busy },
       load: this.#workers.map((w) => w.load),
       queue: this.#queue.length,
+      pending,
       counters: this.#counters.snapshot(),
       latency: this.#latency.summary(),
     };
@@ -410,10 +424,26 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       if (startedAt !== undefined) this.#latency.record(this.#now() - startedAt);
       if (failed) this.#counters.failures++;
       else this.#counters.successes++;
+      if (req.timed) this.#publishCall(req, failed);
     }
     if (failed) req.reject(result);
     else req.resolve(result);
     if (this.#drained && this.#pendingCalls === 0) this.#drained();
+  }
+
+  /** The `call` event of a settled user call (only while someone listens). */
+  #publishCall(req: Request, failed: boolean): void {
+    const now = this.#now();
+    const runAt = req.extras.runAt;
+    const startedAt = req.startedAt ?? now;
+    const ran = runAt !== 0 && req.worker !== undefined;
+    this.#events.publish('call', {
+      key: this.key,
+      ...(ran && { worker: req.worker!.index }),
+      waitMs: Math.max(0, (ran ? runAt : now) - startedAt),
+      ...(ran && { useMs: Math.max(0, now - runAt) }),
+      failed,
+    });
   }
 
   /** Take a request out of wherever it waits (or abort it where it runs) and fail it. */

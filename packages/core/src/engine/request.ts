@@ -63,6 +63,10 @@ class RequestExtras {
   /** Removes the listener on the caller's signal. */
   unhook: (() => void) | undefined = undefined;
   retried = false;
+  /** Someone listened to `call` events when the call was made: it is timed and reported. */
+  timed = false;
+  /** When it started running (the pool's exact clock), for timed calls; 0 = not started. */
+  runAt = 0;
 }
 
 /** The reason of the first abort. */
@@ -114,6 +118,11 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
   /** The rarely used parts, made on first use. */
   get extras(): RequestExtras {
     return (this.#extras ??= new RequestExtras());
+  }
+
+  /** The call is timed for `call` events (see {@link RequestExtras.timed}). */
+  get timed(): boolean {
+    return this.#extras?.timed === true;
   }
 
   /** Removes the listener on the caller's signal, if one was added. */

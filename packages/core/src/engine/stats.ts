@@ -34,11 +34,14 @@ export interface LatencySummary {
 /** A snapshot of one pool instance (docs/lifecycle.md, Stats and events). */
 export interface PoolStats {
   readonly key: PoolKey;
-  readonly workers: { readonly live: number; readonly total: number };
+  /** Live workers, configured workers, and the live workers running at least one call. */
+  readonly workers: { readonly live: number; readonly total: number; readonly busy: number };
   /** Load (running + queued requests) of each worker, by index. */
   readonly load: readonly number[];
   /** Requests waiting in the pool-wide queue (available_worker, or for any worker to come back). */
   readonly queue: number;
+  /** Requests not started yet: the pool-wide queue plus every worker's mailbox. */
+  readonly pending: number;
   readonly counters: PoolCounters;
   readonly latency: LatencySummary;
 }

@@ -48,8 +48,10 @@ export interface WorkerHost {
   loadDropped(load: number): void;
   /** The mailbox was over its limit: `req` was taken from its head. */
   dropped(req: Request, worker: number, limit: number): void;
-  /** The worker connected; `reconnected` when it had connected or failed before. */
-  up(worker: number, reconnected: boolean): void;
+  /** The worker connected after `connectMs`; `reconnected` when it had connected or failed before. */
+  up(worker: number, reconnected: boolean, connectMs: number): void;
+  /** The pool's exact clock (ms), for `runAt`. */
+  preciseNow(): number;
   /** The worker's connection broke. */
   down(worker: number, error: unknown): void;
   /** The worker was blocked (`true`) or unblocked by its server. */

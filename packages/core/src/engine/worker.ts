@@ -144,6 +144,7 @@ export class Worker implements WorkerView {
   #execute(req: Request): void {
     req.state = RequestState.Running;
     req.worker = this;
+    if (req.timed) req.extras.runAt = this.host.preciseNow();
     this.load++;
     this.active.push(req);
     let result: unknown;
@@ -248,7 +249,8 @@ export class Worker implements WorkerView {
     const settings = this.#settings;
     const tls = settings.tls;
     const timeoutMs = settings.connectTimeoutMs;
-    const abortAt = performance.now() + timeoutMs;
+    const connectStart = performance.now();
+    const abortAt = connectStart + timeoutMs;
     const ctx: ConnectContext = {
       key: settings.key,
       workerIndex: this.index,
@@ -298,7 +300,7 @@ export class Worker implements WorkerView {
       this.state = 'live';
       this.failures = 0;
       this.lastError = undefined;
-      this.host.up(this.index, reconnected);
+      this.host.up(this.index, reconnected, performance.now() - connectStart);
       this.#endFirstRound();
       this.pump();
       this.#scheduleKeepalive();
