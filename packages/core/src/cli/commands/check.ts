@@ -32,6 +32,8 @@ function jsonReport(result: CheckResult): string {
     tag: pool.tag,
     scope: pool.options.scope,
     host: pool.options.host ?? null,
+    host_config: pool.hostConfig !== undefined,
+    path: pool.path,
     instances: instancesOf(pool, config as LoadedConfig),
     options: {
       strategy: pool.options.strategy,
