@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import diagnostics from 'node:diagnostics_channel';
-import { messageOf, type PoolKey } from '../errors.js';
+import { messageOf, type ConfigIssue, type PoolKey } from '../errors.js';
 
 /** A worker's connection is up. */
 export interface ConnectEvent {
@@ -62,6 +62,30 @@ export interface UnblockedEvent {
   readonly worker: number;
 }
 
+/** A reload was applied (docs/lifecycle.md, Reloading): which instances it added, replaced, removed or kept. */
+export interface ReloadEvent {
+  /** The file it came from, when known. */
+  readonly source?: string;
+  readonly added: readonly PoolKey[];
+  /** Instances replaced by new ones (their old connections drain and close). */
+  readonly changed: readonly PoolKey[];
+  /** Instances stopped (drained and closed). */
+  readonly removed: readonly PoolKey[];
+  /** Instances that kept their connections. */
+  readonly unchanged: readonly PoolKey[];
+}
+/** A reload was refused and changed nothing: a bad file, or new instances that could not start. */
+export interface ReloadFailedEvent {
+  /** The file it came from, when known. */
+  readonly source?: string;
+  /** The error's message (never a secret). */
+  readonly error: string;
+  /** The error's code (`OUTPOOLS_CONFIG` for a bad file). */
+  readonly code?: string;
+  /** Every configuration error, for a bad file. */
+  readonly issues: readonly ConfigIssue[];
+}
+
 /** Every event and its payload. */
 export interface PoolEventMap {
   connect: [ConnectEvent];
@@ -72,6 +96,8 @@ export interface PoolEventMap {
   close_error: [CloseErrorEvent];
   blocked: [BlockedEvent];
   unblocked: [UnblockedEvent];
+  reload: [ReloadEvent];
+  reload_failed: [ReloadFailedEvent];
 }
 
 /** An event name. */
@@ -87,6 +113,8 @@ export const POOL_EVENTS = [
   'close_error',
   'blocked',
   'unblocked',
+  'reload',
+  'reload_failed',
 ] as const satisfies readonly PoolEventName[];
 
 const channels = Object.fromEntries(POOL_EVENTS.map((name) => [name, diagnostics.channel(`outpools:${name}`)])) as {
