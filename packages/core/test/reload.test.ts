@@ -20,7 +20,7 @@ import { createFakeDriver, type FakeDriver } from '@outpools/testing';
 const dir = mkdtempSync(join(tmpdir(), 'outpools-reload-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function setup(text: string): {
+function setup(): {
   fake: FakeDriver;
   registry: DriverRegistry;
   parse: (t: string) => ReturnType<typeof parseConfig>;
@@ -51,7 +51,7 @@ workers = 2
 
 describe('pools.reload', () => {
   it('keeps unchanged instances, replaces changed ones before draining them, starts added ones, closes removed ones', async () => {
-    const { fake, registry, parse } = setup(BEFORE);
+    const { fake, registry, parse } = setup();
     const pools = createPools(parse(BEFORE), { registry });
     const events: ReloadEvent[] = [];
     pools.events.on('reload', (e) => events.push(e));
@@ -111,7 +111,7 @@ describe('pools.reload', () => {
   });
 
   it('refuses a bad file with every error, publishes reload_failed, and changes nothing', async () => {
-    const { fake, registry, parse } = setup(BEFORE);
+    const { fake, registry, parse } = setup();
     const pools = createPools(parse(BEFORE), { registry });
     const failures: ReloadFailedEvent[] = [];
     pools.events.on('reload_failed', (e) => failures.push(e));
@@ -140,7 +140,7 @@ describe('pools.reload', () => {
   });
 
   it('runs concurrent reloads one after another, in call order', async () => {
-    const { fake, registry, parse } = setup(BEFORE);
+    const { fake, registry, parse } = setup();
     const pools = createPools(parse(BEFORE), { registry });
     try {
       await pools.start();
@@ -162,7 +162,7 @@ describe('pools.reload', () => {
   });
 
   it('with requireLive, refuses a reload whose new instance has no live worker, and changes nothing', async () => {
-    const { fake, registry, parse } = setup(BEFORE);
+    const { fake, registry, parse } = setup();
     const pools = createPools(parse(BEFORE), { registry, startTimeoutMs: 200 });
     try {
       await pools.start();
@@ -180,7 +180,7 @@ describe('pools.reload', () => {
   });
 
   it('counts a different key order as no change, and a reload before start() connects nothing', async () => {
-    const { fake, registry, parse } = setup(BEFORE);
+    const { fake, registry, parse } = setup();
     const pools = createPools(parse(BEFORE), { registry });
     try {
       const report = await pools.reload(
@@ -198,7 +198,7 @@ describe('pools.reload', () => {
   });
 
   it('reloads on a signal: every outcome an event, one more reload for signals during one, a disposer', async () => {
-    const { registry, parse } = setup(BEFORE);
+    const { registry, parse } = setup();
     const pools = createPools(parse(BEFORE), { registry });
     const file = join(dir, 'signal.toml');
     writeFileSync(file, AFTER);
@@ -229,7 +229,7 @@ describe('pools.reload', () => {
   });
 
   it('stop() during a reload drain waits for the draining instance and closes everything', async () => {
-    const { fake, registry, parse } = setup(BEFORE);
+    const { fake, registry, parse } = setup();
     const pools = createPools(parse(BEFORE), { registry, drainTimeoutMs: 100 });
     await pools.start();
     const slow = pools.get(fake.driver, 'global', 'gone').call('slow', { latencyMs: 300 });
