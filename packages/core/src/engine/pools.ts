@@ -300,7 +300,7 @@ export class Pools implements AsyncDisposable {
    * ```ts
    * pools.events.on('reload', (e) => log.info(e, 'pools reloaded'));
    * pools.events.on('reload_failed', (e) => log.error(e.issues, e.error));
-   * using reloader = pools.reloadOnSignal('/etc/app/pools.toml'); // kill -HUP <pid>
+   * const reloader = pools.reloadOnSignal('/etc/app/pools.toml'); // kill -HUP <pid>; reloader.close() stops it
    * ```
    */
   reloadOnSignal(path: string, options: ReloadOnSignalOptions = {}): SignalReloader {
