@@ -7,7 +7,7 @@
 import type { ClientOf, PoolDriver } from '../driver/contract.js';
 import type { LoadedConfig, PoolInstanceSpec } from '../config/types.js';
 import type { DriverRegistry } from '../driver/registry.js';
-import { loadConfigFile, type ConfigOptions } from '../config/load.js';
+import { loadConfigFile } from '../config/load.js';
 import { expandPools, poolKeyId, resolvePool } from '../config/scope.js';
 import { DuplicatePoolError, PoolStartError, PoolStoppedError, formatPoolKey, type PoolKey } from '../errors.js';
 import { Pool, type HealthReport, type InstanceReport } from './pool.js';
@@ -18,8 +18,11 @@ import type { RandomSource } from './backoff.js';
 import { defaultTlsHost, tlsForPool } from '../tls/pool-tls.js';
 import { raceAbort } from './abort.js';
 import { PoolSlot } from './pool-slot.js';
-import { instanceFingerprint, planReload } from './reload-plan.js';
+import { instanceFingerprint, planReload, swapEntries } from './reload-plan.js';
 import { onSignal, publishReloadFailure, type SignalReloader } from './reload-signal.js';
+import type { ReloadFileOptions, ReloadOnSignalOptions, ReloadOptions, ReloadReport } from './reload-types.js';
+
+export type { ReloadFileOptions, ReloadOnSignalOptions, ReloadOptions, ReloadReport } from './reload-types.js';
 
 /** How much longer than its `call_timeout` a swapped-out instance may take to drain (its calls are already bounded). */
 const DRAIN_MARGIN_MS = 1000;
@@ -50,40 +53,6 @@ export interface StartOptions {
 export interface StartReport {
   /** Every instance has at least one live worker. */
   readonly ok: boolean;
-  readonly instances: readonly InstanceReport[];
-}
-
-/** Options of {@link Pools.reload}. */
-export interface ReloadOptions {
-  /**
-   * Refuse the reload (with `PoolStartError`, changing nothing) when a new or replacing instance
-   * has no live worker after its first connection round. Default false: it is applied, and that
-   * instance keeps retrying like any other.
-   */
-  readonly requireLive?: boolean;
-  /** Where the configuration came from, for the `reload` event; default `config.source`. */
-  readonly source?: string;
-}
-
-/** Options of {@link Pools.reloadFile}: how to read the file, and {@link ReloadOptions}. */
-export interface ReloadFileOptions extends ReloadOptions, Omit<ConfigOptions, 'registry' | 'source'> {}
-
-/** Options of {@link Pools.reloadOnSignal}. */
-export interface ReloadOnSignalOptions extends ReloadFileOptions {
-  /** The signal to reload on. Default `'SIGHUP'`. */
-  readonly signal?: NodeJS.Signals;
-}
-
-/** The result of {@link Pools.reload}: the instances by what happened to them. */
-export interface ReloadReport {
-  readonly added: readonly PoolKey[];
-  /** Replaced by new instances; the old ones have drained and closed when `reload()` resolves. */
-  readonly changed: readonly PoolKey[];
-  /** Drained and closed. */
-  readonly removed: readonly PoolKey[];
-  /** Kept as they were, connections included. */
-  readonly unchanged: readonly PoolKey[];
-  /** The first connection round of every added or replacing instance (empty before `start()`). */
   readonly instances: readonly InstanceReport[];
 }
 
@@ -363,24 +332,11 @@ export class Pools implements AsyncDisposable {
       }
     }
     // Swap: from here on calls go to the new instances.
-    const next = new Map<string, Entry>();
-    const retired: Entry[] = [];
-    for (const spec of specs) {
-      const id = poolKeyId(spec.key);
-      const entry = fresh.get(id);
-      const old = this.#entries.get(id);
-      if (entry !== undefined) {
-        if (old !== undefined) retired.push(old);
-        entry.slot.current = entry.pool;
-        this.#transient.delete(entry.pool);
-        next.set(id, entry);
-      } else if (old !== undefined) {
-        old.spec = spec; // the same instance; its path may have moved in the file
-        next.set(id, old);
-      }
+    const { next, retired } = swapEntries(specs, fresh, this.#entries);
+    for (const entry of fresh.values()) {
+      entry.slot.current = entry.pool;
+      this.#transient.delete(entry.pool);
     }
-    for (const entry of running)
-      if (!next.has(poolKeyId(entry.spec.key)) && !retired.includes(entry)) retired.push(entry);
     this.#entries = next;
     const report: ReloadReport = {
       added: plan.added.map((s) => s.key),

@@ -110,3 +110,25 @@ export function planReload(running: readonly RunningInstance[], next: readonly P
   const removed = running.filter((r) => !fingerprints.has(poolKeyId(r.key))).map((r) => r.key);
   return { added, changed, unchanged, removed, fingerprints };
 }
+
+/**
+ * The entry map after a reload, in the new configuration's order: the new entry where one was
+ * built (`fresh`), else the running one (its `spec` updated: its path may have moved in the
+ * file); and the running entries that leave (replaced or removed), to drain.
+ */
+export function swapEntries<E extends { spec: PoolInstanceSpec }>(
+  specs: readonly PoolInstanceSpec[],
+  fresh: ReadonlyMap<string, E>,
+  running: ReadonlyMap<string, E>,
+): { next: Map<string, E>; retired: E[] } {
+  const next = new Map<string, E>();
+  for (const spec of specs) {
+    const id = poolKeyId(spec.key);
+    const entry = fresh.get(id) ?? running.get(id);
+    if (entry === undefined) continue;
+    if (!fresh.has(id)) entry.spec = spec;
+    next.set(id, entry);
+  }
+  const retired = [...running].filter(([id, entry]) => next.get(id) !== entry).map(([, entry]) => entry);
+  return { next, retired };
+}
