@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPools, DriverRegistry, parseConfig, type ReloadEvent } from '@outpools/core';
+import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
 import { rdbmsDriver } from '@outpools/driver-rdbms';
 import { redisDriver } from '@outpools/driver-redis';
 import { recordUnhandled, startLoad, until } from '@outpools/testing';
