@@ -1,7 +1,8 @@
 // [[host_config]] sections with outgoing_pools, as MongooseIM accepts them: a pool there exists
 // for that section's host type only, and is found for that host before a global pool.
 import { describe, expect, it } from 'vitest';
-import { checkConfig, DriverRegistry, type CheckResult } from '@outpools/core';
+import { checkConfig, createPools, DriverRegistry, parseConfig, type CheckResult } from '@outpools/core';
+import { createFakeDriver } from '@outpools/testing';
 import { expandPools, poolKeyId, resolvePool } from '../src/config/scope.js';
 import { formatPool, instancesOf } from '../src/cli/format.js';
 import { kvDriver, sqlDriver } from './config-fixtures.js';
@@ -193,5 +194,40 @@ host_type = "a"
         'password = "***"',
       ].join('\n'),
     );
+  });
+
+  it('gives a started pool set the host_config instance for its host, the global one for other hosts', async () => {
+    const fake = createFakeDriver();
+    const fakeRegistry = new DriverRegistry([fake.driver]);
+    const text = `
+[general]
+hosts = ["a.com", "b.com"]
+[outgoing_pools.fake.default]
+workers = 1
+connection.label = "global"
+[[host_config]]
+host_type = "a.com"
+[host_config.outgoing_pools.fake.default]
+workers = 2
+connection.label = "a.com"
+`;
+    const pools = createPools(parseConfig(text, { registry: fakeRegistry }), { registry: fakeRegistry });
+    try {
+      expect((await pools.start()).instances.map((i) => [i.key.host, i.live])).toEqual([
+        ['global', 1],
+        ['a.com', 2],
+      ]);
+      await pools.get(fake.driver, 'a.com', 'default').call('x');
+      await pools.get(fake.driver, 'b.com', 'default').call('y');
+      await pools.get(fake.driver, 'b.com', 'default').call('z');
+      expect(pools.stats().map((st) => [st.key.host, st.counters.calls])).toEqual([
+        ['global', 2],
+        ['a.com', 1],
+      ]);
+      expect(pools.pool('fake', 'a.com', 'default').key.host).toBe('a.com');
+      expect(pools.pool('fake', 'b.com', 'default').key.host).toBe('global');
+    } finally {
+      await pools.stop();
+    }
   });
 });
