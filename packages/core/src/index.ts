@@ -66,7 +66,16 @@ export type { RoutingStrategy, WorkerView } from './strategies/types.js';
 
 // --- pools
 export { createPools, Pools } from './engine/pools.js';
-export type { PoolsOptions, StartOptions, StartReport } from './engine/pools.js';
+export type {
+  PoolsOptions,
+  StartOptions,
+  StartReport,
+  ReloadOptions,
+  ReloadFileOptions,
+  ReloadOnSignalOptions,
+  ReloadReport,
+} from './engine/pools.js';
+export type { SignalReloader } from './engine/reload-signal.js';
 export { Pool } from './engine/pool.js';
 export type { InstanceReport, HealthReport } from './engine/pool.js';
 export { PoolEvents, POOL_EVENTS } from './engine/events.js';
@@ -83,5 +92,7 @@ export type {
   BlockedEvent,
   UnblockedEvent,
   CallEvent,
+  ReloadEvent,
+  ReloadFailedEvent,
 } from './engine/events.js';
 export type { PoolStats, PoolCounters, LatencySummary } from './engine/stats.js';

@@ -113,6 +113,39 @@ describe('outpools check', () => {
     expect(result.stdout).not.toContain(SECRET);
   });
 
+  it('lists the pools of [[host_config]] sections with their host, and names their paths in errors', async () => {
+    await writeFile(
+      join(dir, 'host-config.toml'),
+      '[general]\nhosts = ["a.com"]\n[[host_config]]\nhost_type = "a.com"\n[host_config.outgoing_pools.kv.distrib]\nworkers = 2\n',
+    );
+    const ok = await run('check', 'host-config.toml', '--json', '--plugin', plugin);
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as { pools: unknown[] }).pools).toEqual([
+      {
+        type: 'kv',
+        tag: 'distrib',
+        scope: 'single_host',
+        host: 'a.com',
+        host_config: 'a.com',
+        instances: ['a.com'],
+        options: { strategy: 'best_worker', workers: 2, call_timeout: 5000 },
+        connection: { host: '127.0.0.1', port: 6379, password: '***' },
+      },
+    ]);
+    await writeFile(
+      join(dir, 'host-config-bad.toml'),
+      '[[host_config]]\nhost = "a.com"\n[host_config.outgoing_pools.kv.distrib]\nscope = "global"\nworkers = 0\n',
+    );
+    const bad = await run('check', 'host-config-bad.toml', '--plugin', plugin);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'host_config[0].outgoing_pools.kv.distrib.scope: not allowed in a [[host_config]] section',
+    );
+    expect(bad.stderr).toContain(
+      'host_config[0].outgoing_pools.kv.distrib.workers: expected a positive integer, got 0\n',
+    );
+  });
+
   it('expands host pools over --hosts instead of [general] hosts', async () => {
     const result = await run(
       'check',

@@ -113,6 +113,32 @@ describe('outpools status', () => {
     expect(dead?.health.error).toContain('***');
   });
 
+  it('connects the pools of [[host_config]] sections, for their host only', async () => {
+    const hostConfig = file(
+      'host-config.toml',
+      `[general]
+hosts = ["a.example", "b.example"]
+
+[outgoing_pools.fake.per_host]
+scope = "host"
+workers = 2
+
+[[host_config]]
+host = "a.example"
+[host_config.outgoing_pools.fake.per_host]
+workers = 1
+[host_config.outgoing_pools.fake.distrib]
+workers = 2
+`,
+    );
+    const { code, stdout } = await outpools('status', hostConfig, '--plugin', plugin);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^fake\.per_host@a\.example\s+1\/1\s+ok/m);
+    expect(stdout).toMatch(/^fake\.per_host@b\.example\s+2\/2\s+ok/m);
+    expect(stdout).toMatch(/^fake\.distrib@a\.example\s+2\/2\s+ok/m);
+    expect(stdout).not.toMatch(/^fake\.distrib@b\.example/m);
+  });
+
   it('expands host-scoped pools over --hosts', async () => {
     const { code, stdout } = await outpools('status', healthy, '--json', '--hosts', 'x.example', '--plugin', plugin);
     expect(code).toBe(0);

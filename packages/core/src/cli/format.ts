@@ -4,7 +4,7 @@
  */
 import { isTable, joinPath, redactSecrets } from '../config/issues.js';
 import type { LoadedConfig, PoolSpec } from '../config/types.js';
-import { poolKeysOf } from '../config/scope.js';
+import { hostConfigKeyIds, poolKeysOf } from '../config/scope.js';
 
 const BARE = /^[A-Za-z0-9_-]+$/;
 const key = (name: string): string => (BARE.test(name) ? name : JSON.stringify(name));
@@ -34,7 +34,8 @@ function section(header: string, table: Record<string, unknown>, lines: string[]
 
 /** The instances a pool starts, by host (`global` for a global pool). */
 export function instancesOf(pool: PoolSpec, config: LoadedConfig): string[] {
-  return poolKeysOf(pool, [...config.hosts, ...config.hostTypes]).map((k) => k.host);
+  const hosts = [...config.hosts, ...config.hostTypes];
+  return poolKeysOf(pool, hosts, hostConfigKeyIds(config.pools)).map((k) => k.host);
 }
 
 /**
@@ -53,8 +54,17 @@ export function formatPool(pool: PoolSpec, config: LoadedConfig): string {
   const lines = [
     `# ${pool.type}.${pool.tag}: ${instances.length === 0 ? 'no instance' : `instances ${instances.join(', ')}`}`,
   ];
+  const connection = redactSecrets(pool.connection);
+  if (pool.hostConfig !== undefined) {
+    // host_config[<n>].outgoing_pools.<type>.<tag>: the section's host, then the pool without scope/host.
+    const { scope: _scope, host: _host, ...options } = pool.options;
+    lines.push('[[host_config]]', `host_type = ${tomlValue(pool.hostConfig)}`);
+    const header = pool.path.replace(/^host_config\[\d+\]/, 'host_config');
+    section(header.replace(/\[\d+\]$/, ''), { ...options, connection }, lines, /\[\d+\]$/.test(header));
+    return lines.join('\n');
+  }
   const match = /^(.*)\[\d+\]$/.exec(pool.path);
   const header = match?.[1] ?? pool.path;
-  section(header, { ...pool.options, connection: redactSecrets(pool.connection) }, lines, match !== null);
+  section(header, { ...pool.options, connection }, lines, match !== null);
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isTable, joinPath } from '../config/issues.js';
+import { poolTypesIn } from '../config/outgoing-pools.js';
 import { checkConfig, type CheckResult } from '../config/load.js';
 import { readToml } from '../config/toml.js';
 import { loadDrivers } from '../driver/loader.js';
@@ -55,8 +56,7 @@ export async function openConfig(args: ConfigArgs, io: CliIo): Promise<OpenedCon
     throw new UsageError(`cannot read ${args.file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const parsed = readToml(text);
-  const poolsTable = parsed.ok ? parsed.doc.root.outgoing_pools : undefined;
-  const types = isTable(poolsTable) ? Object.keys(poolsTable) : [];
+  const types = parsed.ok ? poolTypesIn(parsed.doc.root) : [];
   const loaded = await loadDrivers(types, { plugins: args.plugins, cwd: io.cwd });
   const pluginFailure = loaded.failures.find((f) => f.type === undefined);
   if (pluginFailure !== undefined) throw new UsageError(pluginFailure.message);
@@ -74,13 +74,15 @@ export async function openConfig(args: ConfigArgs, io: CliIo): Promise<OpenedCon
     message: f.message,
   }));
   // A package that is installed but broken replaces the generic "install the package" error.
+  // (The same type inside a [[host_config]] section: host_config[<n>].outgoing_pools.<type>.)
   const loadPaths = new Set(loadErrors.map((e) => e.path));
+  const replacedPath = (path: string): boolean => loadPaths.has(path.replace(/^host_config\[\d+\]\./, ''));
   const result: CheckResult =
     loadErrors.length === 0
       ? checked
       : {
           ok: false,
-          errors: [...loadErrors, ...checked.errors.filter((e) => !loadPaths.has(e.path))],
+          errors: [...loadErrors, ...checked.errors.filter((e) => !replacedPath(e.path))],
           warnings: checked.warnings,
         };
   const secrets = result.config ? secretsIn(result.config.pools.map((p) => p.connection)) : [];

@@ -20,23 +20,43 @@ export function poolKeyId(key: PoolKey): string {
 }
 
 /**
- * The keys one pool section starts instances for: `global` gives one key with host `"global"`,
- * `host` one per entry of `hosts` (hosts and host types), `single_host` one for its `host`.
+ * The ids ({@link poolKeyId}) of the pools defined inside `[[host_config]]` sections: for those
+ * keys a `scope = "host"` pool of the same type and tag starts no instance (the host's own
+ * definition replaces it, as in MongooseIM).
  */
-export function poolKeysOf(pool: Pick<PoolSpec, 'type' | 'tag' | 'options'>, hosts: readonly string[]): PoolKey[] {
+export function hostConfigKeyIds(pools: readonly Pick<PoolSpec, 'type' | 'tag' | 'hostConfig'>[]): Set<string> {
+  const ids = new Set<string>();
+  for (const pool of pools) {
+    if (pool.hostConfig !== undefined) ids.add(poolKeyId({ type: pool.type, host: pool.hostConfig, tag: pool.tag }));
+  }
+  return ids;
+}
+
+/**
+ * The keys one pool section starts instances for: `global` gives one key with host `"global"`,
+ * `host` one per entry of `hosts` (hosts and host types) except the keys in `replaced` (see
+ * {@link hostConfigKeyIds}), `single_host` (and a `[[host_config]]` pool) one for its `host`.
+ */
+export function poolKeysOf(
+  pool: Pick<PoolSpec, 'type' | 'tag' | 'options'>,
+  hosts: readonly string[],
+  replaced: ReadonlySet<string> = new Set(),
+): PoolKey[] {
   const { type, tag } = pool;
   switch (pool.options.scope) {
     case 'global':
       return [{ type, host: GLOBAL_HOST, tag }];
     case 'host':
-      return [...new Set(hosts)].map((host) => ({ type, host, tag }));
+      return [...new Set(hosts)].map((host) => ({ type, host, tag })).filter((key) => !replaced.has(poolKeyId(key)));
     case 'single_host':
       return pool.options.host === undefined ? [] : [{ type, host: pool.options.host, tag }];
   }
 }
 
 /**
- * Expand pools over the hosts: one {@link PoolInstanceSpec} per pool key.
+ * Expand pools over the hosts: one {@link PoolInstanceSpec} per pool key. A pool of a
+ * `[[host_config]]` section replaces, for its host, the instance a `scope = "host"` pool of the
+ * same type and tag would start there.
  * @example
  * ```ts
  * const instances = expandPools(config.pools, [...config.hosts, ...config.hostTypes]);
@@ -44,7 +64,8 @@ export function poolKeysOf(pool: Pick<PoolSpec, 'type' | 'tag' | 'options'>, hos
  * ```
  */
 export function expandPools(pools: readonly PoolSpec[], hosts: readonly string[]): PoolInstanceSpec[] {
-  return pools.flatMap((pool) => poolKeysOf(pool, hosts).map((key) => ({ ...pool, key })));
+  const replaced = hostConfigKeyIds(pools);
+  return pools.flatMap((pool) => poolKeysOf(pool, hosts, replaced).map((key) => ({ ...pool, key })));
 }
 
 /**

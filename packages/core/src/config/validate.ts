@@ -1,19 +1,21 @@
 /**
  * Validation of a whole parsed configuration document: `[general] hosts`/`host_types`, the
- * structure of `outgoing_pools`, each pool section, and the rules across pools (two pools with
- * the same key, a `single_host` pool for an unknown host). Every issue is collected.
+ * top-level `outgoing_pools`, the `outgoing_pools` of each `[[host_config]]` section, and the
+ * rules across pools (two pools with the same key, a `single_host` pool for an unknown host).
+ * Every issue is collected.
  * @module
  */
 import Type from 'typebox';
 import { formatPoolKey } from '../errors.js';
-import { driverPackageName, type DriverRegistry } from '../driver/registry.js';
-import { poolKeyId, poolKeysOf } from './scope.js';
-import { didYouMean, IssueCollector, isTable, joinPath } from './issues.js';
+import type { DriverRegistry } from '../driver/registry.js';
+import { hostConfigKeyIds, poolKeyId, poolKeysOf } from './scope.js';
+import { IssueCollector, isTable, joinPath } from './issues.js';
 import { checkValue } from './schema-check.js';
 import type { SchemaNode } from './schema-text.js';
 import type { TomlDocument } from './toml.js';
 import type { PoolSpec } from './types.js';
-import { validatePool } from './validate-pool.js';
+import { validateHostConfigs } from './host-config.js';
+import { validateOutgoingPools } from './outgoing-pools.js';
 
 const HostListSchema = Type.Array(Type.String({ minLength: 1 })) as unknown as SchemaNode;
 
@@ -62,43 +64,11 @@ export function validateDocument(doc: TomlDocument, options: ValidateOptions): V
   if (options.hosts !== undefined) hosts = [...options.hosts];
   if (options.hostTypes !== undefined) hostTypes = [...options.hostTypes];
 
-  const pools: PoolSpec[] = [];
-  const root = doc.root.outgoing_pools;
-  if (root !== undefined && !isTable(root)) {
-    issues.error('outgoing_pools', 'expected a table of pool types ([outgoing_pools.<type>.<tag>] sections)');
-  }
-  for (const [type, byTag] of Object.entries(isTable(root) ? root : {})) {
-    const typePath = joinPath('outgoing_pools', type);
-    if (!options.registry.has(type)) {
-      const known = new Set<string>([...(options.knownTypes ?? []), ...options.registry.types()]);
-      issues.error(
-        typePath,
-        `unknown pool type ${JSON.stringify(type)}: install ${driverPackageName(type)} (or load a plugin that provides it)${didYouMean(type, known)}`,
-      );
-      continue;
-    }
-    if (!isTable(byTag)) {
-      issues.error(typePath, `expected a table of pools ([${typePath}.<tag>] sections)`);
-      continue;
-    }
-    const driver = options.registry.get(type);
-    for (const [tag, section] of Object.entries(byTag)) {
-      const path = joinPath(typePath, tag);
-      if (tag === '') {
-        issues.error(path, 'a pool tag must not be empty');
-        continue;
-      }
-      // [[outgoing_pools.<type>.<tag>]]: several sections with one tag (e.g. a global pool and a
-      // host-specific one); each is validated on its own and their keys must not collide.
-      const sections = Array.isArray(section)
-        ? section.map((value, index) => ({ value, path: joinPath(path, index) }))
-        : [{ value: section, path }];
-      for (const one of sections) {
-        const spec = validatePool({ type, tag, path: one.path, value: one.value, driver }, issues, doc.floats);
-        if (spec !== undefined) pools.push(spec);
-      }
-    }
-  }
+  const ctx = { registry: options.registry, knownTypes: options.knownTypes, doc, issues };
+  const pools: PoolSpec[] = [
+    ...validateOutgoingPools(doc.root.outgoing_pools, { path: 'outgoing_pools' }, ctx),
+    ...validateHostConfigs(doc.root.host_config, [...hosts, ...hostTypes], ctx),
+  ];
   crossPoolRules(pools, hosts, hostTypes, issues);
   return { pools, hosts, hostTypes, issues };
 }
@@ -111,9 +81,11 @@ function crossPoolRules(
 ): void {
   const all = [...hosts, ...hostTypes];
   const owners = new Map<string, string>();
+  const replaced = hostConfigKeyIds(pools);
   for (const pool of pools) {
     const { scope, host } = pool.options;
-    if (scope === 'single_host' && host !== undefined && !all.includes(host)) {
+    // (A [[host_config]] section's unknown host is reported once, at the section.)
+    if (scope === 'single_host' && host !== undefined && pool.hostConfig === undefined && !all.includes(host)) {
       issues.warn(
         joinPath(pool.path, 'host'),
         `${JSON.stringify(host)} is not one of the configured hosts or host types (${all.length === 0 ? 'none configured' : all.join(', ')}); the pool starts anyway`,
@@ -125,7 +97,7 @@ function crossPoolRules(
         'scope = "host" but no hosts or host types are configured: this pool starts no instance',
       );
     }
-    for (const key of poolKeysOf(pool, all)) {
+    for (const key of poolKeysOf(pool, all, replaced)) {
       const id = poolKeyId(key);
       const first = owners.get(id);
       if (first === undefined) owners.set(id, pool.path);

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import diagnostics from 'node:diagnostics_channel';
-import { messageOf, type PoolKey } from '../errors.js';
+import { messageOf, type ConfigIssue, type PoolKey } from '../errors.js';
 
 /** A worker's connection is up. */
 export interface ConnectEvent {
@@ -79,6 +79,30 @@ export interface CallEvent {
   readonly failed: boolean;
 }
 
+/** A reload was applied (docs/lifecycle.md, Reloading): which instances it added, replaced, removed or kept. */
+export interface ReloadEvent {
+  /** The file it came from, when known. */
+  readonly source?: string;
+  readonly added: readonly PoolKey[];
+  /** Instances replaced by new ones (their old connections drain and close). */
+  readonly changed: readonly PoolKey[];
+  /** Instances stopped (drained and closed). */
+  readonly removed: readonly PoolKey[];
+  /** Instances that kept their connections. */
+  readonly unchanged: readonly PoolKey[];
+}
+/** A reload was refused and changed nothing: a bad file, or new instances that could not start. */
+export interface ReloadFailedEvent {
+  /** The file it came from, when known. */
+  readonly source?: string;
+  /** The error's message (never a secret). */
+  readonly error: string;
+  /** The error's code (`OUTPOOLS_CONFIG` for a bad file). */
+  readonly code?: string;
+  /** Every configuration error, for a bad file. */
+  readonly issues: readonly ConfigIssue[];
+}
+
 /** Every event and its payload. */
 export interface PoolEventMap {
   connect: [ConnectEvent];
@@ -90,6 +114,8 @@ export interface PoolEventMap {
   blocked: [BlockedEvent];
   unblocked: [UnblockedEvent];
   call: [CallEvent];
+  reload: [ReloadEvent];
+  reload_failed: [ReloadFailedEvent];
 }
 
 /** An event name. */
@@ -106,6 +132,8 @@ export const POOL_EVENTS = [
   'blocked',
   'unblocked',
   'call',
+  'reload',
+  'reload_failed',
 ] as const satisfies readonly PoolEventName[];
 
 const channels = Object.fromEntries(POOL_EVENTS.map((name) => [name, diagnostics.channel(`outpools:${name}`)])) as {

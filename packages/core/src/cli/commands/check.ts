@@ -32,6 +32,8 @@ function jsonReport(result: CheckResult): string {
     tag: pool.tag,
     scope: pool.options.scope,
     host: pool.options.host ?? null,
+    // A pool of a [[host_config]] section: that section's host (also in `host`).
+    ...(pool.hostConfig !== undefined && { host_config: pool.hostConfig }),
     instances: instancesOf(pool, config as LoadedConfig),
     options: {
       strategy: pool.options.strategy,
