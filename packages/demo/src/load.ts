@@ -38,8 +38,8 @@ export interface LoadPlan {
   readonly restartAtMs?: number;
   /** Stop and start the servers again; resolves when they listen again. */
   restart?(): Promise<void>;
-  /** After the restart: whether every restarted pool is fully back (all workers live). */
-  recovered?(): boolean;
+  /** After the restart: whether every restarted pool is fully back (all workers live, calls going through). */
+  recovered?(tallies: ReadonlyMap<string, LoadTally>): boolean;
   /** Called every 100 ms and at each phase change. */
   onTick?(state: LoadState): void;
 }
@@ -79,7 +79,7 @@ export async function driveLoad(
     if (ms >= plan.maxMs) return true;
     if (ms < plan.durationMs) return false;
     if (plan.restartAtMs === undefined || plan.restart === undefined) return true;
-    return restart !== undefined && (plan.recovered?.() ?? true);
+    return restart !== undefined && (plan.recovered?.(tallies) ?? true);
   };
 
   const caller = async (target: LoadTarget, tally: LoadTally): Promise<void> => {
@@ -114,7 +114,7 @@ export async function driveLoad(
   };
 
   const ticker = setInterval(() => {
-    if (phase === 'recovering' && (plan.recovered?.() ?? true)) phase = 'load';
+    if (phase === 'recovering' && (plan.recovered?.(tallies) ?? true)) phase = 'load';
     if (shouldStop()) stopping = true;
     tick();
   }, 100);

@@ -87,9 +87,12 @@ export function formatTable(pools: readonly PoolResult[]): string {
 }
 
 const ERROR_MEANING: Readonly<Record<string, string>> = {
-  NoAvailableWorkersError: 'no idle worker and this strategy never queues',
-  NoWorkersError: 'no live worker at that moment (the server was down): failed at once, no hang',
+  NoAvailableWorkersError: 'no idle worker, and this strategy never queues',
+  NoWorkersError: 'no live worker while the server was down: failed at once instead of hanging',
   ConnectionLostError: 'running when its connection broke',
+  HttpRequestError: 'the request was on the wire when the server closed its connection',
+  HttpTimeoutError: 'request_timeout ran out',
+  QueryError: 'the server refused the statement',
   CallTimeoutError: 'call_timeout ran out',
   PoolStoppedError: 'the pools were stopping',
 };
@@ -112,7 +115,9 @@ export function formatClosing(report: DemoReport, withLocal: boolean): string {
   const local = report.pools.filter((p) => !p.restarted);
   const byServer = new Map<string, number>();
   for (const p of report.pools) byServer.set(p.server, (byServer.get(p.server) ?? 0) + 1);
-  const where = [...byServer].map(([server, count]) => `${count} to ${server}`).join(', ');
+  const where = [...byServer]
+    .map(([server, count]) => `${count} ${count === 1 ? 'pool' : 'pools'} on ${server}`)
+    .join(', ');
   const calls = report.pools.reduce((sum, p) => sum + p.calls, 0);
   const lines = [
     'What you just saw:',

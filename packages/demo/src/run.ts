@@ -30,7 +30,7 @@ import {
 } from './config.js';
 import { startHttpServer, type DemoHttpServer } from './http-server.js';
 import { WorkerTally } from './instrument.js';
-import { driveLoad, type LoadState, type LoadTarget } from './load.js';
+import { driveLoad, type LoadState, type LoadTally, type LoadTarget } from './load.js';
 import { localPort, portAnswers } from './local.js';
 import { startPgServer, type DemoPgServer } from './pg-server.js';
 import { progressBar } from './progress.js';
@@ -207,14 +207,13 @@ export async function runDemo(args: readonly string[], io: DemoIo, options: Demo
     const statsOf = (key: PoolKey) => pools.pool(key.type, key.host, key.tag).stats();
     const recoveredAt = new Map<string, number>();
     let downAt = 0;
-    let tallies: Awaited<ReturnType<typeof driveLoad>>['tallies'] | undefined;
-    const checkRecovery = (elapsedMs: number): boolean => {
+    const checkRecovery = (elapsedMs: number, tallies: ReadonlyMap<string, LoadTally>): boolean => {
       let all = true;
       for (const key of keys.filter(isServed)) {
         const id = formatPoolKey(key);
         if (recoveredAt.has(id)) continue;
         const s = statsOf(key);
-        if (s.workers.live === s.workers.total && (tallies?.get(id)?.okAfterRestart ?? 0) > 0)
+        if (s.workers.live === s.workers.total && (tallies.get(id)?.okAfterRestart ?? 0) > 0)
           recoveredAt.set(id, elapsedMs);
         else all = false;
       }
@@ -233,7 +232,7 @@ export async function runDemo(args: readonly string[], io: DemoIo, options: Demo
         await new Promise((resolve) => setTimeout(resolve, RESTART_DOWN_MS));
         await Promise.all([http.start(), pg.start()]);
       },
-      recovered: () => checkRecovery(lastElapsed),
+      recovered: (tallies) => checkRecovery(lastElapsed, tallies),
       onTick: (state) => {
         lastElapsed = state.elapsedMs;
         if (tty) io.stdout('\r\u001b[K');
@@ -250,7 +249,6 @@ export async function runDemo(args: readonly string[], io: DemoIo, options: Demo
       },
     });
     const result = await load;
-    tallies = result.tallies;
     const loadMs = lastElapsed;
     const results: PoolResult[] = keys.map((key) => {
       const spec = specOf(key);
