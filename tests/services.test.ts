@@ -47,7 +47,7 @@ describe('service scripts', () => {
     expect(out).toContain('are shared: left running');
     expect(out).not.toMatch(/^(?!.*would stop pid \d+ \(.*outpools).*would stop pid/m);
     expect(out).not.toMatch(/stopped/);
-  });
+  }, 180_000);
 });
 
 describe('stop_pid_file', () => {
@@ -86,7 +86,7 @@ describe('stop_pid_file', () => {
     const result = stopWith(s.dir, 'sleep');
     expect(result.stdout).toBe(`scratch: stopped (pid ${s.pid})\n`);
     expect(s.alive()).toBe(false);
-  });
+  }, 60_000);
 
   it('with DRY_RUN=1 only says what it would stop', () => {
     const s = scratch();

@@ -40,6 +40,14 @@ make_server_cert() {
   rm -rf "$tmp"
 }
 
+# Whether process $1 runs (a zombie waiting for its parent to reap it does not).
+pid_alive() {
+  local stat
+  stat=$({ cat "/proc/$1/stat"; } 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat:0:1}" != Z ]
+}
+
 # Stop a private server by its pid file: $1 pid file, $2 a word its command line must contain
 # (so that a stale pid file never kills an unrelated process), $3 its name for the messages,
 # $4 the signal (default TERM). SIGKILL after 30 s. With DRY_RUN=1 only says what it would stop.
@@ -55,7 +63,7 @@ stop_pid_file() {
     return 0
   fi
   kill -s "$signal" "$pid" 2>/dev/null || true
-  for ((i = 0; i < 300; i++)); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-  if [ -d "/proc/$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
+  for ((i = 0; i < 300; i++)); do pid_alive "$pid" || break; sleep 0.1; done
+  if pid_alive "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
   echo "$name: stopped (pid $pid)"
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import {
   createPools,
@@ -175,17 +176,27 @@ export async function runDemo(args: readonly string[], io: DemoIo, options: Demo
     const served = pointAtServers(fileConfig, { http: http.port, pg: pg.port });
     if (values['with-local']) localPools = await reachableLocalPools(localFile, io, registry);
     const config: LoadedConfig = { ...served, pools: [...served.pools, ...localPools] };
-    const pools = createPools(config, { registry, drainTimeoutMs: 2000 });
+    // A generous connect bound: on a busy machine the first connections may take seconds.
+    const pools = createPools(config, { registry, drainTimeoutMs: 2000, startTimeoutMs: 10_000 });
     running.pools = pools;
     const report = await pools.start();
-    for (const instance of report.instances.filter((i) => i.live === 0)) {
-      const isLocal = localPools.some((p) => p.type === instance.key.type && p.tag === instance.key.tag);
-      io.stdout(
-        `  ${formatPoolKey(instance.key)}: no live worker (${instance.error ?? 'no connection'})${isLocal ? ', skipped' : ''}\n`,
-      );
-      if (!isLocal) throw new Error(`${formatPoolKey(instance.key)} could not connect to the demo's own server`);
+    const isLocalKey = (key: PoolKey): boolean => localPools.some((p) => p.type === key.type && p.tag === key.tag);
+    for (const instance of report.instances.filter((i) => i.live === 0 && isLocalKey(i.key))) {
+      io.stdout(`  ${formatPoolKey(instance.key)}: no live worker (${instance.error ?? 'no connection'}), skipped\n`);
       await pools.stopInstance(instance.key);
       localPools = localPools.filter((p) => !(p.type === instance.key.type && p.tag === instance.key.tag));
+    }
+    // The pools of the demo's own servers keep retrying until each has a live worker (bounded).
+    const waitUntil = performance.now() + 30_000;
+    const notLive = (): PoolKey[] =>
+      pools
+        .stats()
+        .filter((s) => s.workers.live === 0)
+        .map((s) => s.key);
+    while (notLive().length > 0 && performance.now() < waitUntil) await sleep(100);
+    const dead = notLive();
+    if (dead.length > 0) {
+      throw new Error(`${dead.map(formatPoolKey).join(', ')}: no connection to the demo's own servers within 30 s`);
     }
     const specOf = (key: PoolKey): PoolSpec => config.pools.find((p) => p.type === key.type && p.tag === key.tag)!;
     const keys = pools.keys();
@@ -229,7 +240,7 @@ export async function runDemo(args: readonly string[], io: DemoIo, options: Demo
       restart: async () => {
         downAt = lastElapsed;
         await Promise.all([http.stop(), pg.stop()]);
-        await new Promise((resolve) => setTimeout(resolve, RESTART_DOWN_MS));
+        await sleep(RESTART_DOWN_MS);
         await Promise.all([http.start(), pg.start()]);
       },
       recovered: (tallies) => checkRecovery(lastElapsed, tallies),
