@@ -1,7 +1,13 @@
 // The demo end to end: real pools against the in-process HTTP server and the embedded PostgreSQL,
 // a load through every strategy, both servers restarted in the middle, the table, a clean stop.
 import { describe, expect, it } from 'vitest';
+import { DriverRegistry } from '@outpools/core';
 import { runDemo, type DemoReport } from '@outpools/demo';
+import { httpDriver } from '@outpools/driver-http';
+import { rdbmsDriver } from '@outpools/driver-rdbms';
+import { redisDriver } from '@outpools/driver-redis';
+import { bundledFile, loadConfig } from '../src/config.js';
+import { localPort } from '../src/local.js';
 
 function capture() {
   let out = '';
@@ -81,6 +87,16 @@ describe('outpools demo', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('has a valid examples/demo-local.toml for --with-local, on the usual ports', async () => {
+    const registry = new DriverRegistry([httpDriver, rdbmsDriver, redisDriver]);
+    const config = await loadConfig(bundledFile('demo-local.toml'), process.cwd(), registry);
+    expect(config.pools.map((p) => [`${p.type}.${p.tag}`, localPort(p.type, p.connection)])).toEqual([
+      ['redis.local', 6379],
+      ['rdbms.local_pg', 5432],
+      ['rdbms.local_mariadb', 3306],
+    ]);
+  });
 
   it('prints its usage for --help and refuses an unknown flag', async () => {
     const help = capture();
