@@ -5,23 +5,19 @@
 //
 // Usage: node scripts/test.mjs [vitest args...]   (pnpm test -- packages/core)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { planLines, serviceScripts, slowScripts } from './services.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
 
 // Slow servers (Cassandra, Elasticsearch): `scripts/services/slow/<name>.sh start|wait|stop`.
 // They start first, in the background, and boot while the rest runs; their tests wait for them.
-const slowDir = join(root, 'scripts', 'services', 'slow');
-const slowScripts = existsSync(slowDir)
-  ? readdirSync(slowDir)
-      .filter((f) => f.endsWith('.sh'))
-      .sort()
-  : [];
+const slow = slowScripts();
 const stopSlow = () => {
-  for (const name of slowScripts) run('bash', [join(slowDir, name), 'stop']);
+  for (const s of slow) run('bash', [s.path, 'stop']);
 };
 const fail = (message) => {
   console.error(`[test] ${message}`);
@@ -29,24 +25,27 @@ const fail = (message) => {
   console.log('Tests: 0 passed, 1 failed');
   process.exit(1);
 };
+
+// What this command will install, start and run, and roughly how long it takes.
 console.log(
-  `[test] plan: start ${slowScripts.length} slow server(s) in the background (${slowScripts.map((f) => f.replace(/\.sh$/, '')).join(', ') || 'none'}), ` +
-    'start the other test servers (installed from Debian packages when missing: a few minutes on a fresh machine), ' +
-    'build, type-check, lint, then run every test (about 10-20 minutes here)',
+  [
+    '[test] plan: start the test servers (each script checks its port first; the slow ones boot in the background),',
+    '       build (incremental: only what changed; 3-4 min of CPU when everything must be built), type-check, lint,',
+    '       then every test (vitest; about 10-20 minutes here). The slow servers stop at the end; `pnpm services:stop`',
+    '       stops the other private servers (the shared PostgreSQL, MariaDB, Redis and RabbitMQ are never stopped).',
+    ...(await planLines()).map((line) => `[test] ${line}`),
+  ].join('\n'),
 );
-for (const name of slowScripts) {
-  console.log(`[test] slow service: ${name} start`);
-  if (run('bash', [join(slowDir, name), 'start']).status !== 0) fail(`slow service ${name} failed to start`);
+for (const s of slow) {
+  console.log(`[test] slow service: ${s.name} start`);
+  if (run('bash', [s.path, 'start']).status !== 0) fail(`slow service ${s.name} failed to start`);
 }
 
-// 1. Services: every script in scripts/services/ is idempotent (checks its port first).
-const servicesDir = join(root, 'scripts', 'services');
-for (const name of readdirSync(servicesDir)
-  .filter((f) => f.endsWith('.sh') && f !== 'lib.sh')
-  .sort()) {
-  console.log(`[test] service: ${name}`);
-  const result = run('bash', [join(servicesDir, name)]);
-  if (result.status !== 0) fail(`service script ${name} failed (exit ${result.status})`);
+// 1. Services: every NN-name.sh in scripts/services/ (lib.sh is sourced by them, not run), in order.
+for (const s of serviceScripts()) {
+  console.log(`[test] service: ${s.name}`);
+  const result = run('bash', [s.path]);
+  if (result.status !== 0) fail(`service script ${s.name} failed (exit ${result.status})`);
 }
 
 // 2. Build (the CLI tests run the built `outpools` command).

@@ -32,8 +32,10 @@ describe('README', () => {
     expect(ci).toContain(test!.replace(' install ', ' install --frozen-lockfile '));
   });
 
-  it('the main job runs the CLI on the default example', () => {
+  it('the main job runs the demo, and the default example stays one documented command away', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.main).toContain('outpools check examples/outgoing-pools.toml');
+    expect(pkg.scripts.main).toMatch(/&& outpools demo$/);
+    expect(pkg.scripts['check:example']).toContain('outpools check examples/outgoing-pools.toml');
+    expect(read('README.md')).toContain('pnpm run check:example');
   });
 });

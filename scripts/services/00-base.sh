@@ -2,9 +2,16 @@
 # The base services: PostgreSQL 5432, MariaDB 3306, Redis 6379, RabbitMQ 5672 on loopback.
 # This machine kind starts them before a session; on any other machine this installs them from
 # Debian's packages and starts them. Idempotent: a service whose port answers is left alone.
+# service: shared PostgreSQL 5432, MariaDB 3306, Redis 6379, RabbitMQ 5672 (never stopped)
+# ports: 5432 3306 6379 5672
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
+
+if [ "${1:-}" = stop ]; then
+  echo "base services (PostgreSQL 5432, MariaDB 3306, Redis 6379, RabbitMQ 5672) are shared: left running"
+  exit 0
+fi
 
 need_apt=()
 port_open 5432 || command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql)

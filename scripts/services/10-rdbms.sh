@@ -11,7 +11,9 @@
 #   - a private MariaDB with TLS on 127.0.0.1:33307 (state, CA and server certificate in
 #     /tmp/outpools-services/mariadb-tls/; the certificate file carries the CA in its chain),
 #     same user, for the mysql TLS tests.
-# Idempotent: run it as often as you like.
+# Idempotent: run it as often as you like. `10-rdbms.sh stop` stops the private MariaDB.
+# service: test users, unixODBC DSNs, a private MariaDB with TLS on 33307
+# ports: 33307
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -20,6 +22,12 @@ source "$here/lib.sh"
 user=outpools
 pass=outpools-test-pw
 odbc_dir=/tmp/outpools-services/odbc
+mdir=/tmp/outpools-services/mariadb-tls
+
+if [ "${1:-}" = stop ]; then # the private MariaDB with TLS; the shared servers are left running
+  stop_pid_file "$mdir/mysqld.pid" mariadbd "mariadb-tls (127.0.0.1:33307)"
+  exit 0
+fi
 
 wait_port 5432 30
 wait_port 3306 30
@@ -109,7 +117,6 @@ if ! (cd "$root" && node -e "require('odbc')" >/dev/null 2>&1); then
 fi
 # --- a private MariaDB with TLS (the base one has none)
 mport=33307
-mdir=/tmp/outpools-services/mariadb-tls
 if ! port_open "$mport"; then
   mkdir -p "$mdir"
   chmod 755 /tmp/outpools-services "$mdir"

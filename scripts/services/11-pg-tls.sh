@@ -11,6 +11,9 @@
 # role "outpools" / "outpools-test-pw", database "test".
 # Idempotent: when the port answers, nothing is touched; a stopped cluster is started again
 # (the tests stop it with `pg_ctl -m immediate stop` and run this script to bring it back).
+# `11-pg-tls.sh stop` stops it (SIGINT: PostgreSQL's fast shutdown).
+# service: a private PostgreSQL cluster with TLS on 55433
+# ports: 55433
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -22,6 +25,11 @@ pass=outpools-test-pw
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
 as_pg() { runuser -u postgres -- "$@"; }
+
+if [ "${1:-}" = stop ]; then
+  stop_pid_file "$dir/data/postmaster.pid" postgres "pg-tls (127.0.0.1:$port)" INT
+  exit 0
+fi
 
 # Older runs of this script sent the leaf certificate alone: add the CA to the chain.
 if [ -s "$dir/server.crt" ] && [ -s "$dir/ca.crt" ] && [ "$(grep -c 'BEGIN CERTIFICATE' "$dir/server.crt")" -lt 2 ]; then

@@ -6,7 +6,10 @@
 #   127.0.0.1:16391  TLS (same users), certificate signed by a private CA generated here
 #
 # Tests read the ports, users, passwords and certificate paths from info.json in the state
-# directory. Idempotent: when the plaintext port answers, nothing is done.
+# directory. Idempotent: when the plaintext port answers, nothing is done. `20-redis-extra.sh stop`
+# stops it.
+# service: a private Redis with AUTH, ACL and TLS on 16390/16391
+# ports: 16390 16391
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -18,6 +21,11 @@ tls_port=16391
 default_password=outpools-default-secret
 acl_user=outpools
 acl_password=outpools-acl-secret
+
+if [ "${1:-}" = stop ]; then
+  stop_pid_file "$dir/redis.pid" redis-server "redis-extra (127.0.0.1:$port, tls $tls_port)"
+  exit 0
+fi
 
 write_info() {
   cat >"$dir/info.json.tmp" <<EOF

@@ -13,6 +13,8 @@
 #
 # Tests read ports, users, passwords and certificate paths from info.json in the state directory.
 # Idempotent: what already answers is left alone. `30-rabbit-tls.sh stop` stops the private node.
+# service: a test vhost on the shared broker, a private RabbitMQ node with AMQPS on 15682/15681
+# ports: 15682 15681
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -36,8 +38,16 @@ node_env() {
     RABBITMQ_DIST_PORT="$dist_port" ERL_EPMD_ADDRESS=127.0.0.1 "$@"
 }
 
-if [ "${1:-}" = "stop" ]; then
-  if [ -f "$dir/rabbit.pid" ]; then node_env rabbitmqctl -q -n "$node" stop "$dir/rabbit.pid" || true; fi
+if [ "${1:-}" = "stop" ]; then # only the private node (-n): the shared rabbit@localhost keeps running
+  pid=$(head -n1 "$dir/rabbit.pid" 2>/dev/null | tr -dc '0-9' || true)
+  if [ -z "$pid" ] || [ ! -d "/proc/$pid" ]; then
+    echo "rabbit-tls node $node: not running"
+  elif [ "${DRY_RUN:-}" = 1 ]; then
+    echo "rabbit-tls node $node: would stop it (rabbitmqctl -n $node stop, pid $pid)"
+  else
+    node_env rabbitmqctl -q -n "$node" stop "$dir/rabbit.pid" || true
+    echo "rabbit-tls node $node: stopped"
+  fi
   exit 0
 fi
 

@@ -13,6 +13,8 @@
 #
 # Usage: 40-ldap.sh         start (idempotent)
 #        40-ldap.sh stop    stop this slapd
+# service: a private OpenLDAP slapd on 13389/13636
+# ports: 13389 13636
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -27,7 +29,17 @@ root_password=outpools-ldap-root-secret
 user_password=outpools-alice-secret
 
 if [ "${1:-start}" = stop ]; then
-  if [ -f "$dir/run/slapd.pid" ]; then kill "$(cat "$dir/run/slapd.pid")" 2>/dev/null || true; fi
+  stop_pid_file "$dir/run/slapd.pid" slapd "ldap slapd (127.0.0.1:$port, ldaps $ldaps_port)"
+  # slapd processes a test started (state in a temporary outpools-slapd-* directory) and left behind
+  for proc in /proc/[0-9]*; do
+    cmd=$({ tr '\0' ' ' <"$proc/cmdline"; } 2>/dev/null || true)
+    case "$cmd" in
+      *slapd*outpools-slapd-*) ;;
+      *) continue ;;
+    esac
+    pid=${proc#/proc/}
+    if [ "${DRY_RUN:-}" = 1 ]; then echo "test slapd: would stop pid $pid ($cmd)"; else kill "$pid" 2>/dev/null && echo "test slapd: stopped pid $pid"; fi
+  done
   exit 0
 fi
 

@@ -1,4 +1,5 @@
-# Helpers for the service scripts (sourced, not run).
+# Helpers for the service scripts (sourced, not run: scripts/services.mjs runs only the numbered
+# NN-name.sh scripts).
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_port() {
   local port=$1 secs=${2:-30} i
@@ -37,4 +38,32 @@ make_server_cert() {
   install -m 644 "$tmp/server.crt" "$dir/server.crt"
   install -m 600 "$tmp/server.key" "$dir/server.key"
   rm -rf "$tmp"
+}
+
+# Whether process $1 runs (a zombie waiting for its parent to reap it does not).
+pid_alive() {
+  local stat
+  stat=$({ cat "/proc/$1/stat"; } 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat:0:1}" != Z ]
+}
+
+# Stop a private server by its pid file: $1 pid file, $2 a word its command line must contain
+# (so that a stale pid file never kills an unrelated process), $3 its name for the messages,
+# $4 the signal (default TERM). SIGKILL after 30 s. With DRY_RUN=1 only says what it would stop.
+stop_pid_file() {
+  local file=$1 expect=$2 name=$3 signal=${4:-TERM} pid i
+  pid=$(head -n1 "$file" 2>/dev/null | tr -dc '0-9' || true)
+  if [ -z "$pid" ] || [ ! -r "/proc/$pid/cmdline" ] || ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$expect"; then
+    echo "$name: not running"
+    return 0
+  fi
+  if [ "${DRY_RUN:-}" = 1 ]; then
+    echo "$name: would stop pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-100))"
+    return 0
+  fi
+  kill -s "$signal" "$pid" 2>/dev/null || true
+  for ((i = 0; i < 300; i++)); do pid_alive "$pid" || break; sleep 0.1; done
+  if pid_alive "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
+  echo "$name: stopped (pid $pid)"
 }
