@@ -1,5 +1,5 @@
 /**
- * The `rdbms` pool type: PostgreSQL (`pg`), MySQL/MariaDB (`mysql2`) and ODBC (`odbc`), one
+ * The `rdbms` pool type: PostgreSQL and CockroachDB (`pg`), MySQL/MariaDB (`mysql2`) and ODBC (`odbc`), one
  * connection per worker, one statement at a time.
  * @module
  */
@@ -20,6 +20,7 @@ import type { RdbmsConnection } from './types.js';
 export function connectRdbms(options: RdbmsConnectionOptions, ctx: ConnectContext): Promise<RdbmsConnection> {
   switch (options.driver) {
     case 'pgsql':
+    case 'cockroachdb':
       return connectPgsql(options, ctx);
     case 'mysql':
       return connectMysql(options, ctx);

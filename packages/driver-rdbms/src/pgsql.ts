@@ -57,10 +57,13 @@ interface PgResultLike {
   readonly fields?: readonly { readonly name: string; readonly dataTypeID: number }[];
 }
 
-/** Open a pgsql connection (TLS per the `tls` section; see the module notes). */
+/**
+ * Open a pgsql (or cockroachdb: the same wire protocol) connection (TLS per the `tls` section;
+ * see the module notes).
+ */
 export async function connectPgsql(options: RdbmsConnectionOptions, ctx: ConnectContext): Promise<RdbmsConnection> {
   const pg = await loadPg();
-  const target = networkTarget(options, 'pgsql');
+  const target = networkTarget(options, options.driver === 'cockroachdb' ? 'cockroachdb' : 'pgsql');
   if (options.tls === undefined) return openPg(pg, target, options, ctx, undefined);
   const ssl = pgSslOptions(ctx.tls);
   try {
@@ -134,18 +137,19 @@ async function openPg(
     internals.connection.stream.destroy();
     const how = ssl === undefined ? '' : ' with TLS';
     throw new RdbmsConnectError(
-      `pgsql: cannot connect${how} to ${describeTarget(target)}: ${scrubSecrets(messageOf(error), [target.password])}`,
+      `${options.driver}: cannot connect${how} to ${describeTarget(target)}: ${scrubSecrets(messageOf(error), [target.password])}`,
       { cause: error },
     );
   } finally {
     ctx.signal.removeEventListener('abort', abort);
   }
   live = true;
-  return new PgConnection(client, internals, target, options.query_timeout, ctx);
+  const driver = options.driver === 'cockroachdb' ? 'cockroachdb' : 'pgsql';
+  return new PgConnection(driver, client, internals, target, options.query_timeout, ctx);
 }
 
 class PgConnection implements RdbmsConnection {
-  readonly driver = 'pgsql' as const;
+  readonly driver: 'pgsql' | 'cockroachdb';
   readonly queryTimeoutMs: number;
   readonly #client: PgClient;
   readonly #internals: PgInternals;
@@ -163,12 +167,14 @@ class PgConnection implements RdbmsConnection {
   #cancel: PgCancel | undefined = undefined;
 
   constructor(
+    driver: 'pgsql' | 'cockroachdb',
     client: PgClient,
     internals: PgInternals,
     target: NetworkTarget,
     queryTimeoutMs: number,
     ctx: ConnectContext,
   ) {
+    this.driver = driver;
     this.#client = client;
     this.#internals = internals;
     this.#target = target;
@@ -290,7 +296,7 @@ class PgConnection implements RdbmsConnection {
       if (code === '57014' && /statement timeout/.test(messageOf(error))) {
         return new QueryTimeoutError(this.queryTimeoutMs, { cause: error });
       }
-      return new QueryError(`pgsql: ${messageOf(error)}`, code, { cause: error });
+      return new QueryError(`${this.driver}: ${messageOf(error)}`, code, { cause: error });
     }
     return error;
   }

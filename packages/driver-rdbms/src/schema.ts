@@ -6,20 +6,26 @@
  */
 import { Type, tlsSchemaWith, type DriverCheckContext, type Static } from '@outpools/core/driver';
 
-/** The three RDBMS drivers, as MongooseIM spells them. */
-export const RDBMS_DRIVERS = ['pgsql', 'mysql', 'odbc'] as const;
+/**
+ * The RDBMS drivers, as MongooseIM spells them. `cockroachdb` (current MongooseIM) speaks
+ * PostgreSQL's wire protocol and goes through `pg`, like `pgsql`.
+ */
+export const RDBMS_DRIVERS = ['pgsql', 'mysql', 'odbc', 'cockroachdb'] as const;
 /** One RDBMS driver name. */
 export type RdbmsDriverName = (typeof RDBMS_DRIVERS)[number];
 
-/** Default ports of the network drivers: 5432 for pgsql, 3306 for mysql. */
-export const DEFAULT_PORTS = { pgsql: 5432, mysql: 3306 } as const;
+/** Default ports of the network drivers: 5432 for pgsql, 3306 for mysql, 26257 for cockroachdb. */
+export const DEFAULT_PORTS = { pgsql: 5432, mysql: 3306, cockroachdb: 26257 } as const;
 
-/** The TLS section of an rdbms pool: the common TLS keys plus `required` (PostgreSQL only). */
+/** A driver that connects over the network (every one but odbc). */
+export type NetworkDriverName = keyof typeof DEFAULT_PORTS;
+
+/** The TLS section of an rdbms pool: the common TLS keys plus `required` (PostgreSQL protocol only). */
 export const RdbmsTlsSchema = tlsSchemaWith({
   required: Type.Boolean({
     default: false,
     description:
-      'pgsql only: refuse a server without TLS (`false`: ask for TLS, continue in plaintext if the server has none); ' +
+      'pgsql, cockroachdb: refuse a server without TLS (`false`: ask for TLS, continue in plaintext if the server has none); ' +
       'with mysql an error (a mysql pool always uses TLS when the section is present)',
   }),
 });
@@ -33,25 +39,37 @@ export const RdbmsTlsSchema = tlsSchemaWith({
 export const RdbmsConnectionSchema = Type.Object(
   {
     // Literals written out: Static<> of a mapped array would be `never`.
-    driver: Type.Union([Type.Literal('pgsql'), Type.Literal('mysql'), Type.Literal('odbc')], {
-      description:
-        'The client library: `pgsql` (pg), `mysql` (mysql2, also for MariaDB) or `odbc` (odbc); a near miss ' +
-        '(`"psgql"`) is an error with a suggestion',
-    }),
+    driver: Type.Union(
+      [Type.Literal('pgsql'), Type.Literal('mysql'), Type.Literal('odbc'), Type.Literal('cockroachdb')],
+      {
+        description:
+          'The client library: `pgsql` (pg), `mysql` (mysql2, also for MariaDB), `odbc` (odbc) or `cockroachdb` ' +
+          '(pg: CockroachDB speaks PostgreSQL\'s protocol; the same options as pgsql); a near miss (`"psgql"`) ' +
+          'is an error with a suggestion',
+      },
+    ),
     host: Type.Optional(
-      Type.String({ minLength: 1, description: 'pgsql, mysql (required): server host name or address' }),
+      Type.String({ minLength: 1, description: 'pgsql, mysql, cockroachdb (required): server host name or address' }),
     ),
     port: Type.Optional(
       Type.Integer({
         minimum: 1,
         maximum: 65535,
-        description: 'pgsql, mysql: TCP port; unset: 5432 for pgsql, 3306 for mysql',
+        description:
+          'pgsql, mysql, cockroachdb: TCP port; unset: 5432 for pgsql, 3306 for mysql, 26257 for cockroachdb',
       }),
     ),
-    database: Type.Optional(Type.String({ minLength: 1, description: 'pgsql, mysql (required): database name' })),
-    username: Type.Optional(Type.String({ minLength: 1, description: 'pgsql, mysql (required): user name' })),
+    database: Type.Optional(
+      Type.String({ minLength: 1, description: 'pgsql, mysql, cockroachdb (required): database name' }),
+    ),
+    username: Type.Optional(
+      Type.String({ minLength: 1, description: 'pgsql, mysql, cockroachdb (required): user name' }),
+    ),
     password: Type.Optional(
-      Type.String({ minLength: 1, description: 'pgsql, mysql (required): password; never printed (`"***"`)' }),
+      Type.String({
+        minLength: 1,
+        description: 'pgsql, mysql, cockroachdb (required): password; never printed (`"***"`)',
+      }),
     ),
     settings: Type.Optional(
       Type.String({
@@ -78,8 +96,8 @@ export const RdbmsConnectionSchema = Type.Object(
     tls: Type.Optional(
       Type.With(RdbmsTlsSchema, {
         description:
-          'pgsql, mysql: TLS section (docs/configuration.md, TLS) plus `required`; with odbc an error (TLS comes ' +
-          'from the ODBC data source)',
+          'pgsql, mysql, cockroachdb: TLS section (docs/configuration.md, TLS) plus `required`; with odbc an error ' +
+          '(TLS comes from the ODBC data source)',
       }),
     ),
   },
@@ -92,7 +110,7 @@ export type RdbmsConnectionOptions = Static<typeof RdbmsConnectionSchema>;
 /** The rdbms TLS section after defaults. */
 export type RdbmsTlsOptions = Static<typeof RdbmsTlsSchema>;
 
-/** Fill in the driver-dependent port (5432 for pgsql, 3306 for mysql); odbc has no port. */
+/** Fill in the driver-dependent port (5432 for pgsql, 3306 for mysql, 26257 for cockroachdb); odbc has no port. */
 export function resolveRdbmsOptions(options: RdbmsConnectionOptions): RdbmsConnectionOptions {
   if (options.driver === 'odbc' || options.port !== undefined) return options;
   return { ...options, port: DEFAULT_PORTS[options.driver] };
@@ -138,7 +156,7 @@ export function checkRdbmsOptions(ctx: DriverCheckContext<RdbmsConnectionOptions
   if (c.driver === 'mysql' && c.tls?.required === true) {
     ctx.error(
       'connection.tls.required',
-      'only allowed with driver = "pgsql": a mysql pool always uses TLS when the tls section is present',
+      'only allowed with driver = "pgsql" or "cockroachdb": a mysql pool always uses TLS when the tls section is present',
     );
   }
 }
