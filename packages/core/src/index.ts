@@ -82,5 +82,6 @@ export type {
   CloseErrorEvent,
   BlockedEvent,
   UnblockedEvent,
+  TlsVerifyFailedEvent,
 } from './engine/events.js';
 export type { PoolStats, PoolCounters, LatencySummary } from './engine/stats.js';

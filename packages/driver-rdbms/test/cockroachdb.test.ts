@@ -3,6 +3,7 @@
  * runs here, so these tests point it at the project's PostgreSQL servers with the port given.
  */
 import { describe, expect, it } from 'vitest';
+import { withTlsDefaults } from '@outpools/core/driver';
 import { QueryError, RdbmsConnectError } from '@outpools/driver-rdbms';
 import { closeAfterEach } from '@outpools/testing';
 import { connectRdbms } from '../src/driver.js';
@@ -36,7 +37,7 @@ describe('rdbms driver = "cockroachdb" against a PostgreSQL-protocol server', ()
   });
 
   it('uses TLS with tls.required = true, and refuses a server without TLS', async () => {
-    const tls = { verify_mode: 'peer', cacertfile: PG_TLS_CA, required: true } as const;
+    const tls = withTlsDefaults({ verify_mode: 'peer', cacertfile: PG_TLS_CA, required: true } as const);
     const secure = track(
       await connectRdbms({ ...PG_TLS, driver: 'cockroachdb', tls }, coreTlsContext(tls, '127.0.0.1')),
     );
