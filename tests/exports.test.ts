@@ -94,6 +94,7 @@ describe('entry points', () => {
         'TlsConfig',
         'TlsConfigError',
         'TlsPeerError',
+        'TlsVerifyFailedEvent',
         'UnblockedEvent',
         'VerifyMode',
         'WorkerView',
@@ -138,6 +139,7 @@ describe('entry points', () => {
         'REDACTED',
         'RandomSource',
         'ReconnectPolicy',
+        'FirstRetries',
         'RequestDroppedError',
         'RoutingStrategy',
         'RunOptions',
@@ -151,6 +153,8 @@ describe('entry points', () => {
         'TSchema',
         'TlsConfig',
         'TlsConfigError',
+        'TlsConfigResolved',
+        'TlsFailureListener',
         'TlsForHost',
         'TlsPeerError',
         'TlsSchema',
@@ -172,6 +176,7 @@ describe('entry points', () => {
         'tlsSchemaWith',
         'toNodeTlsOptions',
         'verifyTlsPeer',
+        'withTlsDefaults',
       ].sort(),
     );
   });
