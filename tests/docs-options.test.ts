@@ -25,7 +25,7 @@ const TABLES: Readonly<Record<string, { readonly schema: TObject; readonly optio
   http: { schema: HttpConnectionSchema },
   redis: { schema: RedisConnectionSchema },
   rdbms: { schema: RdbmsConnectionSchema, options: { expand: ['tls.required'] } },
-  rabbit: { schema: RabbitConnectionSchema },
+  rabbit: { schema: RabbitConnectionSchema, options: { expand: ['reconnect'] } },
   ldap: { schema: LdapConnectionSchema },
   cassandra: { schema: CassandraConnectionSchema, options: { expand: ['auth', 'auth.plain'] } },
   elastic: { schema: ElasticConnectionSchema },

@@ -102,6 +102,7 @@ describe('entry points', () => {
         'TlsConfig',
         'TlsConfigError',
         'TlsPeerError',
+        'TlsVerifyFailedEvent',
         'UnblockedEvent',
         'VerifyMode',
         'WorkerView',
@@ -146,6 +147,7 @@ describe('entry points', () => {
         'REDACTED',
         'RandomSource',
         'ReconnectPolicy',
+        'FirstRetries',
         'RequestDroppedError',
         'RoutingStrategy',
         'RunOptions',
@@ -159,6 +161,8 @@ describe('entry points', () => {
         'TSchema',
         'TlsConfig',
         'TlsConfigError',
+        'TlsConfigResolved',
+        'TlsFailureListener',
         'TlsForHost',
         'TlsPeerError',
         'TlsSchema',
@@ -180,6 +184,7 @@ describe('entry points', () => {
         'tlsSchemaWith',
         'toNodeTlsOptions',
         'verifyTlsPeer',
+        'withTlsDefaults',
       ].sort(),
     );
   });

@@ -94,5 +94,6 @@ export type {
   CallEvent,
   ReloadEvent,
   ReloadFailedEvent,
+  TlsVerifyFailedEvent,
 } from './engine/events.js';
 export type { PoolStats, PoolCounters, LatencySummary } from './engine/stats.js';

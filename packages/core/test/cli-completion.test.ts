@@ -46,13 +46,19 @@ describe('outpools completion bash', () => {
     expect(bashComplete(path, ['outpools', 'check', '--plugin', 'no'])).toEqual(['notes.txt']);
     expect(bashComplete(path, ['outpools', 'completion', ''])).toEqual(['bash', 'zsh']);
     expect(bashComplete(path, ['outpools', 'schema', '--'])).toEqual(['--help', '--plugin']);
-    const registered = execFileSync('bash', ['--norc', '-c', `source '${path}'; complete -p outpools`], { encoding: 'utf8' });
+    const registered = execFileSync('bash', ['--norc', '-c', `source '${path}'; complete -p outpools`], {
+      encoding: 'utf8',
+    });
     expect(registered.trim()).toBe('complete -o filenames -F _outpools outpools');
   });
 
   it('refuses an unknown shell with a usage error', async () => {
     let err = '';
-    const code = await main(['completion', 'fish'], { stdout: () => undefined, stderr: (t) => void (err += t), cwd: dir });
+    const code = await main(['completion', 'fish'], {
+      stdout: () => undefined,
+      stderr: (t) => void (err += t),
+      cwd: dir,
+    });
     expect(code).toBe(2);
     expect(err).toMatch(/^outpools completion: unknown shell "fish": bash or zsh\n/);
   });

@@ -71,7 +71,7 @@ describe('pool options', () => {
   it('lists the allowed keys when an unknown key is not close to any', () => {
     const message = messageAt(check('[outgoing_pools.kv.a]\nflavour = 1\n'), 'outgoing_pools.kv.a.flavour');
     expect(message).toBe(
-      'unknown key "flavour"; allowed keys: scope, host, strategy, workers, call_timeout, connection',
+      'unknown key "flavour"; allowed keys: scope, host, strategy, workers, call_timeout, max_worker_queue_len, connection',
     );
   });
 

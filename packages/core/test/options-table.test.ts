@@ -74,7 +74,7 @@ describe('optionsTable', () => {
   });
 
   it('renders a nested table as one row, or with its keys as dotted rows when expanded', () => {
-    expect(optionsTable(TlsSchema)).toContain('| `server_name_indication` | a table | unset |');
+    expect(optionsTable(TlsSchema)).toContain('| `server_name_indication` | a table | `{}` |');
     expect(optionsTable(TlsSchema)).not.toContain('server_name_indication.enabled');
 
     const expanded = optionsTable(TlsSchema, { expand: ['server_name_indication'] }).split('\n');
@@ -87,6 +87,8 @@ describe('optionsTable', () => {
       '`password`',
       '`ciphers`',
       '`versions`',
+      '`disconnect_on_failure`',
+      '`crl_files`',
       '`server_name_indication`',
       '`server_name_indication.enabled`',
       '`server_name_indication.host`',

@@ -47,6 +47,18 @@ describe('backoffDelay', () => {
     }
     expect(backoffDelay({ kind: 'fixed', intervalMs: 10_000 }, 7)).toBe(10_000);
   });
+
+  it('waits the fixed delay of firstRetries first, then backs off from the base again', () => {
+    const policy = {
+      kind: 'exponential',
+      baseMs: 1000,
+      capMs: 30_000,
+      firstRetries: { attempts: 3, delayMs: 250 },
+    } as const;
+    expect([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(policy, n, () => 0.5))).toEqual([250, 250, 250, 500, 1000, 2000]);
+    const none = { ...policy, firstRetries: { attempts: 0, delayMs: 250 } };
+    expect(backoffDelay(none, 0, () => 0.5)).toBe(500);
+  });
 });
 
 describe('reconnect', () => {

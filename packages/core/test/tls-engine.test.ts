@@ -1,41 +1,7 @@
-import { connect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPools, DriverRegistry, parseConfig } from '@outpools/core';
-import { defineDriver, TlsSchema, Type } from '@outpools/core/driver';
 import { createTestPki, type TestPki } from '@outpools/testing';
-import { startTlsServer, type TestTlsServer } from './tls-server.js';
-
-// A pool type whose connection is a bare TLS socket built from ctx.tls and checked by ctx.verifyTls.
-const tlsSocketDriver = defineDriver({
-  type: 'tlssock',
-  connectionSchema: Type.Object(
-    { host: Type.String({ default: 'localhost' }), port: Type.Integer({ default: 1 }), tls: Type.Optional(TlsSchema) },
-    { additionalProperties: false },
-  ),
-  connect(options, ctx) {
-    return new Promise<TLSSocket>((resolve, reject) => {
-      const socket = connect({ ...ctx.tls, host: options.host, port: options.port });
-      socket.once('error', reject);
-      socket.once('secureConnect', () => {
-        try {
-          ctx.verifyTls(socket);
-          socket.on('error', () => {});
-          resolve(socket);
-        } catch (error) {
-          socket.destroy();
-          reject(error);
-        }
-      });
-    });
-  },
-  async close(socket) {
-    socket.destroy();
-  },
-  async ping() {
-    return true;
-  },
-  client: (handle) => ({ authorized: () => handle.run((socket) => Promise.resolve(socket.authorized)) }),
-});
+import { startTlsServer, tlsSocketDriver, type TestTlsServer } from './tls-server.js';
 
 let pki: TestPki;
 let selfSigned: TestTlsServer;

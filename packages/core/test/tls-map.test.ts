@@ -103,10 +103,32 @@ describe('toNodeTlsOptions', () => {
 
   it('names the key and the file when a file cannot be read, never the password', () => {
     const password = 'pw-should-not-leak';
-    expect(() => toNodeTlsOptions({ verify_mode: 'peer', keyfile: '/nonexistent/k.pem', password }, target)).toThrow(
+    const section = {
+      verify_mode: 'peer',
+      certfile: '/nonexistent/c.pem',
+      keyfile: '/nonexistent/k.pem',
+      password,
+    } as const;
+    expect(() => toNodeTlsOptions(section, target)).toThrow(
       expect.objectContaining({
-        message: expect.stringMatching(/^connection\.tls\.keyfile: cannot read "\/nonexistent\/k\.pem" \(ENOENT\)$/),
+        message: expect.stringMatching(/^connection\.tls\.certfile: cannot read "\/nonexistent\/c\.pem" \(ENOENT\)$/),
       }),
+    );
+    expect(() => toNodeTlsOptions({ verify_mode: 'peer', crl_files: ['/nonexistent/r.crl'] }, target)).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/^connection\.tls\.crl_files\[0\]: cannot read/) }),
+    );
+  });
+
+  it('sends no key without a certificate, and maps crl_files to crl unless nothing is verified', () => {
+    const options = toNodeTlsOptions({ verify_mode: 'peer', keyfile: '/nonexistent/k.pem' }, target);
+    expect(options.key).toBeUndefined();
+    expect(toNodeTlsOptions({ verify_mode: 'none', crl_files: ['/nonexistent/r.crl'] }, target).crl).toBeUndefined();
+  });
+
+  it('lets every peer through to verifyTlsPeer with disconnect_on_failure = false', () => {
+    expect(toNodeTlsOptions({ verify_mode: 'peer' }, target).rejectUnauthorized).toBe(true);
+    expect(toNodeTlsOptions({ verify_mode: 'peer', disconnect_on_failure: false }, target).rejectUnauthorized).toBe(
+      false,
     );
   });
 });

@@ -29,9 +29,25 @@ describe('tlsIssues', () => {
     expect(errors).toEqual([{ path: `${P}.keyfile`, message: 'keyfile is required when certfile is set' }]);
   });
 
-  it('reports keyfile without certfile at the certfile path', () => {
-    const { errors } = tlsIssues({ verify_mode: 'peer', keyfile: pem }, P);
-    expect(paths(errors)).toEqual([`${P}.certfile`]);
+  it('accepts keyfile without certfile with a warning that the key is unused', () => {
+    const { errors, warnings } = tlsIssues({ verify_mode: 'peer', keyfile: pem }, P);
+    expect(errors).toEqual([]);
+    expect(paths(warnings)).toEqual([`${P}.keyfile`]);
+    expect(warnings[0]?.message).toMatch(/not used without a certfile/);
+  });
+
+  it('checks every crl_files entry like a PEM file, at its index', () => {
+    const missing = join(dir, 'gone.crl');
+    const { errors } = tlsIssues({ verify_mode: 'peer', crl_files: [pem, missing] }, P);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.path).toBe(`${P}.crl_files[1]`);
+    expect(errors[0]?.message).toContain('not found');
+  });
+
+  it('warns that crl_files and disconnect_on_failure = false do nothing with verify_mode = "none"', () => {
+    const { errors, warnings } = tlsIssues({ verify_mode: 'none', crl_files: [pem], disconnect_on_failure: false }, P);
+    expect(errors).toEqual([]);
+    expect(paths(warnings)).toEqual([`${P}.crl_files`, `${P}.disconnect_on_failure`]);
   });
 
   it('reports a missing file at its key, naming the file and "not found"', () => {

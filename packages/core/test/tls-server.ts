@@ -1,6 +1,7 @@
 // A real TLS server on 127.0.0.1 (or ::1) for the TLS tests: records what each client sent.
 import { once } from 'node:events';
-import { createServer, type TlsOptions, type TLSSocket } from 'node:tls';
+import { connect, createServer, type TlsOptions, type TLSSocket } from 'node:tls';
+import { defineDriver, TlsSchema, Type } from '@outpools/core/driver';
 import type { AddressInfo } from 'node:net';
 
 export interface SeenClient {
@@ -46,3 +47,35 @@ export async function startTlsServer(options: TlsOptions, host = '127.0.0.1'): P
     },
   };
 }
+
+// A pool type whose connection is a bare TLS socket built from ctx.tls and checked by ctx.verifyTls.
+export const tlsSocketDriver = defineDriver({
+  type: 'tlssock',
+  connectionSchema: Type.Object(
+    { host: Type.String({ default: 'localhost' }), port: Type.Integer({ default: 1 }), tls: Type.Optional(TlsSchema) },
+    { additionalProperties: false },
+  ),
+  connect(options, ctx) {
+    return new Promise<TLSSocket>((resolve, reject) => {
+      const socket = connect({ ...ctx.tls, host: options.host, port: options.port });
+      socket.once('error', reject);
+      socket.once('secureConnect', () => {
+        try {
+          ctx.verifyTls(socket);
+          socket.on('error', () => {});
+          resolve(socket);
+        } catch (error) {
+          socket.destroy();
+          reject(error);
+        }
+      });
+    });
+  },
+  async close(socket) {
+    socket.destroy();
+  },
+  async ping() {
+    return true;
+  },
+  client: (handle) => ({ authorized: () => handle.run((socket) => Promise.resolve(socket.authorized)) }),
+});

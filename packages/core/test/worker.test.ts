@@ -74,6 +74,7 @@ function fakeHost(overrides: Partial<WorkerSettings> = {}, driver: Partial<Engin
     blockedChanged: (worker, blocked, reason) =>
       events.push(`${blocked ? 'blocked' : 'unblocked'} ${worker}${reason ? ` ${reason}` : ''}`),
     reconnectScheduled: (worker, attempt) => events.push(`reconnect ${worker} #${attempt}`),
+    tlsVerifyFailed: (worker, failure) => events.push(`tls ${worker} ${failure.reason}`),
     closeFailed: (worker) => events.push(`closeFailed ${worker}`),
   };
   const request = (fn: (c: Conn, ctx: Request) => unknown): Request =>

@@ -9,6 +9,10 @@
  * host name are checked), and pins the root certificate each server presented: the client then
  * connects with `rejectUnauthorized: true` and those roots as `ca`, so Node verifies every one
  * of its connections in full and a peer that was not checked is refused before any secret is sent.
+ *
+ * `disconnect_on_failure = false` (with `peer` or `selfsigned_peer`): the same probe runs the
+ * check, which reports a failure (the pool's `tls_verify_failed` event) instead of refusing, and
+ * the client then uses the core's options as they are (`rejectUnauthorized: false`).
  * @module
  */
 import { connect as tlsConnect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
@@ -89,6 +93,16 @@ export async function clientSslOptions(
   if (options.tls === undefined || first === undefined) return undefined;
   const base = ctx.tlsFor(first.host);
   if (base === undefined) return undefined;
+  if (options.tls.verify_mode === 'none') return base.options;
+  if (options.tls.disconnect_on_failure === false) {
+    for (const server of options.servers) {
+      // Only to report; a server that cannot be reached fails the client's own connect.
+      await probeServerRoot(server, ctx.tlsFor(server.host) ?? base, ctx.signal).catch(() =>
+        ctx.signal.throwIfAborted(),
+      );
+    }
+    return base.options;
+  }
   if (options.tls.verify_mode !== 'selfsigned_peer') return base.options;
   const roots: string[] = [];
   let firstError: unknown;

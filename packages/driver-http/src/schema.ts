@@ -36,6 +36,7 @@ export const HttpConnectionSchema = Type.Object(
         'absent. A bad value is an error at `connection.host` that says the expected form; user info in it is never printed',
     }),
     path_prefix: Type.String({
+      minLength: 1,
       default: '/',
       description:
         'Initial part of the path of every request, joined to it with exactly one `/` ' +

@@ -89,7 +89,10 @@ describe('http connection schema', () => {
     expect(result.errors[0]?.message).toContain('"http://***@server.com"');
   });
 
-  it('takes path_prefix as a string', () => {
+  it('takes path_prefix as a non-empty string', () => {
+    expect(errorPaths(check(withConnection('host = "http://h"\npath_prefix = ""')))).toEqual([
+      `${POOL}.connection.path_prefix`,
+    ]);
     expect(connectionOf(check(withConnection('host = "http://h"\npath_prefix = "/api"')))?.['path_prefix']).toBe(
       '/api',
     );

@@ -26,12 +26,15 @@ export function resolveLdapOptions(options: LdapConnectionOptions): LdapConnecti
   return { servers, port: options.tls === undefined ? LDAP_PORT : LDAPS_PORT, ...rest };
 }
 
-/** Cross-field rule: a password is only meaningful with a `root_dn` to bind as. */
+/**
+ * Cross-field rule: a password is only meaningful with a `root_dn` to bind as. Without one the
+ * connection is anonymous and the password unused: a warning (MongooseIM accepts the pair).
+ */
 export function checkLdapBind(ctx: DriverCheckContext<LdapConnectionOptions>): void {
   if (ctx.connection.password !== '' && ctx.connection.root_dn === '') {
-    ctx.error(
+    ctx.warn(
       'connection.password',
-      'a password is set but root_dn is empty: set the root_dn to bind as, or remove the password for an anonymous connection',
+      'a password is set but root_dn is empty: the connection is anonymous (no bind) and the password is not used; set the root_dn to bind as, or remove the password',
     );
   }
 }

@@ -19,7 +19,7 @@ export const LDAPS_PORT = 636;
  * | `servers` | non-empty array of non-empty strings, no duplicates | `["localhost"]` |
  * | `port` | integer 1..65535 | `389`, or `636` when `tls` is present |
  * | `root_dn` | string (`""` = anonymous) | `""` |
- * | `password` | string (needs a `root_dn`) | `""` |
+ * | `password` | string (unused without a `root_dn`: a warning) | `""` |
  * | `connect_interval` | positive integer (ms) | `10000` |
  * | `tls` | TLS section (LDAPS) | unset (plain LDAP) |
  */
@@ -42,7 +42,7 @@ export const LdapConnectionSchema = Type.Object(
     root_dn: Type.String({ default: '', description: "DN of the pool's simple bind; empty: anonymous (no bind)" }),
     password: Type.String({
       default: '',
-      description: 'Bind password; a password with an empty root_dn is a config error; never printed ("***")',
+      description: 'Bind password; with an empty root_dn it is not used (a warning); never printed ("***")',
     }),
     connect_interval: Type.Integer({
       minimum: 1,

@@ -77,12 +77,13 @@ describe('ldap connection schema', () => {
     expect(JSON.stringify(bad.errors)).not.toContain('27182818');
   });
 
-  it('accepts a root_dn without a password and rejects a password without a root_dn', () => {
+  it('accepts a root_dn without a password, and a password without a root_dn with a warning', () => {
     expect(check(withConnection('root_dn = "cn=reader,dc=example,dc=com"')).errors).toEqual([]);
     const result = check(withConnection('password = "orphan-secret"'));
-    expect(errorPaths(result)).toEqual([`${C}.password`]);
-    expect(result.errors[0]?.message).toContain('root_dn');
-    expect(JSON.stringify(result)).not.toContain('orphan-secret');
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map((w) => w.path)).toEqual([`${C}.password`]);
+    expect(result.warnings[0]?.message).toMatch(/root_dn is empty.*not used/);
+    expect(JSON.stringify(result.warnings)).not.toContain('orphan-secret');
   });
 
   it('takes connect_interval as a positive integer', () => {

@@ -1,6 +1,12 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toNodeTlsOptions, verifyTlsPeer, type ConnectContext, type TlsConfig } from '@outpools/core/driver';
+import {
+  toNodeTlsOptions,
+  verifyTlsPeer,
+  withTlsDefaults,
+  type ConnectContext,
+  type TlsConfig,
+} from '@outpools/core/driver';
 import { connectLdap, LdapConnectError, type LdapConnection, type LdapConnectionOptions } from '@outpools/driver-ldap';
 import { closeAfterEach, stubContexts } from '@outpools/testing';
 import { clientOf, ldapToml, startPools } from './helpers/pools.js';
@@ -41,7 +47,7 @@ function options(host: string, port: number, tls: TlsConfig | undefined, bind = 
     root_dn: bind ? info.rootDn : '',
     password: bind ? info.rootPassword : '',
     connect_interval: 100,
-    ...(tls !== undefined && { tls }),
+    ...(tls !== undefined && { tls: withTlsDefaults(tls) }),
   };
 }
 

@@ -3,13 +3,30 @@
  * channel with `confirms_enabled`) that runs many publishes at once.
  * @module
  */
-import { defineDriver } from '@outpools/core/driver';
+import { DEFAULT_RECONNECT, defineDriver, type ReconnectPolicy } from '@outpools/core/driver';
 import { createRabbitClient } from './client.js';
 import { closeRabbitConnection, openRabbitConnection } from './connect.js';
 import { INFINITY, RabbitConnectionSchema, type RabbitConnectionOptions } from './schema.js';
 
 /** How many calls one worker runs at once on its channel; the rest wait in its mailbox. */
 export const RABBIT_CONCURRENCY = 100;
+
+/**
+ * The reconnect policy of `connection.reconnect`. MongooseIM's rabbit worker retries a failed
+ * connect `attempts` times, `delay` ms apart, and then crashes (its supervisor starts a new one).
+ * outpools never gives a worker up: its first `attempts` retries in a row come `delay` ms after
+ * each failure, and later ones follow the pool's backoff (1 s doubling, capped at 30 s, full jitter).
+ *
+ * @example
+ * ```ts
+ * rabbitReconnect({ ...options, reconnect: { attempts: 5, delay: 1000 } });
+ * // { kind: 'exponential', baseMs: 1000, capMs: 30000, firstRetries: { attempts: 5, delayMs: 1000 } }
+ * ```
+ */
+export function rabbitReconnect(options: RabbitConnectionOptions): ReconnectPolicy {
+  const { attempts, delay } = options.reconnect;
+  return attempts === 0 ? DEFAULT_RECONNECT : { ...DEFAULT_RECONNECT, firstRetries: { attempts, delayMs: delay } };
+}
 
 /**
  * The engine's mailbox limit for `max_worker_queue_len` (`undefined` for `"infinity"`).
@@ -60,6 +77,7 @@ export const rabbitDriver = defineDriver({
   connectionSchema: RabbitConnectionSchema,
   concurrency: () => RABBIT_CONCURRENCY,
   maxQueue: rabbitMaxQueue,
+  reconnect: rabbitReconnect,
   connect: openRabbitConnection,
   close: closeRabbitConnection,
   ping: (connection) => connection.ping(),

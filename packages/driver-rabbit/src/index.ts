@@ -2,7 +2,7 @@
  * `@outpools/driver-rabbit`: RabbitMQ pools for outpools, on amqplib.
  * @module
  */
-export { rabbitDriver, rabbitMaxQueue, RABBIT_CONCURRENCY } from './driver.js';
+export { rabbitDriver, rabbitMaxQueue, rabbitReconnect, RABBIT_CONCURRENCY } from './driver.js';
 export { RabbitConnectionSchema, INFINITY } from './schema.js';
 export type { RabbitConnectionOptions } from './schema.js';
 export { createRabbitClient } from './client.js';

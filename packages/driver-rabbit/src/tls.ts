@@ -9,6 +9,10 @@
  * socket with `ctx.verifyTls`, and then pins what it verified: amqplib's connection uses
  * `rejectUnauthorized: true` with the configured CAs plus the verified self-signed certificate.
  * Node then refuses, before the handshake completes, any peer other than the one verified.
+ *
+ * `disconnect_on_failure = false` (with `peer` or `selfsigned_peer`): the probe's check reports a
+ * failure (the pool's `tls_verify_failed` event) instead of refusing, and amqplib's connection
+ * then uses the core's options as they are (`rejectUnauthorized: false`).
  * @module
  */
 import { connect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
@@ -23,7 +27,13 @@ export async function amqpsOptions(
 ): Promise<ConnectionOptions | undefined> {
   const base = ctx.tls;
   if (base === undefined) return undefined;
-  if (options.tls?.verify_mode !== 'selfsigned_peer') return base;
+  const tls = options.tls;
+  if (tls === undefined || tls.verify_mode === 'none') return base;
+  if (tls.disconnect_on_failure === false) {
+    (await probe(options.host, options.port, base, ctx, signal)).destroy();
+    return base;
+  }
+  if (tls.verify_mode !== 'selfsigned_peer') return base;
   const socket = await probe(options.host, options.port, base, ctx, signal);
   try {
     if (socket.authorizationError === null || socket.authorizationError === undefined) {

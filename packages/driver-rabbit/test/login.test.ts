@@ -20,6 +20,7 @@ const OPTIONS: RabbitConnectionOptions = {
   virtual_host: '/',
   confirms_enabled: false,
   max_worker_queue_len: 1000,
+  reconnect: { attempts: 0, delay: 2000 },
 };
 const started: Pools[] = [];
 afterEach(async () => {

@@ -136,6 +136,7 @@ describe('rabbit connection.blocked', () => {
       virtual_host: '/',
       confirms_enabled: false,
       max_worker_queue_len: 1000,
+      reconnect: { attempts: 0, delay: 2000 },
     };
     const connection: RabbitConnection = await rabbitDriver.connect(options, ctx);
     try {

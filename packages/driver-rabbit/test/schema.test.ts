@@ -27,6 +27,7 @@ const DEFAULTS: RabbitConnectionOptions = {
   virtual_host: '/',
   confirms_enabled: false,
   max_worker_queue_len: 1000,
+  reconnect: { attempts: 0, delay: 2000 },
 };
 
 describe('rabbit connection schema', () => {
@@ -60,8 +61,10 @@ describe('rabbit connection schema', () => {
     }
   });
 
-  it('takes username and password as strings, never printing the password', () => {
+  it('takes username and password as non-empty strings, never printing the password', () => {
     expect(errorPaths(check(withConnection('username = 7')))).toEqual([`${C}.username`]);
+    expect(errorPaths(check(withConnection('username = ""')))).toEqual([`${C}.username`]);
+    expect(errorPaths(check(withConnection('password = ""')))).toEqual([`${C}.password`]);
     const bad = check(withConnection('password = 31415926'));
     expect(errorPaths(bad)).toEqual([`${C}.password`]);
     expect(JSON.stringify(bad.errors)).not.toContain('31415926');

@@ -1,7 +1,7 @@
 /**
- * The `rdbms` pool type: PostgreSQL (`pg`), MySQL/MariaDB (`mysql2`) and ODBC (`odbc`), one
- * connection per worker; one statement at a time, or with pgsql up to `pipeline` statements in
- * flight (pg's pipeline mode).
+ * The `rdbms` pool type: PostgreSQL and CockroachDB (`pg`), MySQL/MariaDB (`mysql2`) and ODBC
+ * (`odbc`), one connection per worker; one statement at a time, or over the PostgreSQL protocol up
+ * to `pipeline` statements in flight (pg's pipeline mode).
  * @module
  */
 import { defineDriver, type CallContext, type ConnectContext } from '@outpools/core/driver';
@@ -22,6 +22,7 @@ import type { RdbmsConnection } from './types.js';
 export function connectRdbms(options: RdbmsConnectionOptions, ctx: ConnectContext): Promise<RdbmsConnection> {
   switch (options.driver) {
     case 'pgsql':
+    case 'cockroachdb':
       return connectPgsql(options, ctx);
     case 'mysql':
       return connectMysql(options, ctx);

@@ -64,10 +64,13 @@ interface PgResultLike {
   readonly fields?: readonly { readonly name: string; readonly dataTypeID: number }[];
 }
 
-/** Open a pgsql connection (TLS per the `tls` section; see the module notes). */
+/**
+ * Open a pgsql (or cockroachdb: the same wire protocol) connection (TLS per the `tls` section;
+ * see the module notes).
+ */
 export async function connectPgsql(options: RdbmsConnectionOptions, ctx: ConnectContext): Promise<RdbmsConnection> {
   const pg = await loadPg();
-  const target = networkTarget(options, 'pgsql');
+  const target = networkTarget(options, options.driver === 'cockroachdb' ? 'cockroachdb' : 'pgsql');
   if (options.tls === undefined) return openPg(pg, target, options, ctx, undefined);
   const ssl = pgSslOptions(ctx.tls);
   try {
@@ -145,14 +148,15 @@ async function openPg(
     internals.connection.stream.destroy();
     const how = ssl === undefined ? '' : ' with TLS';
     throw new RdbmsConnectError(
-      `pgsql: cannot connect${how} to ${describeTarget(target)}: ${scrubSecrets(messageOf(error), [target.password])}`,
+      `${options.driver}: cannot connect${how} to ${describeTarget(target)}: ${scrubSecrets(messageOf(error), [target.password])}`,
       { cause: error },
     );
   } finally {
     ctx.signal.removeEventListener('abort', abort);
   }
   live = true;
-  connection = new PgConnection(client, internals, target, options.query_timeout, ctx, pipelined);
+  const driver = options.driver === 'cockroachdb' ? 'cockroachdb' : 'pgsql';
+  connection = new PgConnection(driver, client, internals, target, options.query_timeout, ctx, pipelined);
   return connection;
 }
 
@@ -173,7 +177,7 @@ interface Pending {
 const OPENS_TRANSACTION = /^\s*(?:begin|start\s+transaction)\b/i;
 
 class PgConnection implements RdbmsConnection {
-  readonly driver = 'pgsql' as const;
+  readonly driver: 'pgsql' | 'cockroachdb';
   readonly queryTimeoutMs: number;
   readonly #client: PgClient;
   readonly #internals: PgInternals;
@@ -200,6 +204,7 @@ class PgConnection implements RdbmsConnection {
   #cancel: PgCancel | undefined = undefined;
 
   constructor(
+    driver: 'pgsql' | 'cockroachdb',
     client: PgClient,
     internals: PgInternals,
     target: NetworkTarget,
@@ -207,6 +212,7 @@ class PgConnection implements RdbmsConnection {
     ctx: ConnectContext,
     pipelined: boolean,
   ) {
+    this.driver = driver;
     this.#client = client;
     this.#internals = internals;
     this.#target = target;
@@ -406,7 +412,7 @@ class PgConnection implements RdbmsConnection {
       if (code === '57014' && /statement timeout/.test(messageOf(error))) {
         return new QueryTimeoutError(this.queryTimeoutMs, { cause: error });
       }
-      return new QueryError(`pgsql: ${messageOf(error)}`, code, { cause: error });
+      return new QueryError(`${this.driver}: ${messageOf(error)}`, code, { cause: error });
     }
     return error;
   }

@@ -6,13 +6,16 @@
  */
 import { Type, tlsSchemaWith, type DriverCheckContext, type Static } from '@outpools/core/driver';
 
-/** The three RDBMS drivers, as MongooseIM spells them. */
-export const RDBMS_DRIVERS = ['pgsql', 'mysql', 'odbc'] as const;
+/**
+ * The RDBMS drivers, as MongooseIM spells them. `cockroachdb` (current MongooseIM) speaks
+ * PostgreSQL's wire protocol and goes through `pg`, like `pgsql`.
+ */
+export const RDBMS_DRIVERS = ['pgsql', 'mysql', 'odbc', 'cockroachdb'] as const;
 /** One RDBMS driver name. */
 export type RdbmsDriverName = (typeof RDBMS_DRIVERS)[number];
 
-/** Default ports of the network drivers: 5432 for pgsql, 3306 for mysql. */
-export const DEFAULT_PORTS = { pgsql: 5432, mysql: 3306 } as const;
+/** Default ports of the network drivers: 5432 for pgsql, 3306 for mysql, 26257 for cockroachdb. */
+export const DEFAULT_PORTS = { pgsql: 5432, mysql: 3306, cockroachdb: 26257 } as const;
 
 /**
  * pgsql's `pipeline` when unset: how many statements one connection has in flight at once
@@ -20,12 +23,15 @@ export const DEFAULT_PORTS = { pgsql: 5432, mysql: 3306 } as const;
  */
 export const DEFAULT_PG_PIPELINE = 32;
 
-/** The TLS section of an rdbms pool: the common TLS keys plus `required` (PostgreSQL only). */
+/** A driver that connects over the network (every one but odbc). */
+export type NetworkDriverName = keyof typeof DEFAULT_PORTS;
+
+/** The TLS section of an rdbms pool: the common TLS keys plus `required` (PostgreSQL protocol only). */
 export const RdbmsTlsSchema = tlsSchemaWith({
   required: Type.Boolean({
     default: false,
     description:
-      'pgsql only: refuse a server without TLS (`false`: ask for TLS, continue in plaintext if the server has none); ' +
+      'pgsql, cockroachdb: refuse a server without TLS (`false`: ask for TLS, continue in plaintext if the server has none); ' +
       'with mysql an error (a mysql pool always uses TLS when the section is present)',
   }),
 });
@@ -39,25 +45,37 @@ export const RdbmsTlsSchema = tlsSchemaWith({
 export const RdbmsConnectionSchema = Type.Object(
   {
     // Literals written out: Static<> of a mapped array would be `never`.
-    driver: Type.Union([Type.Literal('pgsql'), Type.Literal('mysql'), Type.Literal('odbc')], {
-      description:
-        'The client library: `pgsql` (pg), `mysql` (mysql2, also for MariaDB) or `odbc` (odbc); a near miss ' +
-        '(`"psgql"`) is an error with a suggestion',
-    }),
+    driver: Type.Union(
+      [Type.Literal('pgsql'), Type.Literal('mysql'), Type.Literal('odbc'), Type.Literal('cockroachdb')],
+      {
+        description:
+          'The client library: `pgsql` (pg), `mysql` (mysql2, also for MariaDB), `odbc` (odbc) or `cockroachdb` ' +
+          '(pg: CockroachDB speaks PostgreSQL\'s protocol; the same options as pgsql); a near miss (`"psgql"`) ' +
+          'is an error with a suggestion',
+      },
+    ),
     host: Type.Optional(
-      Type.String({ minLength: 1, description: 'pgsql, mysql (required): server host name or address' }),
+      Type.String({ minLength: 1, description: 'pgsql, mysql, cockroachdb (required): server host name or address' }),
     ),
     port: Type.Optional(
       Type.Integer({
         minimum: 1,
         maximum: 65535,
-        description: 'pgsql, mysql: TCP port; unset: 5432 for pgsql, 3306 for mysql',
+        description:
+          'pgsql, mysql, cockroachdb: TCP port; unset: 5432 for pgsql, 3306 for mysql, 26257 for cockroachdb',
       }),
     ),
-    database: Type.Optional(Type.String({ minLength: 1, description: 'pgsql, mysql (required): database name' })),
-    username: Type.Optional(Type.String({ minLength: 1, description: 'pgsql, mysql (required): user name' })),
+    database: Type.Optional(
+      Type.String({ minLength: 1, description: 'pgsql, mysql, cockroachdb (required): database name' }),
+    ),
+    username: Type.Optional(
+      Type.String({ minLength: 1, description: 'pgsql, mysql, cockroachdb (required): user name' }),
+    ),
     password: Type.Optional(
-      Type.String({ minLength: 1, description: 'pgsql, mysql (required): password; never printed (`"***"`)' }),
+      Type.String({
+        minLength: 1,
+        description: 'pgsql, mysql, cockroachdb (required): password; never printed (`"***"`)',
+      }),
     ),
     settings: Type.Optional(
       Type.String({
@@ -87,15 +105,15 @@ export const RdbmsConnectionSchema = Type.Object(
         maximum: 1000,
         description:
           `pgsql only (beyond MongooseIM): how many statements one connection runs at once, each sent without ` +
-          `waiting for the previous result (pg's pipeline mode); 1 = off. Unset: ${DEFAULT_PG_PIPELINE} for pgsql. ` +
+          `waiting for the previous result (pg's pipeline mode); 1 = off. Unset: ${DEFAULT_PG_PIPELINE} for pgsql and cockroachdb. ` +
           'Transactions own their connection while they run; with mysql or odbc only 1 is allowed',
       }),
     ),
     tls: Type.Optional(
       Type.With(RdbmsTlsSchema, {
         description:
-          'pgsql, mysql: TLS section (docs/configuration.md, TLS) plus `required`; with odbc an error (TLS comes ' +
-          'from the ODBC data source)',
+          'pgsql, mysql, cockroachdb: TLS section (docs/configuration.md, TLS) plus `required`; with odbc an error ' +
+          '(TLS comes from the ODBC data source)',
       }),
     ),
   },
@@ -109,20 +127,25 @@ export type RdbmsConnectionOptions = Static<typeof RdbmsConnectionSchema>;
 export type RdbmsTlsOptions = Static<typeof RdbmsTlsSchema>;
 
 /**
- * Fill in the driver-dependent port (5432 for pgsql, 3306 for mysql; odbc has none) and pgsql's
- * `pipeline` ({@link DEFAULT_PG_PIPELINE}).
+ * Fill in the driver-dependent port (5432 for pgsql, 3306 for mysql, 26257 for cockroachdb; odbc
+ * has none) and, over the PostgreSQL protocol, `pipeline` ({@link DEFAULT_PG_PIPELINE}).
  */
 export function resolveRdbmsOptions(options: RdbmsConnectionOptions): RdbmsConnectionOptions {
   if (options.driver === 'odbc') return options;
   const port = options.port ?? DEFAULT_PORTS[options.driver];
-  const pipeline = options.driver === 'pgsql' ? (options.pipeline ?? DEFAULT_PG_PIPELINE) : options.pipeline;
+  const pipeline = speaksPg(options) ? (options.pipeline ?? DEFAULT_PG_PIPELINE) : options.pipeline;
   if (port === options.port && pipeline === options.pipeline) return options;
   return { ...options, port, ...(pipeline !== undefined && { pipeline }) };
 }
 
-/** Statements one connection of this pool runs at once: `pipeline` for pgsql, 1 for the others. */
+/** The driver speaks PostgreSQL's protocol through `pg` (pgsql, cockroachdb). */
+function speaksPg(options: RdbmsConnectionOptions): boolean {
+  return options.driver === 'pgsql' || options.driver === 'cockroachdb';
+}
+
+/** Statements one connection of this pool runs at once: `pipeline` over the PostgreSQL protocol, 1 for the others. */
 export function pgPipelineDepth(options: RdbmsConnectionOptions): number {
-  return options.driver === 'pgsql' ? (options.pipeline ?? DEFAULT_PG_PIPELINE) : 1;
+  return speaksPg(options) ? (options.pipeline ?? DEFAULT_PG_PIPELINE) : 1;
 }
 
 const NETWORK_KEYS = ['host', 'database', 'username', 'password'] as const;
@@ -131,10 +154,10 @@ const ODBC_FORBIDDEN = ['host', 'port', 'database', 'username', 'password'] as c
 /** Cross-field rules of an rdbms connection section (paths relative to the pool section). */
 export function checkRdbmsOptions(ctx: DriverCheckContext<RdbmsConnectionOptions>): void {
   const c = ctx.connection;
-  if (c.driver !== 'pgsql' && c.pipeline !== undefined && c.pipeline !== 1) {
+  if (c.driver !== 'pgsql' && c.driver !== 'cockroachdb' && c.pipeline !== undefined && c.pipeline !== 1) {
     ctx.error(
       'connection.pipeline',
-      `only allowed with driver = "pgsql" (this pool's driver is "${c.driver}", which runs one statement at a time): use 1 or leave it out`,
+      `only allowed with driver = "pgsql" or "cockroachdb" (this pool's driver is "${c.driver}", which runs one statement at a time): use 1 or leave it out`,
     );
   }
   if (c.driver === 'odbc') {
@@ -171,7 +194,7 @@ export function checkRdbmsOptions(ctx: DriverCheckContext<RdbmsConnectionOptions
   if (c.driver === 'mysql' && c.tls?.required === true) {
     ctx.error(
       'connection.tls.required',
-      'only allowed with driver = "pgsql": a mysql pool always uses TLS when the tls section is present',
+      'only allowed with driver = "pgsql" or "cockroachdb": a mysql pool always uses TLS when the tls section is present',
     );
   }
 }

@@ -1,8 +1,8 @@
 /**
- * The network target of a pgsql or mysql pool, taken from validated options.
+ * The network target of a pgsql, cockroachdb or mysql pool, taken from validated options.
  * @module
  */
-import type { RdbmsConnectionOptions } from './schema.js';
+import type { NetworkDriverName, RdbmsConnectionOptions } from './schema.js';
 import { DEFAULT_PORTS } from './schema.js';
 
 /** Where and as whom a pgsql/mysql connection logs in. */
@@ -15,7 +15,7 @@ export interface NetworkTarget {
 }
 
 /** The target of a pgsql/mysql pool; throws when the (already validated) options lack a key. */
-export function networkTarget(options: RdbmsConnectionOptions, driver: 'pgsql' | 'mysql'): NetworkTarget {
+export function networkTarget(options: RdbmsConnectionOptions, driver: NetworkDriverName): NetworkTarget {
   const { host, database, username, password } = options;
   if (host === undefined || database === undefined || username === undefined || password === undefined) {
     throw new TypeError(`driver = "${driver}" needs host, database, username and password`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TlsConfig } from '@outpools/core';
+import { withTlsDefaults } from '@outpools/core/driver';
 import { RdbmsConnectError, type RdbmsConnectionOptions } from '@outpools/driver-rdbms';
 import { connectRdbms } from '../src/driver.js';
 import type { RdbmsConnection } from '../src/types.js';
@@ -8,7 +9,7 @@ import { coreTlsContext, fakeContext } from './helpers/fake-pool.js';
 import { closeAfterEach } from '@outpools/testing';
 import { connectionToml, startRdbms } from './helpers/pools.js';
 
-const TLS_SECTION = { verify_mode: 'peer', required: false } as const;
+const TLS_SECTION = withTlsDefaults({ verify_mode: 'peer', required: false } as const);
 const withTls = (options: RdbmsConnectionOptions): RdbmsConnectionOptions => ({ ...options, tls: { ...TLS_SECTION } });
 const tls = (extra: Partial<TlsConfig>): TlsConfig => ({ verify_mode: 'peer', ...extra });
 

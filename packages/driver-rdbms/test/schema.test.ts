@@ -77,6 +77,24 @@ describe('rdbms connection schema', () => {
     expect(connectionOf(check(section(`${MY}\nport = 3307`)))?.['port']).toBe(3307);
   });
 
+  it('takes driver = "cockroachdb" with the pgsql options, default port 26257', () => {
+    const cockroach = check(section(PG.replace('"pgsql"', '"cockroachdb"')));
+    expect(cockroach.errors).toEqual([]);
+    expect(connectionOf(cockroach)).toMatchObject({ driver: 'cockroachdb', host: 'localhost', port: 26257 });
+    const given = check(section(`${PG.replace('"pgsql"', '"cockroachdb"')}\nport = 5432`));
+    expect(connectionOf(given)?.['port']).toBe(5432);
+    const missing = check(section('driver = "cockroachdb"\nhost = "db"'));
+    expect(errorPaths(missing).sort()).toEqual([`${CONN}.database`, `${CONN}.password`, `${CONN}.username`]);
+    expect(errorPaths(check(section('driver = "cockroachdb"\nsettings = "DSN=x"')))).toContain(`${CONN}.settings`);
+  });
+
+  it('takes tls.required with cockroachdb, as with pgsql', () => {
+    const cockroach = PG.replace('"pgsql"', '"cockroachdb"');
+    const result = check(section(cockroach) + `[${CONN}.tls]\nverify_mode = "none"\nrequired = true\n`);
+    expect(result.errors).toEqual([]);
+    expect(connectionOf(result)?.['tls']).toMatchObject({ required: true });
+  });
+
   it('takes port as an integer from 1 to 65535', () => {
     expect(check(section(`${PG}\nport = 65535`)).ok).toBe(true);
     for (const bad of ['0', '65536', '"5432"', '5432.0']) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { callContext } from '@outpools/core/driver';
+import { callContext, withTlsDefaults } from '@outpools/core/driver';
 import { QueryTimeoutError, RdbmsConnectError, type RdbmsConnectionOptions } from '@outpools/driver-rdbms';
 import { connectRdbms } from '../src/driver.js';
 import { PG_CLIENT_GRACE_MS } from '../src/pgsql.js';
@@ -13,7 +13,7 @@ import { closeAfterEach, recordUnhandled, until, waitUntil } from '@outpools/tes
 import { connectionToml, startRdbms } from './helpers/pools.js';
 import { startTlsCluster, stopTlsCluster } from './helpers/cluster.js';
 
-const TLS_SECTION = { verify_mode: 'peer', required: false } as const;
+const TLS_SECTION = withTlsDefaults({ verify_mode: 'peer', required: false } as const);
 const withTls = (options: RdbmsConnectionOptions, required = false): RdbmsConnectionOptions => ({
   ...options,
   tls: { ...TLS_SECTION, required },

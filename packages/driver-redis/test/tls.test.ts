@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
 import type { Redis } from 'ioredis';
-import { toNodeTlsOptions, verifyTlsPeer } from '@outpools/core/driver';
+import { toNodeTlsOptions, verifyTlsPeer, withTlsDefaults } from '@outpools/core/driver';
 import type { TlsConfig } from '@outpools/core';
 import { redisDriver } from '@outpools/driver-redis';
 import { closeAfterEach } from '@outpools/testing';
@@ -35,7 +35,7 @@ async function connectTls(port: number, tls: TlsConfig, password = ''): Promise<
     tls: toNodeTlsOptions(tls, { host }),
     verifyTls: (socket) => verifyTlsPeer(socket, tls, { host }),
   });
-  return track(await redisDriver.connect(connectionOptions({ host, port, password, tls }), ctx));
+  return track(await redisDriver.connect(connectionOptions({ host, port, password, tls: withTlsDefaults(tls) }), ctx));
 }
 
 const refusal = (promise: Promise<unknown>): Promise<Error | undefined> =>

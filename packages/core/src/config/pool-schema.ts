@@ -70,6 +70,16 @@ export const PoolOptionsSchema = Type.Object(
         'Milliseconds a whole call may take: queueing, waiting for a worker, running; a pool type may have ' +
         'its own default (rdbms: 60000)',
     }),
+    max_worker_queue_len: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'Only with `strategy = "best_worker"` (current MongooseIM): the most requests a worker\'s mailbox holds ' +
+          'waiting (besides those running); when the least loaded worker is full, the oldest waiting request is ' +
+          "dropped (`RequestDroppedError`). Unset: no limit (a pool type may have its own, e.g. rabbit's " +
+          '`connection.max_worker_queue_len`)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -61,8 +61,15 @@ export function validatePool(
     strategy: pool.strategy,
     workers: pool.workers,
     call_timeout: pool.call_timeout,
+    ...(pool.max_worker_queue_len !== undefined && { max_worker_queue_len: pool.max_worker_queue_len }),
   };
   if (valid('scope') && valid('host')) checkScope(options, path, issues);
+  if (valid('strategy') && options.max_worker_queue_len !== undefined && options.strategy !== 'best_worker') {
+    issues.error(
+      joinPath(path, 'max_worker_queue_len'),
+      `only allowed with strategy = "best_worker" (this pool's strategy is "${options.strategy}")`,
+    );
+  }
   if (valid('strategy') && typeof driver.refuseStrategy === 'function') {
     const refusal = driver.refuseStrategy(options.strategy);
     if (refusal !== undefined) issues.error(joinPath(path, 'strategy'), refusal);

@@ -34,10 +34,20 @@ export interface DriverCheckContext<C> {
   warn(path: string, message: string): void;
 }
 
-/** How a broken or never-connected worker retries (see docs/lifecycle.md). */
-export type ReconnectPolicy =
+/**
+ * How a broken or never-connected worker retries (see docs/lifecycle.md). `firstRetries`: a
+ * worker's first `attempts` retries in a row each wait `delayMs`; later ones follow the policy.
+ */
+export type ReconnectPolicy = (
   | { readonly kind: 'exponential'; readonly baseMs: number; readonly capMs: number }
-  | { readonly kind: 'fixed'; readonly intervalMs: number };
+  | { readonly kind: 'fixed'; readonly intervalMs: number }
+) & { readonly firstRetries?: FirstRetries };
+
+/** A run of retries at a fixed delay before a {@link ReconnectPolicy}'s own (rabbit's `reconnect`). */
+export interface FirstRetries {
+  readonly attempts: number;
+  readonly delayMs: number;
+}
 
 /** The default reconnect policy: base 1 s, doubling, capped at 30 s, full jitter. */
 export const DEFAULT_RECONNECT: ReconnectPolicy = { kind: 'exponential', baseMs: 1000, capMs: 30_000 };

@@ -33,6 +33,7 @@ export type {
   PoolDefaults,
   DriverCheckContext,
   ReconnectPolicy,
+  FirstRetries,
   ConnectContext,
   CallContext,
   TlsForHost,
@@ -49,11 +50,12 @@ export type { StandaloneContextOptions } from '../engine/standalone-context.js';
 export { raceAbort } from '../engine/abort.js';
 
 // --- the shared TLS section and its mapping
-export { TlsSchema, tlsSchemaWith, TLS_VERSIONS, VERIFY_MODES } from '../tls/schema.js';
-export type { TlsConfig, TlsVersionName, VerifyMode } from '../tls/schema.js';
+export { TlsSchema, tlsSchemaWith, TLS_VERSIONS, VERIFY_MODES, withTlsDefaults } from '../tls/schema.js';
+export type { TlsConfig, TlsConfigResolved, TlsVersionName, VerifyMode } from '../tls/schema.js';
 export { toNodeTlsOptions, tlsCheckedName } from '../tls/map.js';
 export type { TlsTarget } from '../tls/map.js';
 export { verifyTlsPeer, TlsPeerError } from '../tls/verify.js';
+export type { TlsFailureListener } from '../tls/verify.js';
 export { connectTls } from '../tls/connect.js';
 export type { ConnectTlsOptions } from '../tls/connect.js';
 

@@ -52,6 +52,20 @@ export interface CloseErrorEvent {
   readonly error: string;
 }
 
+/**
+ * A TLS peer failed verification and `disconnect_on_failure = false` let the connection through
+ * (it is used: this is the warning).
+ */
+export interface TlsVerifyFailedEvent {
+  readonly key: PoolKey;
+  readonly worker: number;
+  /** The host connected to. */
+  readonly host: string;
+  /** A short machine-readable cause: OpenSSL's code (`CERT_REVOKED`, ...) or `ERR_TLS_CERT_ALTNAME_INVALID`. */
+  readonly reason: string;
+  readonly error: string;
+}
+
 /** The server blocked a worker's connection (it is passed over while another can take calls). */
 export interface BlockedEvent {
   readonly key: PoolKey;
@@ -116,6 +130,7 @@ export interface PoolEventMap {
   call: [CallEvent];
   reload: [ReloadEvent];
   reload_failed: [ReloadFailedEvent];
+  tls_verify_failed: [TlsVerifyFailedEvent];
 }
 
 /** An event name. */
@@ -134,6 +149,7 @@ export const POOL_EVENTS = [
   'call',
   'reload',
   'reload_failed',
+  'tls_verify_failed',
 ] as const satisfies readonly PoolEventName[];
 
 const channels = Object.fromEntries(POOL_EVENTS.map((name) => [name, diagnostics.channel(`outpools:${name}`)])) as {

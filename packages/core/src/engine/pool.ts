@@ -17,6 +17,7 @@ import {
 import { STRATEGY_FACTORIES, hashIndex, type StrategyName } from '../strategies/index.js';
 import type { RandomSource, RoutingStrategy } from '../strategies/types.js';
 import type { PoolTls } from '../tls/pool-tls.js';
+import type { TlsPeerError } from '../tls/verify.js';
 import { Mailbox } from './mailbox.js';
 import { Request, RequestState, SubTimeout, type CallFn, type RequestScope } from './request.js';
 import { CoarseClock, Deadlines, monotonicNow, type Clock, type DeadlineLane } from './deadlines.js';
@@ -204,6 +205,19 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       });
     }
 
+    tlsVerifyFailed(worker: number, failure: TlsPeerError): void {
+      const events = this.pool.#events;
+      if (events.wants('tls_verify_failed')) {
+        events.publish('tls_verify_failed', {
+          key: this.pool.key,
+          worker,
+          host: failure.host,
+          reason: failure.reason,
+          error: failure.detail,
+        });
+      }
+    }
+
     closeFailed(worker: number, error: unknown): void {
       const events = this.pool.#events;
       if (events.wants('close_error')) {
@@ -217,7 +231,7 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     const { spec, driver } = init;
     const options = spec.connection;
     const random = init.random ?? Math.random;
-    const maxQueue = driver.maxQueue?.(options);
+    const maxQueue = mailboxLimit(spec.options.max_worker_queue_len, driver.maxQueue?.(options));
     this.key = spec.key;
     this.#settings = {
       key: spec.key,
@@ -504,4 +518,13 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     this.#deadlines.close();
     await Promise.all(this.#workers.map((w) => w.stop()));
   }
+}
+
+/**
+ * A worker's mailbox limit: the pool-level `max_worker_queue_len` and the driver's own limit
+ * (rabbit's `connection.max_worker_queue_len`) both apply, so the smaller one wins.
+ */
+function mailboxLimit(pool: number | undefined, driver: number | undefined): number | undefined {
+  if (pool === undefined) return driver;
+  return driver === undefined ? pool : Math.min(pool, driver);
 }

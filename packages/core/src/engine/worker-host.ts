@@ -8,6 +8,7 @@ import type { PoolDriver, ReconnectPolicy } from '../driver/contract.js';
 import type { PoolKey } from '../errors.js';
 import type { RandomSource } from '../strategies/types.js';
 import type { PoolTls } from '../tls/pool-tls.js';
+import type { TlsPeerError } from '../tls/verify.js';
 import type { Request } from './request.js';
 
 /** A driver of any type, as the engine holds it. @internal */
@@ -58,4 +59,6 @@ export interface WorkerHost {
   blockedChanged(worker: number, blocked: boolean, reason?: string): void;
   reconnectScheduled(worker: number, attempt: number, delayMs: number, error: unknown): void;
   closeFailed(worker: number, error: unknown): void;
+  /** A TLS peer failed verification and `disconnect_on_failure = false` let it through. */
+  tlsVerifyFailed(worker: number, failure: TlsPeerError): void;
 }

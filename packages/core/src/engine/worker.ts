@@ -8,6 +8,7 @@
 import type { ConnectContext } from '../driver/contract.js';
 import type { WorkerView } from '../strategies/types.js';
 import { ConnectionLostError, RequestDroppedError } from '../errors.js';
+import type { TlsPeerError } from '../tls/verify.js';
 import { Mailbox } from './mailbox.js';
 import { hold, mayStart, release, wantsWorker } from './exclusive.js';
 import { type Request, RequestState } from './request.js';
@@ -256,9 +257,12 @@ export class Worker implements WorkerView {
       workerIndex: this.index,
       signal: abort.signal,
       tls: tls?.options,
-      verifyTls: tls ? tls.verify : noVerify,
+      verifyTls: tls ? (socket) => tls.verify(socket, this.#tlsFailed) : noVerify,
       timeLeftMs: () => Math.max(0, abortAt - performance.now()),
-      tlsFor: (host: string) => tls?.forHost(host),
+      tlsFor: (host: string) => {
+        const other = tls?.forHost(host);
+        return other && { options: other.options, verify: (socket) => other.verify(socket, this.#tlsFailed) };
+      },
       lost: (error?: unknown) => {
         if (this.gen === connGen) this.lost(connGen, error ?? new Error('connection closed'));
         else if (this.state === 'connecting' && this.#genCounter === connGen) {
@@ -310,6 +314,8 @@ export class Worker implements WorkerView {
       this.#scheduleReconnect(failure);
     }
   }
+
+  readonly #tlsFailed = (failure: TlsPeerError): void => this.host.tlsVerifyFailed(this.index, failure);
 
   #isStopped(): boolean {
     return this.state === 'stopped';

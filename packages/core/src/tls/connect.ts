@@ -5,7 +5,7 @@
 import { connect, type TLSSocket } from 'node:tls';
 import type { TlsConfig } from './schema.js';
 import { toNodeTlsOptions } from './map.js';
-import { verifyTlsPeer } from './verify.js';
+import { type TlsFailureListener, verifyTlsPeer } from './verify.js';
 
 /** Options of {@link connectTls}. */
 export interface ConnectTlsOptions {
@@ -15,6 +15,8 @@ export interface ConnectTlsOptions {
   readonly tls: TlsConfig;
   /** Aborting destroys the socket and rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /** Receives a verification failure that `disconnect_on_failure = false` lets through. */
+  readonly onTlsFailure?: TlsFailureListener;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface ConnectTlsOptions {
  * ```
  */
 export function connectTls(options: ConnectTlsOptions): Promise<TLSSocket> {
-  const { host, port, tls, signal } = options;
+  const { host, port, tls, signal, onTlsFailure } = options;
   return new Promise<TLSSocket>((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -48,7 +50,7 @@ export function connectTls(options: ConnectTlsOptions): Promise<TLSSocket> {
       fail(new Error(`TLS connection to ${host}:${port} closed before the handshake completed`));
     const onSecure = (): void => {
       try {
-        verifyTlsPeer(socket, tls, { host });
+        verifyTlsPeer(socket, tls, { host }, new Date(), onTlsFailure);
       } catch (error) {
         fail(error);
         return;

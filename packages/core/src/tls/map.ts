@@ -40,13 +40,24 @@ export function tlsCheckedName(tls: TlsConfig, target: TlsTarget): string | unde
   return sni?.host ?? target.host;
 }
 
-const verifyMode: Mapper = (tls) => ({ rejectUnauthorized: tls.verify_mode === 'peer' });
+// `disconnect_on_failure = false`: Node lets every peer through and verifyTlsPeer reports.
+const verifyMode: Mapper = (tls) => ({
+  rejectUnauthorized: tls.verify_mode === 'peer' && tls.disconnect_on_failure !== false,
+});
 
+// A keyfile without certfile is not used (a config warning): no client certificate is sent.
 const files: Mapper = (tls) => ({
   ...(tls.cacertfile !== undefined && { ca: readPem('cacertfile', tls.cacertfile) }),
   ...(tls.certfile !== undefined && { cert: readPem('certfile', tls.certfile) }),
-  ...(tls.keyfile !== undefined && { key: readPem('keyfile', tls.keyfile) }),
+  ...(tls.certfile !== undefined && tls.keyfile !== undefined && { key: readPem('keyfile', tls.keyfile) }),
 });
+
+// OpenSSL then checks every certificate of the chain below the trust anchor against its issuer's CRL.
+const crls: Mapper = (tls) => {
+  const list = tls.crl_files ?? [];
+  if (list.length === 0 || tls.verify_mode === 'none') return {};
+  return { crl: list.map((file, index) => readPem(`crl_files[${index}]`, file)) };
+};
 
 const password: Mapper = (tls) => (tls.password !== undefined ? { passphrase: tls.password } : {});
 
@@ -80,14 +91,15 @@ const sni: Mapper = (tls, target) => {
   return isIP(target.host) === 0 ? { servername: target.host, checkServerIdentity } : { checkServerIdentity };
 };
 
-const MAPPERS: readonly Mapper[] = [verifyMode, files, password, ciphers, versions, sni];
+const MAPPERS: readonly Mapper[] = [verifyMode, files, crls, password, ciphers, versions, sni];
 
 /**
  * Map a `connection.tls` section to `node:tls` options for connecting to `target.host`
  * (`host`/`port` themselves are not set: the caller passes its own). Reads `cacertfile`,
- * `certfile` and `keyfile` synchronously; call it once per pool. For
- * `verify_mode = "selfsigned_peer"` the options have `rejectUnauthorized: false`: call
- * {@link verifyTlsPeer} on the connected socket to finish the verification.
+ * `certfile`, `keyfile` and `crl_files` synchronously; call it once per pool. For
+ * `verify_mode = "selfsigned_peer"`, and with `disconnect_on_failure = false`, the options have
+ * `rejectUnauthorized: false`: call {@link verifyTlsPeer} on the connected socket to finish the
+ * verification.
  *
  * @example
  * ```ts

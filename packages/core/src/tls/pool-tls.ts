@@ -4,15 +4,22 @@
  * connect as `ctx.tls` / `ctx.verifyTls`; other hosts are mapped on demand (`ctx.tlsFor`).
  * @module
  */
-import type { TlsForHost } from '../driver/contract.js';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { TlsConfig } from './schema.js';
 import { toNodeTlsOptions } from './map.js';
-import { verifyTlsPeer } from './verify.js';
+import { type TlsFailureListener, verifyTlsPeer } from './verify.js';
+
+/** The mapped TLS options for one host, with a peer check that can report instead of throw. @internal */
+export interface ReportingTls {
+  readonly options: ConnectionOptions;
+  /** The peer check; a failure that `disconnect_on_failure = false` lets through goes to `onFailure`. */
+  verify(socket: TLSSocket, onFailure?: TlsFailureListener): void;
+}
 
 /** The mapped TLS options of one pool. @internal */
-export interface PoolTls extends TlsForHost {
+export interface PoolTls extends ReportingTls {
   /** The same mapping for another host (cached per host). */
-  forHost(host: string): TlsForHost;
+  forHost(host: string): ReportingTls;
 }
 
 /** The default TLS host of a connection section: its `host` when that is a string. @internal */
@@ -26,12 +33,15 @@ export function tlsForPool(connection: Readonly<Record<string, unknown>>, host: 
   const tls = connection['tls'];
   if (tls === undefined || tls === null || typeof tls !== 'object') return undefined;
   const config = tls as TlsConfig;
-  const map = (target: string): TlsForHost => {
+  const map = (target: string): ReportingTls => {
     const at = { host: target };
-    return { options: toNodeTlsOptions(config, at), verify: (socket) => verifyTlsPeer(socket, config, at) };
+    return {
+      options: toNodeTlsOptions(config, at),
+      verify: (socket, onFailure) => verifyTlsPeer(socket, config, at, new Date(), onFailure),
+    };
   };
   const first = map(host);
-  const cache = new Map<string, TlsForHost>([[host, first]]);
+  const cache = new Map<string, ReportingTls>([[host, first]]);
   return {
     ...first,
     forHost(other) {

@@ -1,7 +1,8 @@
 /**
  * Cross-field rules of a `connection.tls` section (docs/configuration.md, TLS), run after the schema has accepted it:
- * certfile and keyfile go together, every file key names a readable file, `versions` has no gap
- * (Node has only a minimum and a maximum), and settings that have no effect are warnings.
+ * certfile needs a keyfile, every file key (and every `crl_files` entry) names a readable file,
+ * `versions` has no gap (Node has only a minimum and a maximum), and settings that have no effect
+ * (a keyfile without certfile, a CA file with `verify_mode = "none"`...) are warnings.
  * Messages never contain the `password` value.
  * @module
  */
@@ -76,13 +77,33 @@ export function tlsIssues(tls: Record<string, unknown>, path: string): TlsIssues
     errors.push({ path: at('keyfile'), message: 'keyfile is required when certfile is set' });
   }
   if (tls['keyfile'] !== undefined && tls['certfile'] === undefined) {
-    errors.push({ path: at('certfile'), message: 'certfile is required when keyfile is set' });
+    warnings.push({
+      path: at('keyfile'),
+      message: 'is not used without a certfile (no client certificate is sent); set certfile or remove keyfile',
+    });
   }
   for (const key of TLS_FILE_KEYS) {
     const file = tls[key];
     if (typeof file !== 'string') continue;
     const problem = fileProblem(file);
     if (problem !== undefined) errors.push({ path: at(key), message: problem });
+  }
+  const crls = tls['crl_files'];
+  if (Array.isArray(crls)) {
+    crls.forEach((file: unknown, index) => {
+      if (typeof file !== 'string') return;
+      const problem = fileProblem(file);
+      if (problem !== undefined) errors.push({ path: `${at('crl_files')}[${index}]`, message: problem });
+    });
+    if (crls.length > 0 && tls['verify_mode'] === 'none') {
+      warnings.push({ path: at('crl_files'), message: 'has no effect with verify_mode = "none"' });
+    }
+  }
+  if (tls['disconnect_on_failure'] === false && tls['verify_mode'] === 'none') {
+    warnings.push({
+      path: at('disconnect_on_failure'),
+      message: 'has no effect with verify_mode = "none" (nothing is verified)',
+    });
   }
 
   const versions = tls['versions'];

@@ -31,7 +31,10 @@ const tlsProperties = {
     Type.String({ minLength: 1, description: 'PEM file of the client certificate; needs `keyfile`' }),
   ),
   keyfile: Type.Optional(
-    Type.String({ minLength: 1, description: "PEM file of the client certificate's key; needs `certfile`" }),
+    Type.String({
+      minLength: 1,
+      description: "PEM file of the client certificate's key; without `certfile` it is not used (a warning)",
+    }),
   ),
   password: Type.Optional(Type.String({ description: 'Passphrase of `keyfile`; never printed' })),
   ciphers: Type.Optional(
@@ -48,30 +51,41 @@ const tlsProperties = {
       },
     ),
   ),
-  server_name_indication: Type.Optional(
-    Type.Object(
-      {
-        enabled: Type.Boolean({
-          default: true,
-          description: '`false`: send no SNI and skip the host name check',
+  disconnect_on_failure: Type.Boolean({
+    default: true,
+    description:
+      '`true`: a failed certificate verification closes the connection; `false`: it is reported as a ' +
+      '`tls_verify_failed` event and the connection is used (never sent with `verify_mode = "none"`)',
+  }),
+  crl_files: Type.Array(Type.String({ minLength: 1 }), {
+    default: [],
+    description:
+      'PEM files of certificate revocation lists: a revoked server certificate is refused. Each certificate of ' +
+      "the chain below the trusted root needs its issuer's CRL here",
+  }),
+  server_name_indication: Type.Object(
+    {
+      enabled: Type.Boolean({
+        default: true,
+        description: '`false`: send no SNI and skip the host name check',
+      }),
+      host: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description:
+            'SNI name, and the name the certificate is checked against; unset: the host connected to (no SNI for an IP address)',
         }),
-        host: Type.Optional(
-          Type.String({
-            minLength: 1,
-            description:
-              'SNI name, and the name the certificate is checked against; unset: the host connected to (no SNI for an IP address)',
-          }),
-        ),
-        protocol: Type.Union([Type.Literal('default'), Type.Literal('https')], {
-          default: 'default',
-          description: 'Host name matching rules (both per RFC 6125)',
-        }),
-      },
-      {
-        additionalProperties: false,
-        description: 'Server Name Indication (SNI) and the name the certificate is checked against',
-      },
-    ),
+      ),
+      protocol: Type.Union([Type.Literal('default'), Type.Literal('https')], {
+        default: 'default',
+        description: 'Host name matching rules (both per RFC 6125)',
+      }),
+    },
+    {
+      additionalProperties: false,
+      default: {},
+      description: 'Server Name Indication (SNI) and the name the certificate is checked against',
+    },
   ),
 };
 
@@ -79,7 +93,36 @@ const tlsProperties = {
 export const TlsSchema = Type.Object(tlsProperties, { additionalProperties: false });
 
 /** The TLS section after defaults (see the defaults convention in `pool-schema.ts`). */
-export type TlsConfig = Static<typeof TlsSchema>;
+export type TlsConfigResolved = Static<typeof TlsSchema>;
+
+/** The keys whose absence means their default, for sections written by hand in code. */
+type LenientKeys = 'disconnect_on_failure' | 'crl_files' | 'server_name_indication';
+
+/**
+ * A TLS section as the mapping takes it: {@link TlsConfigResolved}, except that
+ * `disconnect_on_failure`, `crl_files` and `server_name_indication` may be absent (then their
+ * defaults apply), so a section written in code needs only what it sets.
+ */
+export type TlsConfig = Omit<TlsConfigResolved, LenientKeys> & Partial<Pick<TlsConfigResolved, LenientKeys>>;
+
+/**
+ * A TLS section written in code, with the defaults of the keys it leaves out filled in (what
+ * validation does for a TOML section).
+ * @example
+ * ```ts
+ * withTlsDefaults({ verify_mode: 'peer' });
+ * // { verify_mode: 'peer', disconnect_on_failure: true, crl_files: [], server_name_indication: { enabled: true, protocol: 'default' } }
+ * ```
+ */
+export function withTlsDefaults<T extends TlsConfig>(tls: T): T & Pick<TlsConfigResolved, LenientKeys> {
+  const sni = tls.server_name_indication;
+  return {
+    ...tls,
+    disconnect_on_failure: tls.disconnect_on_failure ?? true,
+    crl_files: tls.crl_files ?? [],
+    server_name_indication: { ...sni, enabled: sni?.enabled ?? true, protocol: sni?.protocol ?? 'default' },
+  };
+}
 
 /**
  * The TLS schema with extra, type-specific keys.

@@ -15,7 +15,7 @@ export async function startRdbms(
 }
 
 /** TOML connection lines for the given server. */
-export function connectionToml(driver: 'pgsql' | 'mysql', port: number, more = ''): string {
+export function connectionToml(driver: 'pgsql' | 'mysql' | 'cockroachdb', port: number, more = ''): string {
   return [
     `driver = "${driver}"`,
     'host = "127.0.0.1"',

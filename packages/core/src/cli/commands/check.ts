@@ -39,6 +39,9 @@ function jsonReport(result: CheckResult): string {
       strategy: pool.options.strategy,
       workers: pool.options.workers,
       call_timeout: pool.options.call_timeout,
+      ...(pool.options.max_worker_queue_len !== undefined && {
+        max_worker_queue_len: pool.options.max_worker_queue_len,
+      }),
     },
     connection: redactSecrets(pool.connection),
   }));
