@@ -33,6 +33,10 @@ import { settleWithin } from './util.js';
 /** How long `KILL QUERY` (side connection, login, kill) may take after `query_timeout` fired. */
 export const MYSQL_KILL_GRACE_MS = 1000;
 
+/** Why a kill is given up: the statement ended (the side connection is kept), or no answer in time (dropped). */
+const KILL_DONE = 'statement ended';
+const KILL_GIVEN_UP = 'no answer';
+
 type MysqlConnection = ReturnType<Mysql2Module['createConnection']>;
 type Callback = (error: Error | null, rows?: unknown, fields?: unknown) => void;
 interface MysqlInternals {
@@ -196,9 +200,10 @@ class MysqlRdbmsConnection implements RdbmsConnection {
       let stopped: { readonly reason: unknown } | undefined;
       /** The KILL QUERY in flight: it lives no longer than the statement it stops. */
       let kill: AbortController | undefined;
-      const endKill = (): void => {
+      /** `giveUp`: the kill got no answer in time (its side connection is dropped); else the statement ended. */
+      const endKill = (giveUp: boolean): void => {
         if (kill === undefined) return;
-        kill.abort();
+        kill.abort(giveUp ? KILL_GIVEN_UP : KILL_DONE);
         if (this.#kill === kill) this.#kill = undefined;
       };
       const finish = (): boolean => {
@@ -215,7 +220,7 @@ class MysqlRdbmsConnection implements RdbmsConnection {
         this.#kill = kill;
         void this.killQuery(kill.signal);
         const grace = (): void => {
-          endKill();
+          endKill(true);
           if (!finish()) return;
           // still busy with a statement that the kill did not stop: replace the connection
           this.#ctx.lost(new Error(`mysql: the statement did not end within ${MYSQL_KILL_GRACE_MS} ms of KILL QUERY`));
@@ -238,7 +243,7 @@ class MysqlRdbmsConnection implements RdbmsConnection {
       });
       sent = true;
       const callback: Callback = (error, rows, fields) => {
-        endKill();
+        endKill(false);
         if (!finish()) return;
         if (stopped !== undefined) reject(stopped.reason);
         else if (error) reject(this.#mapError(error));
@@ -270,7 +275,7 @@ class MysqlRdbmsConnection implements RdbmsConnection {
     let answered = false;
     const side = this.#sideConnection(signal);
     const drop = (): void => {
-      if (!answered) this.#dropSide(side);
+      if (!answered && signal.reason !== KILL_DONE) this.#dropSide(side);
     };
     signal.addEventListener('abort', drop, { once: true });
     try {
@@ -304,7 +309,7 @@ class MysqlRdbmsConnection implements RdbmsConnection {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#kill?.abort();
+    this.#kill?.abort(KILL_GIVEN_UP);
     const side = this.#side;
     this.#side = undefined;
     if (side !== undefined) this.#dropSide(side);
