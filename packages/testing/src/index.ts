@@ -28,7 +28,7 @@ export {
   settledResources,
   waitFor,
 } from './conformance/index.js';
-export type { ConformanceOptions, TomlValue } from './conformance/index.js';
+export type { BreakConnection, ConformanceOptions, TomlValue } from './conformance/index.js';
 
 // --- test certificates (tls area)
 export { createTestPki, TEST_SERVER_NAMES, TEST_WRONG_HOST, TEST_KEY_PASSPHRASE } from './certs.js';
