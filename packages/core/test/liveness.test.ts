@@ -132,6 +132,16 @@ describe('repeated timeouts', () => {
 });
 
 describe('keepalive on a busy worker', () => {
+  it('leaves a full one-at-a-time worker to its call_timeout (a slow call within it is no evidence)', async () => {
+    const { fake, pools, client, disconnects } = await setup({ keepaliveMs: 100, liveness: { probeTimeoutMs: 50 } });
+    const slow = client.call('slow', { latencyMs: 850 });
+    await vi.advanceTimersByTimeAsync(850); // seven busy ticks, no probe
+    await expect(slow).resolves.toMatchObject({ value: 'slow' });
+    expect(disconnects).toEqual([]);
+    expect(fake.counts.pings).toBe(0);
+    await pools.stop();
+  });
+
   it('probes a worker whose oldest call has run for a whole keepalive interval, and declares it lost when the probe runs out', async () => {
     const { fake, pools, client, disconnects, live } = await setup({
       keepaliveMs: 100,

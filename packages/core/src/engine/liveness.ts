@@ -7,8 +7,10 @@
  * - a call running on the worker was abandoned at `call_timeout`: suspect at once;
  * - `suspectAfterTimeouts` calls routed to it timed out (in its mailbox, or with a driver's own
  *   `*_TIMEOUT` error) since it was last cleared: suspect;
- * - at a keepalive tick, the same call has been the oldest running one for a whole interval:
- *   suspect (keepalive pings only idle workers, so a busy one needs this);
+ * - at a keepalive tick, the same call has been the oldest running one for a whole interval, and
+ *   the driver's `concurrency` leaves room for a ping beside it: suspect (keepalive pings only
+ *   idle workers, so a busy one needs this; a full one-at-a-time connection is left to its
+ *   call's `call_timeout`, since a call still within it is no evidence);
  * - a health ping that ran on the connection and failed: lost at once; one that timed out
  *   waiting in the mailbox: suspect.
  *
@@ -77,7 +79,11 @@ export class Liveness {
     const oldest = this.worker.oldestRunning();
     if (oldest !== undefined && oldest === this.#seen && oldest.runId === this.#seenRun) {
       this.#seen = undefined;
-      this.suspect('a call has run for a whole keepalive interval');
+      // Only beside the running calls: a call still within its call_timeout is no evidence, and
+      // a probe waiting for its slot would give up on a slow but healthy statement.
+      if (this.worker.running < this.host.settings.concurrency) {
+        this.suspect('a call has run for a whole keepalive interval');
+      }
       return;
     }
     this.#seen = oldest;
