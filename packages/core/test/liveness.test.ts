@@ -14,6 +14,12 @@ afterEach(() => {
 
 const CALL_TIMEOUT = 1000;
 
+/** Advance the fake clock by `ms`, then let the deferred probe steps run (the probe starts, and its verdict lands, in a microtask). */
+async function advance(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  for (let i = 0; i < 3; i++) await vi.advanceTimersByTimeAsync(0);
+}
+
 async function setup(options: FakeDriverOptions = {}, workers = 1) {
   const fake = createFakeDriver({ reconnect: { kind: 'fixed', intervalMs: 100 }, ...options });
   const pools = poolsOf(fake.driver, [poolSpec({ workers, callTimeoutMs: CALL_TIMEOUT })]);
@@ -29,7 +35,7 @@ describe('a running call abandoned at call_timeout', () => {
   it('probes the worker once the call gives its slot back, and keeps it when the ping answers', async () => {
     const { fake, pools, client, disconnects, live } = await setup();
     const hung = client.call('hung', { hang: true }).catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(CALL_TIMEOUT);
+    await advance(CALL_TIMEOUT);
     expect(await hung).toBeInstanceOf(CallTimeoutError);
     expect(fake.counts.pings).toBe(1);
     expect(disconnects).toEqual([]);
@@ -41,19 +47,19 @@ describe('a running call abandoned at call_timeout', () => {
   it('declares the connection lost when the stuck call keeps its only slot past the probe bound (the stuck call is the evidence)', async () => {
     const { fake, pools, client, disconnects, live } = await setup({ liveness: { probeTimeoutMs: 300 } });
     const stuck = client.call('stuck', { latencyMs: 60_000, ignoreSignal: true }).catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(CALL_TIMEOUT);
+    await advance(CALL_TIMEOUT);
     expect(await stuck).toBeInstanceOf(CallTimeoutError);
     const queued = client.call('queued');
-    await vi.advanceTimersByTimeAsync(299);
+    await advance(299);
     expect(disconnects).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
+    await advance(1);
     expect(disconnects).toHaveLength(1);
     expect(disconnects[0]!.error).toMatch(
       /^no answer to a liveness probe within 300 ms \(a running call was abandoned at call_timeout\)/,
     );
     expect(fake.counts.pings).toBe(0); // never sent behind the stuck call
     expect(fake.connections[0]!.closed).toBe(true);
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     expect(live()).toBe(1);
     // the call queued behind the stuck one was handed back and ran on the new connection
     await expect(queued).resolves.toMatchObject({ value: 'queued', connectionId: 1 });
@@ -64,11 +70,11 @@ describe('a running call abandoned at call_timeout', () => {
     const { fake, pools, client, disconnects } = await setup({ concurrency: 4, liveness: { probeTimeoutMs: 200 } });
     const stuck = client.call('stuck', { latencyMs: 60_000, ignoreSignal: true }).catch((e: unknown) => e);
     fake.behavior.pingMode = 'hang';
-    await vi.advanceTimersByTimeAsync(CALL_TIMEOUT);
+    await advance(CALL_TIMEOUT);
     expect(await stuck).toBeInstanceOf(CallTimeoutError);
     expect(fake.counts.pings).toBe(1);
     const running = client.call('running', { hang: true }).catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(200);
+    await advance(200);
     expect(disconnects).toHaveLength(1);
     expect(await running).toBeInstanceOf(ConnectionLostError);
     await pools.stop();
@@ -78,7 +84,7 @@ describe('a running call abandoned at call_timeout', () => {
     const { fake, pools, client, disconnects } = await setup({ concurrency: 2 });
     fake.behavior.pingMode = 'fail';
     const stuck = client.call('stuck', { latencyMs: 60_000, ignoreSignal: true }).catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(CALL_TIMEOUT);
+    await advance(CALL_TIMEOUT);
     expect(await stuck).toBeInstanceOf(CallTimeoutError);
     expect(disconnects.map((d) => d.error)).toEqual([
       'liveness probe failed: fake ping failed (a running call was abandoned at call_timeout) (pool fake.default@global)',
@@ -96,14 +102,14 @@ describe('repeated timeouts', () => {
     abort.abort(new Error('caller gave up'));
     await expect(stuck).rejects.toThrow('caller gave up');
     const first = client.call('first').catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(CALL_TIMEOUT);
+    await advance(CALL_TIMEOUT);
     expect(await first).toBeInstanceOf(CallTimeoutError);
-    await vi.advanceTimersByTimeAsync(1000);
+    await advance(1000);
     expect(disconnects).toEqual([]);
     const second = client.call('second').catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(CALL_TIMEOUT);
+    await advance(CALL_TIMEOUT);
     expect(await second).toBeInstanceOf(CallTimeoutError);
-    await vi.advanceTimersByTimeAsync(300);
+    await advance(300);
     expect(disconnects.map((d) => d.error)).toEqual([
       'no answer to a liveness probe within 300 ms (2 calls timed out) (pool fake.default@global)',
     ]);
@@ -117,14 +123,14 @@ describe('repeated timeouts', () => {
     expect(fake.counts.pings).toBe(0);
     await expect(client.call(2, { fail: new Error('other') })).rejects.toThrow('other');
     await expect(client.call(3, { fail: timeout })).rejects.toBe(timeout);
-    await vi.advanceTimersByTimeAsync(0);
+    await advance(0);
     expect(fake.counts.pings).toBe(1);
     for (let i = 0; i < 2; i++) await expect(client.call(i, { fail: timeout })).rejects.toBe(timeout);
-    await vi.advanceTimersByTimeAsync(0);
+    await advance(0);
     expect(fake.counts.pings).toBe(1);
     fake.behavior.pingMode = 'fail';
     await expect(client.call(5, { fail: timeout })).rejects.toBe(timeout);
-    await vi.advanceTimersByTimeAsync(0);
+    await advance(0);
     expect(fake.counts.pings).toBe(2);
     expect(disconnects).toHaveLength(1);
     await pools.stop();
@@ -135,7 +141,7 @@ describe('keepalive on a busy worker', () => {
   it('leaves a full one-at-a-time worker to its call_timeout (a slow call within it is no evidence)', async () => {
     const { fake, pools, client, disconnects } = await setup({ keepaliveMs: 100, liveness: { probeTimeoutMs: 50 } });
     const slow = client.call('slow', { latencyMs: 850 });
-    await vi.advanceTimersByTimeAsync(850); // seven busy ticks, no probe
+    await advance(850); // seven busy ticks, no probe
     await expect(slow).resolves.toMatchObject({ value: 'slow' });
     expect(disconnects).toEqual([]);
     expect(fake.counts.pings).toBe(0);
@@ -150,17 +156,17 @@ describe('keepalive on a busy worker', () => {
     });
     fake.behavior.pingMode = 'hang';
     const long = client.call('long', { latencyMs: 900, ignoreSignal: true }).catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(100); // tick 1: busy, the call is new
+    await advance(100); // tick 1: busy, the call is new
     expect(fake.counts.pings).toBe(0);
-    await vi.advanceTimersByTimeAsync(100); // tick 2: the same call is still the oldest
+    await advance(100); // tick 2: the same call is still the oldest
     expect(fake.counts.pings).toBe(1);
-    await vi.advanceTimersByTimeAsync(50);
+    await advance(50);
     expect(disconnects.map((d) => d.error)).toEqual([
       expect.stringMatching(/liveness probe within 50 ms \(a call has run for a whole keepalive interval\)/),
     ]);
     expect(await long).toBeInstanceOf(ConnectionLostError);
     fake.behavior.pingMode = 'ok';
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     expect(live()).toBe(1);
     await pools.stop();
   });
@@ -174,11 +180,11 @@ describe('health', () => {
     abort.abort(new Error('caller gave up'));
     await expect(stuck).rejects.toThrow('caller gave up');
     const health = pools.health();
-    await vi.advanceTimersByTimeAsync(CALL_TIMEOUT);
+    await advance(CALL_TIMEOUT);
     expect((await health)[0]).toMatchObject({ ok: false });
-    await vi.advanceTimersByTimeAsync(299);
+    await advance(299);
     expect(disconnects).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
+    await advance(1);
     expect(disconnects.map((d) => d.error)).toEqual([
       'no answer to a liveness probe within 300 ms (a health ping timed out in the mailbox) (pool fake.default@global)',
     ]);

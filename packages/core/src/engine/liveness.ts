@@ -56,6 +56,8 @@ export class Liveness {
   /** The oldest running call at the previous keepalive tick, and its run. */
   #seen: Request | undefined = undefined;
   #seenRun = 0;
+  /** A probe about to start (deferred out of the deadline sweep or the call's completion). */
+  #soon = false;
 
   constructor(
     private readonly worker: ProbedWorker,
@@ -97,8 +99,23 @@ export class Liveness {
     else this.suspect('a health ping timed out in the mailbox');
   }
 
-  /** Probe the worker's connection (once at a time). */
+  /**
+   * Probe the worker's connection (once at a time). The probe starts, and a failed one's verdict
+   * lands, in a microtask: suspicion arises inside the deadline sweep, which settles every due
+   * call first.
+   */
   suspect(reason: string): void {
+    const worker = this.worker;
+    if (!worker.connected || this.#probe !== undefined || this.#soon || this.host.stopping) return;
+    const gen = worker.gen;
+    this.#soon = true;
+    queueMicrotask(() => {
+      this.#soon = false;
+      if (gen === worker.gen) this.#start(reason);
+    });
+  }
+
+  #start(reason: string): void {
     const worker = this.worker;
     if (!worker.connected || this.#probe !== undefined || this.host.stopping) return;
     const gen = worker.gen;
@@ -118,7 +135,10 @@ export class Liveness {
         error instanceof CallTimeoutError
           ? `no answer to a liveness probe within ${ms} ms`
           : `liveness probe failed: ${messageOf(error)}`;
-      worker.lost(gen, new ConnectionLostError(`${what} (${reason})`, key, { cause: error }));
+      const lost = new ConnectionLostError(`${what} (${reason})`, key, { cause: error });
+      queueMicrotask(() => {
+        if (!this.host.stopping) worker.lost(gen, lost);
+      });
     };
     if (worker.running < concurrency) worker.runNow(req);
     else worker.probePending = true;
@@ -133,6 +153,7 @@ export class Liveness {
 
   /** The connection changed (connected, or lost): forget everything about the old one. */
   reset(): void {
+    this.#soon = false;
     this.#timeouts = 0;
     this.#probe = undefined;
     this.#seen = undefined;
