@@ -11,6 +11,7 @@ describeConformance({
   live: true,
   workers: 3,
   unreachableDriver: createFakeDriver({ type: 'noop', connectFailures: Number.MAX_SAFE_INTEGER }).driver,
+  breakConnection: false, // in memory: nothing to break
 });
 
 const fake = createFakeDriver({ concurrency: 4, refuseStrategies: ['available_worker', 'next_available_worker'] });
@@ -22,6 +23,8 @@ describeConformance({
   live: true,
   workers: 2,
   unreachableDriver: createFakeDriver({ connectFailures: Number.MAX_SAFE_INTEGER }).driver,
+  // the fake's connection breaks the way a driver reports it
+  breakConnection: { kill: (connection) => connection.lost(new Error('killed from the outside')) },
 });
 
 describe('the conformance suite itself', () => {

@@ -1,6 +1,6 @@
 import { describeConformance } from '@outpools/testing';
 import { cassandraDriver } from '@outpools/driver-cassandra';
-import { CONNECTION, useCassandra } from './helpers/server.js';
+import { CONNECTION, SERVER, useCassandra } from './helpers/server.js';
 
 useCassandra();
 
@@ -12,4 +12,8 @@ describeConformance({
   packageName: '@outpools/driver-cassandra',
   live: true,
   unreachable: (port) => ({ ...CONNECTION, servers: [{ host: '127.0.0.1', port }] }),
+  breakConnection: {
+    proxy: SERVER,
+    through: (port) => ({ ...CONNECTION, servers: [{ host: '127.0.0.1', port }] }),
+  },
 });

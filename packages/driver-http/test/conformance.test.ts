@@ -14,5 +14,10 @@ describeConformance({
   connection: { host: server.origin },
   packageName: '@outpools/driver-http',
   unreachable: (port) => ({ host: `http://127.0.0.1:${port}` }),
+  // `host` is a URL: the suite's proxy goes in front of its port
+  breakConnection: {
+    proxy: { host: '127.0.0.1', port: Number(new URL(server.origin).port) },
+    through: (port) => ({ host: `http://127.0.0.1:${port}` }),
+  },
   live: true,
 });

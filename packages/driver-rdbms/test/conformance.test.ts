@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describeConformance } from '@outpools/testing';
 import { rdbmsDriver } from '@outpools/driver-rdbms';
 import { PASSWORD, USER } from './helpers/servers.js';
@@ -30,5 +31,18 @@ describeConformance({
     settings: `Driver={PostgreSQL Unicode};Servername=127.0.0.1;Port=${port};Database=test;Username=${USER};Password=${PASSWORD}`,
   }),
   tls: false,
+  // a DSN has no host and port for a proxy: the backend is terminated on the server
+  breakConnection: {
+    kill: async (connection) => {
+      const { rows } = await connection.query('SELECT pg_backend_pid() AS pid', undefined);
+      const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+      await admin.connect();
+      try {
+        await admin.query('SELECT pg_terminate_backend($1)', [Number(rows[0]?.['pid'])]);
+      } finally {
+        await admin.end();
+      }
+    },
+  },
   live: true,
 });

@@ -28,7 +28,7 @@ export {
   settledResources,
   waitFor,
 } from './conformance/index.js';
-export type { ConformanceOptions, TomlValue } from './conformance/index.js';
+export type { BreakConnection, ConformanceOptions, TomlValue } from './conformance/index.js';
 
 // --- test certificates (tls area)
 export { createTestPki, TEST_SERVER_NAMES, TEST_WRONG_HOST, TEST_KEY_PASSPHRASE } from './certs.js';
@@ -46,3 +46,5 @@ export type { SchemaChecker, StubContexts } from './helpers/schema.js';
 export { startLoad, errorKind } from './helpers/load.js';
 export type { CallOutcome, Load, LoadOptions, ErrorClasses } from './helpers/load.js';
 export { closeAfterEach } from './helpers/close-after-each.js';
+export { startTcpProxy } from './helpers/tcp-proxy.js';
+export type { TcpProxy, ProxyTarget } from './helpers/tcp-proxy.js';

@@ -58,6 +58,20 @@ describe('the conformance suite detects broken drivers', () => {
     expect(failed('leaky')).toEqual(['closes every connection on stop and leaves no active handle']);
   });
 
+  it('fails a driver that never reports a broken connection (it ignores ctx.lost)', () => {
+    expect(failed('deaf')).toEqual([
+      'serves on every worker again within the backoff bound, with no call hanging meanwhile',
+    ]);
+  });
+
+  it('passes the same driver when it reports the broken connection', () => {
+    expect(failed('heeding')).toEqual([]);
+    const passed = results.filter((r) => r.ancestorTitles[0] === 'heeding' && r.status === 'passed');
+    expect(passed.map((r) => r.title)).toContain(
+      'serves on every worker again within the backoff bound, with no call hanging meanwhile',
+    );
+  });
+
   it('passes the rules those drivers keep', () => {
     const passed = results.filter((r) => r.status === 'passed').map((r) => `${r.ancestorTitles[0]}: ${r.title}`);
     expect(passed).toContain('leaky: reports no live worker without throwing, and stops cleanly');

@@ -26,7 +26,7 @@ export { default as Type } from 'typebox';
 export type { Static, TObject, TProperties, TSchema } from 'typebox';
 
 // --- the contract
-export { defineDriver, DEFAULT_RECONNECT } from './contract.js';
+export { defineDriver, DEFAULT_LIVENESS, DEFAULT_RECONNECT } from './contract.js';
 export type {
   PoolDriver,
   DriverDefinition,
@@ -34,6 +34,7 @@ export type {
   DriverCheckContext,
   ReconnectPolicy,
   FirstRetries,
+  LivenessPolicy,
   ConnectContext,
   CallContext,
   TlsForHost,

@@ -67,6 +67,8 @@ class RequestExtras {
   timed = false;
   /** When it started running (the pool's exact clock), for timed calls; 0 = not started. */
   runAt = 0;
+  /** A pool-internal request (a ping) started running on the connection. */
+  ran = false;
 }
 
 /** The reason of the first abort. */

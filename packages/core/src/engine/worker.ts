@@ -15,13 +15,14 @@ import { type Request, RequestState } from './request.js';
 import { backoffDelay } from './backoff.js';
 import { errorMessage } from './events.js';
 import { raceAbort } from './abort.js';
+import { isTimeoutError, Liveness, type ProbedWorker } from './liveness.js';
 import type { EngineDriver, WorkerHost, WorkerSettings } from './worker-host.js';
 
 /** A worker's connection state. */
 export type WorkerState = 'new' | 'connecting' | 'live' | 'backoff' | 'stopped';
 
 /** @internal */
-export class Worker implements WorkerView {
+export class Worker implements WorkerView, ProbedWorker {
   /** Routable: connected and not blocked by the server (what strategies read). */
   live = false;
   state: WorkerState = 'new';
@@ -43,11 +44,16 @@ export class Worker implements WorkerView {
   #firstRound: (() => void) | undefined = undefined;
   /** Completion handlers of the current connection, made by its first call. */
   #serial: SerialCompletion | undefined = undefined;
+  /** A liveness probe waits for a free slot (see {@link Liveness}). */
+  probePending = false;
+  readonly #liveness: Liveness;
 
   constructor(
     readonly index: number,
     private readonly host: WorkerHost,
-  ) {}
+  ) {
+    this.#liveness = new Liveness(this, host);
+  }
 
   /** The server asked this connection to hold back (see `ConnectContext.blocked`): connected but not routable. */
   get blocked(): boolean {
@@ -146,6 +152,7 @@ export class Worker implements WorkerView {
     req.state = RequestState.Running;
     req.worker = this;
     if (req.timed) req.extras.runAt = this.host.preciseNow();
+    if (req.internal) req.extras.ran = true;
     this.load++;
     this.active.push(req);
     let result: unknown;
@@ -172,9 +179,12 @@ export class Worker implements WorkerView {
   finish(req: Request, gen: number, failed: boolean, result: unknown): void {
     // Stale: the connection it ran on is gone (the request may run again elsewhere, or here on a new connection).
     if (gen !== this.gen || req.list !== this.active) return;
-    if (failed && result instanceof ConnectionLostError && this.connected) {
-      this.lost(gen, result);
-      return;
+    if (failed) {
+      if (result instanceof ConnectionLostError && this.connected) {
+        this.lost(gen, result);
+        return;
+      }
+      if (!req.settled && !req.internal && isTimeoutError(result)) this.#liveness.timedOut();
     }
     req.disarmTimeout();
     this.active.remove(req);
@@ -182,7 +192,28 @@ export class Worker implements WorkerView {
     this.host.loadDropped(--this.load);
     req.state = RequestState.Done;
     if (!req.settled) this.host.settle(req, failed, result);
+    if (this.probePending) this.#liveness.runPending();
     this.pump();
+  }
+
+  /** The oldest call running on the connection (for the liveness policy). */
+  oldestRunning(): Request | undefined {
+    return this.active.peek();
+  }
+
+  /** Run a pool-internal request now, beside the running calls (a liveness probe). */
+  runNow(req: Request): void {
+    if (this.connected) this.#execute(req);
+  }
+
+  /** A call routed here ran out of `call_timeout`; `running`: it was abandoned on the connection. */
+  callTimedOut(running: boolean): void {
+    this.#liveness.callTimedOut(running);
+  }
+
+  /** A health ping submitted on connection `gen` failed; `ran`: it had started on the connection. */
+  healthFailed(gen: number, ran: boolean, error: unknown): void {
+    this.#liveness.healthFailed(gen, ran, error);
   }
 
   /** Take a queued request out of the mailbox (its caller gave up). */
@@ -197,6 +228,7 @@ export class Worker implements WorkerView {
   /** The connection of generation `gen` broke. */
   lost(gen: number, error: unknown): void {
     if (gen !== this.gen || !this.connected) return;
+    this.#liveness.reset();
     this.live = false;
     this.state = 'backoff';
     this.lastError = error;
@@ -304,6 +336,7 @@ export class Worker implements WorkerView {
       this.state = 'live';
       this.failures = 0;
       this.lastError = undefined;
+      this.#liveness.reset();
       this.host.up(this.index, reconnected, performance.now() - connectStart);
       this.#endFirstRound();
       this.pump();
@@ -350,7 +383,12 @@ export class Worker implements WorkerView {
   readonly #keepalive = (): void => {
     this.#timer = undefined;
     if (!this.connected || this.host.stopping) return;
-    if (this.load > 0) return this.#scheduleKeepalive(); // busy: not idle, try again later
+    if (this.load > 0) {
+      // busy: no ping now, unless the oldest running call has run for a whole interval
+      this.#scheduleKeepalive();
+      this.#liveness.busy();
+      return;
+    }
     const gen = this.gen;
     const req = this.host.internalRequest((c, ctx) => this.#driver.ping(c, ctx));
     req.resolve = () => {

@@ -6,6 +6,7 @@
 import { checkConfig, DriverRegistry, type CheckResult } from '@outpools/core';
 import type { PoolDriver } from '@outpools/core/driver';
 import { toToml, type TomlValue } from './toml.js';
+import type { BreakConnection } from './broken-connection.js';
 
 /**
  * Options of {@link describeConformance}. The type parameters are the driver's own (options,
@@ -43,6 +44,15 @@ export interface ConformanceOptions<O extends object = Record<string, unknown>, 
    * key. Set it to false when the driver refuses TLS for this table (rdbms with `driver = "odbc"`).
    */
   readonly tls?: boolean;
+  /**
+   * How the live case "a pooled connection broken from the outside" breaks one connection:
+   * `{ proxy, through }` (a TCP proxy the suite runs in front of `proxy`, the pool configured with
+   * `through(proxyPort)`) or `{ kill }` (your test breaks the connection it is given, on the
+   * server). Default: a proxy in front of the connection table's `host` and `port` when it has
+   * both; without them the case fails and asks for this option. `false`: the pool type has no
+   * connection that can be broken (an in-memory type).
+   */
+  readonly breakConnection?: BreakConnection<C> | false;
   /** The package name the driver must declare. Default: any name ending in `-<type>` or `/<type>`. */
   readonly packageName?: string;
   /** Deadline of each live step, ms. Default 10000. */
