@@ -210,11 +210,11 @@ describe('keepalive', () => {
 
   it('skips the ping of a busy worker', async () => {
     const { fake, pools, client } = await setup({ keepaliveMs: 100 });
-    const call = client.call('long', { latencyMs: 250 });
-    await vi.advanceTimersByTimeAsync(250);
+    const call = client.call('long', { latencyMs: 150 });
+    await vi.advanceTimersByTimeAsync(150);
     await call;
     expect(fake.counts.pings).toBe(0);
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(50);
     expect(fake.counts.pings).toBe(1);
     await pools.stop();
   });

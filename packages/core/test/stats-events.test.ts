@@ -75,8 +75,13 @@ describe('health', () => {
     const [hung] = await pending;
     expect(hung).toMatchObject({ ok: false, error: 'call timed out after 300 ms (pool fake.default@global)' });
     expect(hung!.ms).toBeGreaterThanOrEqual(300);
+    // a health ping that ran and failed takes its worker down (engine/liveness.ts); it reconnects
+    expect(pools.stats()[0]!.workers.live).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(pools.stats()[0]!.workers.live).toBe(3);
     fake.behavior.pingMode = 'fail';
     expect((await pools.health())[0]).toMatchObject({ ok: false, error: 'fake ping failed' });
+    expect(pools.stats()[0]!.workers.live).toBe(0);
     expect(pools.stats()[0]!.counters.calls).toBe(0);
     await pools.stop();
     expect((await pools.pool('fake', 'global', 'default').health()).ok).toBe(false);

@@ -3,7 +3,7 @@ import { Worker } from '../src/engine/worker.js';
 import { Request, SubTimeout, type CallFn, type RequestScope } from '../src/engine/request.js';
 import { Deadlines } from '../src/engine/deadlines.js';
 import type { EngineDriver, WorkerHost, WorkerSettings } from '../src/engine/worker-host.js';
-import type { ConnectContext } from '../src/driver/contract.js';
+import { DEFAULT_LIVENESS, type ConnectContext } from '../src/driver/contract.js';
 import { ConnectionLostError, RequestDroppedError } from '../src/errors.js';
 import { until } from '@outpools/testing';
 
@@ -50,6 +50,7 @@ function fakeHost(overrides: Partial<WorkerSettings> = {}, driver: Partial<Engin
     maxQueue: undefined,
     reconnect: { kind: 'fixed', intervalMs: 5 },
     keepaliveMs: undefined,
+    liveness: DEFAULT_LIVENESS,
     connectTimeoutMs: 1000,
     random: () => 0.5,
     tls: undefined,

@@ -4,11 +4,16 @@
  * - Queries with parameters run as server-side prepared statements (`execute`): values never
  *   enter the SQL text. Queries without parameters use the text protocol.
  * - `query_timeout` is the call's sub-deadline (`ctx.armTimeout`, on the pool's one deadline
- *   service). When it fires, `KILL QUERY <thread id>` is sent on a short-lived side connection
- *   and the sub-deadline is armed again for {@link MYSQL_KILL_GRACE_MS}: the statement then ends
- *   (interrupted) and the caller gets {@link QueryTimeoutError}. When the kill does not get
- *   through in time, the caller gets it anyway, the side connection is dropped and the
- *   connection (still busy with the statement) is reported lost.
+ *   service). When it fires, or when the call is aborted (`call_timeout`, the caller's signal)
+ *   after the statement was sent, `KILL QUERY <thread id>` is sent on the connection's side
+ *   connection and the sub-deadline is armed again for {@link MYSQL_KILL_GRACE_MS}: the
+ *   statement then ends (interrupted) and the call ends with it ({@link QueryTimeoutError}, or
+ *   the abort's reason). Until then the worker stays busy, so no statement piles up behind it in
+ *   mysql2's queue. When the statement has not ended within the grace (the server does not
+ *   answer: a dead or half-open connection), the side connection is dropped and the connection
+ *   is reported lost, as pgsql does.
+ * - The side connection is opened (one login) at the first kill and kept for the next ones
+ *   until the connection closes; one that failed to answer is dropped and opened again later.
  * - TLS: with a `tls` section, TLS is always required. mysql2 cannot take a custom
  *   `checkServerIdentity`, and skips the host name check for IP addresses, so the driver wraps
  *   the connection's TLS upgrade: when the handshake completes (before the authentication
@@ -27,6 +32,10 @@ import { settleWithin } from './util.js';
 
 /** How long `KILL QUERY` (side connection, login, kill) may take after `query_timeout` fired. */
 export const MYSQL_KILL_GRACE_MS = 1000;
+
+/** Why a kill is given up: the statement ended (the side connection is kept), or no answer in time (dropped). */
+const KILL_DONE = 'statement ended';
+const KILL_GIVEN_UP = 'no answer';
 
 type MysqlConnection = ReturnType<Mysql2Module['createConnection']>;
 type Callback = (error: Error | null, rows?: unknown, fields?: unknown) => void;
@@ -51,8 +60,8 @@ export async function connectMysql(options: RdbmsConnectionOptions, ctx: Connect
     if (live.value) ctx.lost(error);
   });
   live.value = true;
-  const openSide = (signal: AbortSignal): Promise<MysqlInternals> =>
-    openMysql(mysql, target, options, ctx, signal, () => undefined);
+  const openSide = (signal: AbortSignal, broken: () => void): Promise<MysqlInternals> =>
+    openMysql(mysql, target, options, ctx, signal, broken);
   return new MysqlRdbmsConnection(conn, openSide, options.query_timeout, ctx);
 }
 
@@ -149,20 +158,21 @@ function wrapTls(
     });
 }
 
+/** Opens a side connection for `KILL QUERY`; `broken` runs when it breaks later. */
+type OpenSide = (signal: AbortSignal, broken: () => void) => Promise<MysqlInternals>;
+
 class MysqlRdbmsConnection implements RdbmsConnection {
   readonly driver = 'mysql' as const;
   readonly queryTimeoutMs: number;
   readonly #conn: MysqlInternals;
-  readonly #openSide: (signal: AbortSignal) => Promise<MysqlInternals>;
+  readonly #openSide: OpenSide;
   readonly #ctx: ConnectContext;
   #kill: AbortController | undefined = undefined;
+  /** The side connection for `KILL QUERY` (opening or open), reused from one kill to the next. */
+  #side: Promise<MysqlInternals> | undefined = undefined;
+  #closed = false;
 
-  constructor(
-    conn: MysqlInternals,
-    openSide: (signal: AbortSignal) => Promise<MysqlInternals>,
-    queryTimeoutMs: number,
-    ctx: ConnectContext,
-  ) {
+  constructor(conn: MysqlInternals, openSide: OpenSide, queryTimeoutMs: number, ctx: ConnectContext) {
     this.#conn = conn;
     this.#openSide = openSide;
     this.queryTimeoutMs = queryTimeoutMs;
@@ -186,18 +196,14 @@ class MysqlRdbmsConnection implements RdbmsConnection {
     return new Promise<QueryResult>((resolve, reject) => {
       let done = false;
       let sent = false;
-      /** Set once query_timeout fired: the statement's end (or the kill's grace) rejects with it. */
-      let timedOut: QueryTimeoutError | undefined;
+      /** Why the statement is being stopped (query_timeout, or the call's abort): the call ends with it. */
+      let stopped: { readonly reason: unknown } | undefined;
       /** The KILL QUERY in flight: it lives no longer than the statement it stops. */
       let kill: AbortController | undefined;
-      const startKill = (): void => {
-        kill = new AbortController();
-        this.#kill = kill;
-        void this.killQuery(kill.signal);
-      };
-      const endKill = (): void => {
+      /** `giveUp`: the kill got no answer in time (its side connection is dropped); else the statement ended. */
+      const endKill = (giveUp: boolean): void => {
         if (kill === undefined) return;
-        kill.abort();
+        kill.abort(giveUp ? KILL_GIVEN_UP : KILL_DONE);
         if (this.#kill === kill) this.#kill = undefined;
       };
       const finish = (): boolean => {
@@ -206,34 +212,40 @@ class MysqlRdbmsConnection implements RdbmsConnection {
         bound?.disarmTimeout();
         return true;
       };
+      /** Stop the sent statement: KILL QUERY, bounded by the grace; past it the connection is lost. */
+      const stop = (reason: unknown): void => {
+        if (stopped !== undefined) return;
+        stopped = { reason };
+        kill = new AbortController();
+        this.#kill = kill;
+        void this.killQuery(kill.signal);
+        const grace = (): void => {
+          endKill(true);
+          if (!finish()) return;
+          // still busy with a statement that the kill did not stop: replace the connection
+          this.#ctx.lost(new Error(`mysql: the statement did not end within ${MYSQL_KILL_GRACE_MS} ms of KILL QUERY`));
+          this.#conn.destroy();
+          reject(reason);
+        };
+        if (bound !== undefined) bound.armTimeout(MYSQL_KILL_GRACE_MS, grace);
+      };
       if (abortable !== undefined) {
         abortable.onAbort((reason) => {
-          if (!finish()) return;
-          if (sent) startKill();
+          if (done) return;
+          if (sent) return stop(reason); // the call ends when the statement does
+          finish();
           reject(reason);
         });
         if (done) return;
       }
       bound?.armTimeout(this.queryTimeoutMs, () => {
-        if (done || timedOut !== undefined) return;
-        timedOut = new QueryTimeoutError(this.queryTimeoutMs);
-        startKill();
-        // The kill's own bound, on the same sub-deadline.
-        bound.armTimeout(MYSQL_KILL_GRACE_MS, () => {
-          const error = timedOut ?? new QueryTimeoutError(this.queryTimeoutMs);
-          endKill();
-          if (!finish()) return;
-          // still busy with a statement nobody waits for: replace the connection
-          this.#ctx.lost(error);
-          this.#conn.destroy();
-          reject(error);
-        });
+        if (!done) stop(new QueryTimeoutError(this.queryTimeoutMs));
       });
       sent = true;
       const callback: Callback = (error, rows, fields) => {
-        endKill();
+        endKill(false);
         if (!finish()) return;
-        if (timedOut !== undefined) reject(timedOut);
+        if (stopped !== undefined) reject(stopped.reason);
         else if (error) reject(this.#mapError(error));
         else resolve(toResult(rows, fields));
       };
@@ -253,30 +265,54 @@ class MysqlRdbmsConnection implements RdbmsConnection {
   }
 
   /**
-   * Stop this connection's running statement on the server (`KILL QUERY` on a side connection).
-   * Best effort; `signal` gives up on it (the side connection is destroyed).
+   * Stop this connection's running statement on the server (`KILL QUERY` on the side
+   * connection, opened at the first kill and kept). Best effort; `signal` gives up on it: an
+   * unanswered kill drops the side connection (the next kill opens another).
    */
   async killQuery(signal: AbortSignal): Promise<void> {
     const threadId = this.#conn.threadId;
-    if (threadId === null) return;
-    let side: MysqlInternals | undefined;
-    const drop = (): void => side?.destroy();
+    if (threadId === null || this.#closed) return;
+    let answered = false;
+    const side = this.#sideConnection(signal);
+    const drop = (): void => {
+      if (!answered && signal.reason !== KILL_DONE) this.#dropSide(side);
+    };
     signal.addEventListener('abort', drop, { once: true });
     try {
-      side = await this.#openSide(signal);
-      const opened = side;
+      const opened = await side;
       await new Promise<void>((resolve) => opened.query(`KILL QUERY ${Number(threadId)}`, () => resolve()));
-      opened.end(() => opened.destroy());
+      answered = true;
     } catch {
-      // best effort: the statement then runs to its end on the server
-      side?.destroy();
+      // best effort: the statement then runs to its end on the server, or the grace gives up on it
+      this.#dropSide(side);
     } finally {
       signal.removeEventListener('abort', drop);
     }
   }
 
+  /** The side connection, opened on first use (its login bounded by the first kill's `signal`). */
+  #sideConnection(signal: AbortSignal): Promise<MysqlInternals> {
+    if (this.#side !== undefined) return this.#side;
+    const side: Promise<MysqlInternals> = this.#openSide(signal, () => this.#dropSide(side));
+    side.catch(() => this.#dropSide(side));
+    this.#side = side;
+    return side;
+  }
+
+  #dropSide(side: Promise<MysqlInternals>): void {
+    if (this.#side === side) this.#side = undefined;
+    side.then(
+      (conn) => conn.destroy(),
+      () => undefined,
+    );
+  }
+
   async close(): Promise<void> {
-    this.#kill?.abort();
+    this.#closed = true;
+    this.#kill?.abort(KILL_GIVEN_UP);
+    const side = this.#side;
+    this.#side = undefined;
+    if (side !== undefined) this.#dropSide(side);
     const ended = await settleWithin(new Promise<void>((resolve) => this.#conn.end(() => resolve())), 2000);
     if (!ended) this.#conn.destroy();
   }

@@ -46,3 +46,5 @@ export type { SchemaChecker, StubContexts } from './helpers/schema.js';
 export { startLoad, errorKind } from './helpers/load.js';
 export type { CallOutcome, Load, LoadOptions, ErrorClasses } from './helpers/load.js';
 export { closeAfterEach } from './helpers/close-after-each.js';
+export { startTcpProxy } from './helpers/tcp-proxy.js';
+export type { TcpProxy, ProxyTarget } from './helpers/tcp-proxy.js';

@@ -42,6 +42,26 @@ export type ReconnectPolicy =
 /** The default reconnect policy: base 1 s, doubling, capped at 30 s, full jitter. */
 export const DEFAULT_RECONNECT: ReconnectPolicy = { kind: 'exponential', baseMs: 1000, capMs: 30_000 };
 
+/**
+ * When the core suspects a connection that looks alive but answers nothing (a half-open TCP
+ * connection: the peer vanished without a FIN or RST), and how it checks (docs/lifecycle.md,
+ * "Dead connections"). A worker becomes suspect when a call running on it is abandoned at
+ * `call_timeout`, when `suspectAfterTimeouts` calls routed to it time out (waiting in its
+ * mailbox, or failing with a driver's `*_TIMEOUT` error) before a probe clears it, or when its
+ * oldest running call has run for a whole keepalive interval. The core then probes it with the
+ * driver's `ping`, bounded by `probeTimeoutMs`; a probe that fails or gets no answer declares
+ * the connection lost (closed, reconnected with backoff).
+ */
+export interface LivenessPolicy {
+  /** Bound of a probe ping, from the moment the worker became suspect. */
+  readonly probeTimeoutMs: number;
+  /** Timed-out calls (other than an abandoned running call, which counts at once) that make a worker suspect. */
+  readonly suspectAfterTimeouts: number;
+}
+
+/** The default liveness policy: a probe gets 1 s; three timed-out calls make a worker suspect. */
+export const DEFAULT_LIVENESS: LivenessPolicy = { probeTimeoutMs: 1000, suspectAfterTimeouts: 3 };
+
 /** What the core hands to {@link PoolDriver.connect}. */
 export interface ConnectContext {
   /** The pool instance this worker belongs to. */
@@ -191,7 +211,17 @@ export interface PoolDriver<TOptions = Record<string, unknown>, TConnection = un
    * says which name it dials.
    */
   tlsHost?(options: TOptions): string;
-  /** Keepalive interval in ms (the core runs `ping` on idle live workers that often). */
+  /**
+   * Override parts of {@link DEFAULT_LIVENESS} for this type (a slow `ping` wants a longer probe
+   * bound). The probe is the driver's `ping`: it must reject or hang (never resolve) when the
+   * connection does not answer, and should be sent at once even while other calls are running
+   * when the protocol allows it (the core runs it beside them when `concurrency` leaves room).
+   */
+  liveness?(options: TOptions): Partial<LivenessPolicy>;
+  /**
+   * Keepalive interval in ms: the core runs `ping` on idle live workers that often, and probes a
+   * busy worker whose oldest running call has run that long.
+   */
   keepaliveMs?(options: TOptions): number | undefined;
   /** Open one connection. Reject on failure (the core retries with backoff). */
   connect(options: TOptions, ctx: ConnectContext): Promise<TConnection>;

@@ -26,13 +26,14 @@ export { default as Type } from 'typebox';
 export type { Static, TObject, TProperties, TSchema } from 'typebox';
 
 // --- the contract
-export { defineDriver, DEFAULT_RECONNECT } from './contract.js';
+export { defineDriver, DEFAULT_LIVENESS, DEFAULT_RECONNECT } from './contract.js';
 export type {
   PoolDriver,
   DriverDefinition,
   PoolDefaults,
   DriverCheckContext,
   ReconnectPolicy,
+  LivenessPolicy,
   ConnectContext,
   CallContext,
   TlsForHost,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { CallContext, PoolHandle, RunOptions } from '../driver/contract.js';
-import { DEFAULT_RECONNECT } from '../driver/contract.js';
+import { DEFAULT_LIVENESS, DEFAULT_RECONNECT } from '../driver/contract.js';
 import type { PoolInstanceSpec } from '../config/types.js';
 import {
   CallTimeoutError,
@@ -148,8 +148,8 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       if (!req.settled) this.pool.#route(req, true);
     }
 
-    internalRequest(fn: (connection: unknown, ctx: Request) => unknown): Request {
-      return this.pool.#internalRequest(fn);
+    internalRequest(fn: (connection: unknown, ctx: Request) => unknown, timeoutMs?: number): Request {
+      return this.pool.#internalRequest(fn, timeoutMs);
     }
 
     dropped(req: Request, worker: number, limit: number): void {
@@ -222,6 +222,7 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       maxQueue: maxQueue === undefined || !Number.isFinite(maxQueue) ? undefined : Math.max(0, maxQueue),
       reconnect: driver.reconnect?.(options) ?? DEFAULT_RECONNECT,
       keepaliveMs: driver.keepaliveMs?.(options),
+      liveness: { ...DEFAULT_LIVENESS, ...driver.liveness?.(options) },
       connectTimeoutMs: init.startTimeoutMs ?? spec.options.call_timeout,
       random,
       tls: init.tls,
@@ -306,8 +307,13 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
         (worker) =>
           new Promise<unknown>((resolve, reject) => {
             const req = this.#internalRequest((c, ctx) => driver.ping(c, ctx));
+            const gen = worker.gen;
             req.resolve = resolve;
-            req.reject = reject;
+            req.reject = (error: unknown) => {
+              // a failed health ping is evidence against the connection (engine/liveness.ts)
+              if (!this.#stopping) worker.healthFailed(gen, req.runId > 0, error);
+              reject(error);
+            };
             worker.submit(req);
           }),
       ),
@@ -330,10 +336,10 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     };
   }
 
-  /** A pool-internal request (keepalive or health ping), bounded by `call_timeout`. */
-  #internalRequest(fn: (connection: unknown, ctx: Request) => unknown): Request {
+  /** A pool-internal request (keepalive or health ping, liveness probe), bounded by `call_timeout` unless `timeoutMs` is given. */
+  #internalRequest(fn: (connection: unknown, ctx: Request) => unknown, timeoutMs = this.#callTimeoutMs): Request {
     const now = this.#clock.refresh();
-    const req = new Request(this.#scope, fn as unknown as CallFn, now, now + this.#callTimeoutMs, undefined, true);
+    const req = new Request(this.#scope, fn as unknown as CallFn, now, now + timeoutMs, undefined, true);
     this.#calls.push(req);
     return req;
   }
@@ -438,6 +444,8 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     const worker = req.worker?.index;
     if (!req.internal) this.#counters.timeouts++;
     const stage = this.#abandon(req, error) ?? 'queue';
+    // a call that timed out on a worker counts against that worker's connection (engine/liveness.ts)
+    if (!req.internal && stage !== 'queue') (req.worker as Worker).callTimedOut(stage === 'running');
     const events = this.#events;
     if (!req.internal && events.wants('call_timeout')) {
       events.publish('call_timeout', {

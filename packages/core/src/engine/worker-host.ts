@@ -4,7 +4,7 @@
  * knows nothing else of its pool, so it can be tested against a fake host.
  * @module
  */
-import type { PoolDriver, ReconnectPolicy } from '../driver/contract.js';
+import type { LivenessPolicy, PoolDriver, ReconnectPolicy } from '../driver/contract.js';
 import type { PoolKey } from '../errors.js';
 import type { RandomSource } from '../strategies/types.js';
 import type { PoolTls } from '../tls/pool-tls.js';
@@ -25,6 +25,8 @@ export interface WorkerSettings {
   readonly maxQueue: number | undefined;
   readonly reconnect: ReconnectPolicy;
   readonly keepaliveMs: number | undefined;
+  /** When a worker is suspected of a dead connection, and how long its probe may take (engine/liveness.ts). */
+  readonly liveness: LivenessPolicy;
   /** Bound of each connect attempt and of a close at stop. */
   readonly connectTimeoutMs: number;
   readonly random: RandomSource;
@@ -42,8 +44,8 @@ export interface WorkerHost {
   settle(req: Request, failed: boolean, result: unknown): void;
   /** Route again a request taken back from a broken worker. */
   reroute(req: Request): void;
-  /** A pool-internal request (keepalive ping), bounded like a call. */
-  internalRequest(fn: (connection: unknown, ctx: Request) => unknown): Request;
+  /** A pool-internal request (keepalive ping, liveness probe), bounded by `timeoutMs` (default: like a call). */
+  internalRequest(fn: (connection: unknown, ctx: Request) => unknown, timeoutMs?: number): Request;
   /** A live worker's load dropped to `load` (strategies keep bounds on it). */
   loadDropped(load: number): void;
   /** The mailbox was over its limit: `req` was taken from its head. */

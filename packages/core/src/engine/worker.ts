@@ -13,13 +13,14 @@ import { type Request, RequestState } from './request.js';
 import { backoffDelay } from './backoff.js';
 import { errorMessage } from './events.js';
 import { raceAbort } from './abort.js';
+import { isTimeoutError, Liveness, type ProbedWorker } from './liveness.js';
 import type { EngineDriver, WorkerHost, WorkerSettings } from './worker-host.js';
 
 /** A worker's connection state. */
 export type WorkerState = 'new' | 'connecting' | 'live' | 'backoff' | 'stopped';
 
 /** @internal */
-export class Worker implements WorkerView {
+export class Worker implements WorkerView, ProbedWorker {
   /** Routable: connected and not blocked by the server (what strategies read). */
   live = false;
   state: WorkerState = 'new';
@@ -39,11 +40,16 @@ export class Worker implements WorkerView {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #connectAbort: AbortController | undefined = undefined;
   #firstRound: (() => void) | undefined = undefined;
+  /** A liveness probe waits for a free slot (see {@link Liveness}). */
+  probePending = false;
+  readonly #liveness: Liveness;
 
   constructor(
     readonly index: number,
     private readonly host: WorkerHost,
-  ) {}
+  ) {
+    this.#liveness = new Liveness(this, host);
+  }
 
   /** The server asked this connection to hold back (see `ConnectContext.blocked`): connected but not routable. */
   get blocked(): boolean {
@@ -130,9 +136,12 @@ export class Worker implements WorkerView {
 
   #finish(req: Request, runId: number, gen: number, failed: boolean, result: unknown): void {
     if (req.runId !== runId || req.state !== RequestState.Running || req.list !== this.active) return; // stale
-    if (failed && result instanceof ConnectionLostError && gen === this.gen && this.connected) {
-      this.lost(gen, result);
-      return;
+    if (failed) {
+      if (result instanceof ConnectionLostError && gen === this.gen && this.connected) {
+        this.lost(gen, result);
+        return;
+      }
+      if (!req.settled && !req.internal && gen === this.gen && isTimeoutError(result)) this.#liveness.timedOut();
     }
     req.disarmTimeout();
     this.active.remove(req);
@@ -140,7 +149,28 @@ export class Worker implements WorkerView {
     this.host.loadDropped(--this.load);
     req.state = RequestState.Done;
     if (!req.settled) this.host.settle(req, failed, result);
+    if (this.probePending) this.#liveness.runPending();
     this.pump();
+  }
+
+  /** The oldest call running on the connection (for the liveness policy). */
+  oldestRunning(): Request | undefined {
+    return this.active.peek();
+  }
+
+  /** Run a pool-internal request now, beside the running calls (a liveness probe). */
+  runNow(req: Request): void {
+    if (this.connected) this.#execute(req);
+  }
+
+  /** A call routed here ran out of `call_timeout`; `running`: it was abandoned on the connection. */
+  callTimedOut(running: boolean): void {
+    this.#liveness.callTimedOut(running);
+  }
+
+  /** A health ping submitted on connection `gen` failed; `ran`: it had started on the connection. */
+  healthFailed(gen: number, ran: boolean, error: unknown): void {
+    this.#liveness.healthFailed(gen, ran, error);
   }
 
   /** Take a queued request out of the mailbox (its caller gave up). */
@@ -153,6 +183,7 @@ export class Worker implements WorkerView {
   /** The connection of generation `gen` broke. */
   lost(gen: number, error: unknown): void {
     if (gen !== this.gen || !this.connected) return;
+    this.#liveness.reset();
     this.live = false;
     this.state = 'backoff';
     this.lastError = error;
@@ -254,6 +285,7 @@ export class Worker implements WorkerView {
       this.everConnected = true;
       this.failures = 0;
       this.lastError = undefined;
+      this.#liveness.reset();
       this.host.up(this.index, reconnected);
       this.#endFirstRound();
       this.pump();
@@ -298,7 +330,12 @@ export class Worker implements WorkerView {
   readonly #keepalive = (): void => {
     this.#timer = undefined;
     if (!this.connected || this.host.stopping) return;
-    if (this.load > 0) return this.#scheduleKeepalive(); // busy: not idle, try again later
+    if (this.load > 0) {
+      // busy: no ping now, unless the oldest running call has run for a whole interval
+      this.#scheduleKeepalive();
+      this.#liveness.busy();
+      return;
+    }
     const gen = this.gen;
     const req = this.host.internalRequest((c, ctx) => this.#driver.ping(c, ctx));
     req.resolve = () => {

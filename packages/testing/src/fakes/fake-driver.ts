@@ -10,6 +10,7 @@ import {
   Type,
   type CallContext,
   type ConnectContext,
+  type LivenessPolicy,
   type PoolHandle,
   type ReconnectPolicy,
   type RunOptions,
@@ -39,6 +40,8 @@ export interface FakeDriverOptions extends Partial<FakeBehavior> {
   readonly maxQueue?: number;
   readonly keepaliveMs?: number;
   readonly reconnect?: ReconnectPolicy;
+  /** The type's liveness overrides (default: the core's). */
+  readonly liveness?: Partial<LivenessPolicy>;
   /** Strategies this type refuses (a strategy veto). */
   readonly refuseStrategies?: readonly Strategy[];
 }
@@ -126,6 +129,7 @@ function buildDriver(options: FakeDriverOptions, state: Omit<FakeDriver, 'driver
     maxQueue: () => options.maxQueue,
     keepaliveMs: () => options.keepaliveMs,
     reconnect: () => options.reconnect ?? { kind: 'exponential', baseMs: 1000, capMs: 30_000 },
+    liveness: () => options.liveness ?? {},
     refuseStrategy: (strategy: Strategy) =>
       options.refuseStrategies?.includes(strategy) ? `the fake type refuses ${strategy}` : undefined,
     connect(_opts, ctx: ConnectContext): Promise<FakeConnection> {
