@@ -257,7 +257,14 @@ export async function runScenario<C>(backend: Backend<C>, fault: Fault): Promise
     await writers.stop(CALL_TIMEOUT_MS + SETTLE_SLACK_MS + 1000);
     lag.disable();
     const lagMs = lag.max / 1e6;
-    const health = (await pools.health())[0];
+    // Every worker answers a ping once the load stopped (a stuck worker never does; a busy
+    // machine may delay one ping past call_timeout: polled for 3 s).
+    let health = (await pools.health())[0];
+    const healthBy = performance.now() + 3000;
+    while (health?.ok !== true && performance.now() < healthBy) {
+      await sleep(100);
+      health = (await pools.health())[0];
+    }
     const healthAfter = { ok: health?.ok ?? false, ...(health?.error ? { error: health.error } : {}) };
 
     // Checked on the server, through a fresh pool straight to it (a generous call_timeout: the
