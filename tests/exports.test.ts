@@ -72,6 +72,7 @@ describe('entry points', () => {
         'PoolInstanceSpec',
         'PoolKey',
         'PoolNotFoundError',
+        'PoolNotStartedError',
         'PoolOptions',
         'PoolSpec',
         'PoolStartError',

@@ -11,4 +11,5 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   schema: async () => (await import('./commands/schema.js')).command,
   status: async () => (await import('./commands/status.js')).command,
   bench: async () => (await import('./commands/bench.js')).command,
+  completion: async () => (await import('./commands/completion.js')).command,
 };

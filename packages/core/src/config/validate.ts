@@ -6,7 +6,7 @@
  */
 import Type from 'typebox';
 import { formatPoolKey } from '../errors.js';
-import { driverPackageName, type DriverRegistry } from '../driver/registry.js';
+import { installHint, type DriverRegistry } from '../driver/registry.js';
 import { poolKeyId, poolKeysOf } from './scope.js';
 import { didYouMean, IssueCollector, isTable, joinPath } from './issues.js';
 import { checkValue } from './schema-check.js';
@@ -22,6 +22,8 @@ export interface ValidateOptions {
   readonly registry: DriverRegistry;
   /** Pool types that exist but are not registered here (for "did you mean"). */
   readonly knownTypes?: readonly string[];
+  /** npm scopes whose `@<scope>/outpools-driver-<type>` the error for an unknown type names. */
+  readonly driverScopes?: readonly string[];
   /** Hosts to expand `host` scopes over, instead of `[general] hosts`. */
   readonly hosts?: readonly string[];
   /** Host types, instead of `[general] host_types`. */
@@ -73,7 +75,10 @@ export function validateDocument(doc: TomlDocument, options: ValidateOptions): V
       const known = new Set<string>([...(options.knownTypes ?? []), ...options.registry.types()]);
       issues.error(
         typePath,
-        `unknown pool type ${JSON.stringify(type)}: install ${driverPackageName(type)} (or load a plugin that provides it)${didYouMean(type, known)}`,
+        `unknown pool type ${JSON.stringify(type)}: ${installHint(type, {
+          builtIn: options.knownTypes?.includes(type) === true,
+          scopes: options.driverScopes ?? [],
+        })}${didYouMean(type, known)}`,
       );
       continue;
     }
