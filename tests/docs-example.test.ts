@@ -1,11 +1,11 @@
-// Runs the example pool type of docs/writing-a-pool-type.md (docs/examples/echo-driver.ts)
+// Runs the example pool type of docs/writing-a-pool-type.md (examples/outpools-driver-echo)
 // against a line-echo server on 127.0.0.1: through TOML, through the pool, and through the
 // conformance suite a third-party driver would run.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, createPools, DriverRegistry, parseConfig } from '@outpools/core';
 import { describeConformance } from '@outpools/testing';
-import { echoDriver } from '../docs/examples/echo-driver.js';
+import { echoDriver } from '../examples/outpools-driver-echo/src/index.js';
 
 /** An echo server: answers each line with the same line; `SLOW <ms>` answers after a delay. */
 async function startEchoServer(): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {

@@ -73,6 +73,7 @@ describe('entry points', () => {
         'PoolInstanceSpec',
         'PoolKey',
         'PoolNotFoundError',
+        'PoolNotStartedError',
         'PoolOptions',
         'PoolSpec',
         'PoolStartError',

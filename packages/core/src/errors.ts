@@ -57,6 +57,7 @@ export const ErrorCodes = {
   ConnectionLostError: 'OUTPOOLS_CONNECTION_LOST',
   RequestDroppedError: 'OUTPOOLS_REQUEST_DROPPED',
   PoolStoppedError: 'OUTPOOLS_POOL_STOPPED',
+  PoolNotStartedError: 'OUTPOOLS_POOL_NOT_STARTED',
   PoolStartError: 'OUTPOOLS_POOL_START',
   DriverRegistrationError: 'OUTPOOLS_DRIVER_REGISTRATION',
   DuplicatePoolError: 'OUTPOOLS_DUPLICATE_POOL',
@@ -126,17 +127,28 @@ export class PoolTypeNotRegisteredError extends OutpoolsError {
   constructor(type: string, options: OutpoolsErrorOptions = {}) {
     super(
       ErrorCodes.PoolTypeNotRegisteredError,
-      `pool type "${type}" is not registered: install @outpools/driver-${type} and register it (or load a plugin that provides "${type}")`,
+      `pool type "${type}" is not registered: install @outpools/driver-${type} or outpools-driver-${type} and register its driver (new DriverRegistry([...])), or load a module that provides it (outpools --plugin <module>)`,
       options,
     );
     this.type = type;
   }
 }
 
-/** No pool matches the key, not even through the host-to-global fallback. */
+/**
+ * No pool matches the key, not even through the host-to-global fallback. The message names the
+ * key asked for and, after a fallback, the global key tried last (`poolKey`).
+ */
 export class PoolNotFoundError extends OutpoolsError {
-  constructor(key: PoolKey, options: OutpoolsErrorOptions = {}) {
-    super(ErrorCodes.PoolNotFoundError, `no pool ${formatPoolKey(key)}`, { ...options, poolKey: key });
+  /** The key that was asked for (`poolKey` is the one tried last: its global fallback, if any). */
+  readonly requestedKey: PoolKey;
+  constructor(key: PoolKey, options: OutpoolsErrorOptions & { requested?: PoolKey } = {}) {
+    const requested = options.requested ?? key;
+    const fallback = requested.host === key.host ? '' : ` (nor its global fallback ${formatPoolKey(key)})`;
+    super(ErrorCodes.PoolNotFoundError, `no pool ${formatPoolKey(requested)}${fallback}`, {
+      ...(options.cause !== undefined && { cause: options.cause }),
+      poolKey: key,
+    });
+    this.requestedKey = requested;
   }
 }
 
@@ -190,6 +202,16 @@ export class RequestDroppedError extends OutpoolsError {
 export class PoolStoppedError extends OutpoolsError {
   constructor(key?: PoolKey, options: OutpoolsErrorOptions = {}) {
     super(ErrorCodes.PoolStoppedError, `pool is stopped${keySuffix(key)}`, {
+      ...options,
+      ...(key && { poolKey: key }),
+    });
+  }
+}
+
+/** A call was made before `pools.start()` (or `pool.start()`): nothing is connecting yet. */
+export class PoolNotStartedError extends OutpoolsError {
+  constructor(key?: PoolKey, options: OutpoolsErrorOptions = {}) {
+    super(ErrorCodes.PoolNotStartedError, `the pools are not started: call start() first${keySuffix(key)}`, {
       ...options,
       ...(key && { poolKey: key }),
     });

@@ -29,6 +29,7 @@ export {
   ConnectionLostError,
   RequestDroppedError,
   PoolStoppedError,
+  PoolNotStartedError,
   PoolStartError,
   DriverRegistrationError,
   DuplicatePoolError,

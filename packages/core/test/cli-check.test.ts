@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,7 +193,7 @@ describe('outpools check', () => {
     const result = await run('check', 'redis.toml');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      'outgoing_pools.nosuchtype: unknown pool type "nosuchtype": install @outpools/driver-nosuchtype',
+      'outgoing_pools.nosuchtype: unknown pool type "nosuchtype": install @outpools/driver-nosuchtype or outpools-driver-nosuchtype, or load a module that provides it (outpools --plugin <module>)\n',
     );
   });
 
@@ -212,6 +213,13 @@ describe('outpools check', () => {
     );
   });
 
+  it('prints an empty default password as "" (nothing is hidden)', async () => {
+    await writeFile(join(dir, 'nopass.toml'), '[outgoing_pools.kv.np]\n');
+    const result = await run('check', 'nopass.toml', '--plugin', plugin);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('port = 6379\npassword = ""\n');
+  });
+
   it('prints several sections of one tag as an array of tables', async () => {
     const result = await run('check', 'array.toml', '--plugin', plugin);
     expect(result.code).toBe(0);
@@ -222,8 +230,10 @@ describe('outpools check', () => {
   it.each([
     [['check'], 'missing the configuration file'],
     [['check', 'a.toml', 'b.toml'], 'unexpected argument "b.toml"'],
-    [['check', 'nope.toml'], 'cannot read nope.toml (ENOENT)'],
-    [['check', 'good.toml', '--frobnicate'], "Unknown option '--frobnicate'"],
+    [['check', 'good.toml', '--frobnicate'], 'outpools check: unknown option --frobnicate\n'],
+    [['check', 'good.toml', '--jsn'], 'outpools check: unknown option --jsn; did you mean --json?\n'],
+    [['check', 'good.toml', '--hosts'], 'outpools check: --hosts needs a value\n'],
+    [['check', 'good.toml', '--json=yes'], 'outpools check: --json takes no value\n'],
     [['check', 'good.toml', '--plugin', './missing-plugin.mjs'], 'cannot load plugin ./missing-plugin.mjs'],
   ])('exits 2 with the usage for %j', async (argv, message) => {
     const result = await run(...argv);
@@ -231,6 +241,26 @@ describe('outpools check', () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain('Usage: outpools check <file>');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ['nope.toml', 'no such file'],
+    ['.', 'is a directory, not a configuration file'],
+  ])('exits 2 with one line, no usage, for the unreadable file %j', async (file, why) => {
+    const result = await run('check', file);
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: `outpools check: cannot read ${file}: ${why}\n` });
+  });
+
+  it('refuses a file that is not UTF-8 with its file, line and column', async () => {
+    await writeFile(
+      join(dir, 'latin1.toml'),
+      Buffer.concat([Buffer.from('[general]\nhosts = ["ex'), Buffer.from([0xe9]), Buffer.from('.com"]\n')]),
+    );
+    const result = await run('check', 'latin1.toml', '--plugin', plugin);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'latin1.toml:2:13: invalid UTF-8 (byte 0xe9): a configuration file must be UTF-8\nlatin1.toml: 1 error\n',
+    );
   });
 
   it('prints its usage with --help and exits 0', async () => {
@@ -244,8 +274,17 @@ describe('outpools', () => {
   it('lists the commands with --help and exits 0', async () => {
     const result = await run('--help');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Commands:\n {2}check {4}validate/);
+    expect(result.stdout).toMatch(/Commands:\n {2}check {6}validate/);
+    expect(result.stdout).toContain('--version');
     expect(result.stdout).toContain('  schema ');
+  });
+
+  it('prints the version of @outpools/core with --version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(await run('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect((await run('--frob')).stderr).toMatch(/^outpools: unknown option --frob; a command comes first\n/);
   });
 
   it('exits 2 with the command list for no command or an unknown one', async () => {

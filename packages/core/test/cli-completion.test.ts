@@ -1,7 +1,7 @@
 // `outpools completion bash|zsh`: the scripts are sourced by the real shells and asked what
 // they complete (bash through its completion function with COMP_WORDS, zsh through compsys).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,12 +67,17 @@ describe('outpools completion bash', () => {
 describe('outpools completion zsh', () => {
   it('is a compsys function that registers itself for outpools and lists every command', async () => {
     const path = await script('zsh');
-    const text = (await import('node:fs')).readFileSync(path, 'utf8');
+    const text = readFileSync(path, 'utf8');
     expect(text.startsWith('#compdef outpools\n')).toBe(true);
     for (const name of ['check', 'status', 'bench', 'schema', 'completion']) expect(text).toContain(`    '${name}:`);
     expect(text).toContain(`'1:configuration file:_files -g "*.toml"'`);
-    // Sourced by zsh after compinit, it registers _outpools for the outpools command.
-    const zsh = `autoload -U compinit && compinit -u -d '${join(dir, 'zcompdump')}'; source '${path}'; print -r -- $_comps[outpools]`;
-    expect(execFileSync('zsh', ['-f', '-c', zsh], { cwd: dir, encoding: 'utf8' }).trim()).toBe('_outpools');
+    // zsh parses it, and sourcing it registers _outpools for outpools (compinit's compdef is
+    // replaced by a recorder: a real compinit scans every completion function, ~30 s here).
+    execFileSync('zsh', ['-n', path]);
+    const zsh = `compdef() { print -r -- "compdef $*" }; source '${path}'; whence -w _outpools`;
+    expect(execFileSync('zsh', ['-f', '-c', zsh], { cwd: dir, encoding: 'utf8' }).trim().split('\n')).toEqual([
+      'compdef _outpools outpools',
+      '_outpools: function',
+    ]);
   });
 });

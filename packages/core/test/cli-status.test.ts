@@ -64,6 +64,37 @@ describe('outpools status', () => {
     expect(stdout).toMatch(/^fake\.per_host@a\.example\s+2\/2\s+ok/m);
     expect(stdout).toMatch(/^fake\.per_host@b\.example\s+2\/2\s+ok/m);
     expect(stdout).not.toContain(SECRET);
+    expect(stdout.endsWith(`${healthy}: OK, 3 of 3 instances with a live worker\n`)).toBe(true);
+  });
+
+  it.each([
+    ['an empty file', '', 'the file has no [outgoing_pools] section'],
+    [
+      'host-scoped pools with no host',
+      '[outgoing_pools.fake.h]\nscope = "host"\n',
+      'its pools are scoped to hosts (scope = "host") and no host is configured; set [general] hosts or pass --hosts a,b',
+    ],
+  ])('says it checked nothing and exits 1 for %s', async (_what, text, why) => {
+    const path = file('nothing.toml', text);
+    const { code, stdout, stderr } = await outpools('status', path, '--plugin', plugin);
+    expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: '', stderr: `${path}: nothing to check: ${why}\n` });
+    const json = await outpools('status', path, '--json', '--plugin', plugin);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, error: `${path}: nothing to check: ${why}`, instances: [] });
+  });
+
+  it('draws a progress line on a terminal while it waits, and erases it', async () => {
+    const waiting = file('progress.toml', '[outgoing_pools.fake.wait]\nworkers = 1\nconnection = { ping_ms = 350 }\n');
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir, tty: true };
+    expect(await main(['status', waiting, '--plugin', plugin], io)).toBe(0);
+    expect(stderr).toContain('\r\u001b[Khealth round trip on 1 instance (');
+    expect(stderr.endsWith('\r\u001b[K')).toBe(true);
+    expect(stdout).not.toContain('\r');
+    // Not on a pipe (the other tests): nothing on stderr.
+    const piped = await outpools('status', waiting, '--plugin', plugin);
+    expect(piped.stderr).toBe('');
   });
 
   it('prints the documented JSON document with --json', async () => {
@@ -94,6 +125,7 @@ describe('outpools status', () => {
     const explanation = stdout.split('\n').filter((l) => l.startsWith('fake.dead@global:'));
     expect(explanation).toHaveLength(1);
     expect(explanation[0]).toContain('connection refused 127.0.0.1:1');
+    expect(stdout.endsWith(`${withDead}: 1 of 2 instances with a live worker, 1 down\n`)).toBe(true);
     expect(`${stdout}${stderr}`).not.toContain(SECRET);
     expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
   });
@@ -156,7 +188,11 @@ workers = 2
 
   it('exits 2 for usage errors: no file, an unreadable file, a bad --wait-ms', async () => {
     expect((await outpools('status')).code).toBe(2);
-    expect((await outpools('status', join(dir, 'missing.toml'))).code).toBe(2);
+    expect(await outpools('status', join(dir, 'missing.toml'))).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `outpools status: cannot read ${join(dir, 'missing.toml')}: no such file\n`,
+    });
     const { code, stderr } = await outpools('status', healthy, '--wait-ms', 'soon', '--plugin', plugin);
     expect(code).toBe(2);
     expect(stderr).toContain('--wait-ms');

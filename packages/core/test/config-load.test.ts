@@ -19,6 +19,49 @@ describe('TOML syntax', () => {
     ]);
   });
 
+  it.each([
+    [
+      'a Latin-1 byte inside a string',
+      [Buffer.from('[general]\nhosts = ["caf'), Buffer.from([0xe9]), Buffer.from('"]\n')],
+      '2:14',
+      '0xe9',
+    ],
+    ['a bad byte after multi-byte characters', [Buffer.from('# h\u00e9h\u00e9 '), Buffer.from([0xff])], '1:8', '0xff'],
+    ['a bad first byte', [Buffer.from([0xc0, 0x80])], '1:1', '0xc0'],
+    [
+      'an encoded surrogate',
+      [Buffer.from('a = 1\n\nb = "'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"')],
+      '3:6',
+      '0xed',
+    ],
+    ['a truncated sequence at the end', [Buffer.from('x = "\u20ac'), Buffer.from([0xe2, 0x82])], '1:7', '0xe2'],
+  ])('loadConfigFile refuses invalid UTF-8 (%s) with file, line and column', async (_what, parts, at, byte) => {
+    const dir = await mkdtemp(join(tmpdir(), 'outpools-utf8-'));
+    try {
+      const file = join(dir, 'pools.toml');
+      await writeFile(file, Buffer.concat(parts));
+      const error = await loadConfigFile(file, { registry }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).code).toBe('OUTPOOLS_CONFIG');
+      expect((error as ConfigError).issues).toEqual([
+        { path: `${file}:${at}`, message: `invalid UTF-8 (byte ${byte}): a configuration file must be UTF-8` },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loadConfigFile reads UTF-8 with a byte order mark and non-ASCII text', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outpools-utf8-'));
+    try {
+      const file = join(dir, 'pools.toml');
+      await writeFile(file, `\ufeff[general]\nhosts = ["caf\u00e9.example", "\u{1F600}.example"]\n`);
+      expect((await loadConfigFile(file, { registry })).hosts).toEqual(['caf\u00e9.example', '\u{1F600}.example']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the input <input> when no source is given', () => {
     const result = readToml('a = ');
     expect(result.ok).toBe(false);

@@ -145,4 +145,8 @@ describe('helpers', () => {
     expect(redactSecrets({ host: 'https://me:pw@h:1/x' })).toEqual({ host: 'https://***@h:1/x' });
     expect(describeValue('http://me:pw@h')).toBe('"http://***@h"');
   });
+
+  it('shows an empty password (the default of most types) as "", not as "***"', () => {
+    expect(redactSecrets({ password: '', tls: { password: 'q' } })).toEqual({ password: '', tls: { password: '***' } });
+  });
 });

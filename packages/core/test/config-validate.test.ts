@@ -182,14 +182,18 @@ describe('scope and host', () => {
 });
 
 describe('document structure', () => {
-  it('names the package to install for an unknown pool type, with a suggestion', () => {
+  it('names both packages to install for an unknown pool type and --plugin, with a suggestion', () => {
     expect(check('[outgoing_pools.kvv.a]\n').errors).toEqual([
       {
         path: 'outgoing_pools.kvv',
         message:
-          'unknown pool type "kvv": install @outpools/driver-kvv (or load a plugin that provides it); did you mean "kv"?',
+          'unknown pool type "kvv": install @outpools/driver-kvv or outpools-driver-kvv, or load a module that provides it (outpools --plugin <module>); did you mean "kv"?',
       },
     ]);
+    const scoped = checkConfig('[outgoing_pools.echo.a]\n', { registry, driverScopes: ['acme', '@tools/'] });
+    expect(scoped.errors[0]?.message).toBe(
+      'unknown pool type "echo": install @outpools/driver-echo, outpools-driver-echo, @acme/outpools-driver-echo or @tools/outpools-driver-echo, or load a module that provides it (outpools --plugin <module>)',
+    );
     expect(messageAt(check('[outgoing_pools.redis.a]\n'), 'outgoing_pools.redis')).toContain(
       'install @outpools/driver-redis',
     );

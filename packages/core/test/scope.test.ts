@@ -79,10 +79,20 @@ describe('resolvePool', () => {
     });
   });
 
-  it('never falls back to another tag, and names the global key it tried last', () => {
+  it('never falls back to another tag, and names the key asked for and the global key it tried last', () => {
     const attempt = (): unknown => resolvePool(lookup, { type: 'rdbms', host: 'a.com', tag: 'other' });
     expect(attempt).toThrow(PoolNotFoundError);
-    expect(attempt).toThrow('no pool rdbms.other@global');
+    expect(attempt).toThrow('no pool rdbms.other@a.com (nor its global fallback rdbms.other@global)');
+    const error = (() => {
+      try {
+        attempt();
+      } catch (e) {
+        return e as PoolNotFoundError;
+      }
+      return undefined;
+    })();
+    expect(error?.requestedKey).toEqual({ type: 'rdbms', host: 'a.com', tag: 'other' });
+    expect(error?.poolKey).toEqual({ type: 'rdbms', host: 'global', tag: 'other' });
   });
 
   it('a missing global pool is not looked up twice and names the global key', () => {

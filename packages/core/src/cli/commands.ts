@@ -12,4 +12,5 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   status: async () => (await import('./commands/status.js')).command,
   bench: async () => (await import('./commands/bench.js')).command,
   demo: async () => (await import('./commands/demo.js')).command,
+  completion: async () => (await import('./commands/completion.js')).command,
 };

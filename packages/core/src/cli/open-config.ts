@@ -10,9 +10,11 @@ import { poolTypesIn } from '../config/outgoing-pools.js';
 import { checkConfig, type CheckResult } from '../config/load.js';
 import { readToml } from '../config/toml.js';
 import { loadDrivers } from '../driver/loader.js';
-import type { DriverRegistry } from '../driver/registry.js';
 import { PUBLISHED_TYPES } from './published-types.js';
-import { type CliIo, UsageError } from './io.js';
+import { type CliIo, CommandFailure, ExitCode, UsageError } from './io.js';
+import { decodeConfigBytes } from '../config/utf8.js';
+import { DriverRegistry } from '../driver/registry.js';
+import type { ConfigIssue } from '../errors.js';
 
 /** The options the file commands share for finding the configuration and its drivers. */
 export interface ConfigArgs {
@@ -20,6 +22,8 @@ export interface ConfigArgs {
   readonly hosts?: string | undefined;
   readonly hostTypes?: string | undefined;
   readonly plugins: readonly string[];
+  /** npm scopes searched for `@<scope>/outpools-driver-<type>` (`--driver-scope`). */
+  readonly driverScopes?: readonly string[];
 }
 
 /** A validated (or refused) configuration, with the drivers that were loaded for it. */
@@ -47,17 +51,39 @@ export function secretsIn(value: unknown, key = ''): string[] {
   return [];
 }
 
+const READ_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory, not a configuration file',
+};
+
+/**
+ * The file's text; a file that is not valid UTF-8 is an issue (`file:line:column`); a file that
+ * cannot be read is a {@link CommandFailure} (exit status 2, one line, no usage).
+ */
+async function readConfigText(file: string, io: CliIo): Promise<string | ConfigIssue> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(resolve(io.cwd, file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new CommandFailure(`cannot read ${file}: ${READ_FAILURES[code] ?? code}`, ExitCode.usage);
+  }
+  const decoded = decodeConfigBytes(bytes, file);
+  return decoded.ok ? decoded.text : decoded.issue;
+}
+
 /** Read the file, load the drivers its pool types need (and the plugins), validate it. */
 export async function openConfig(args: ConfigArgs, io: CliIo): Promise<OpenedConfig> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, args.file), 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${args.file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  const text = await readConfigText(args.file, io);
+  if (typeof text !== 'string') {
+    return { result: { ok: false, errors: [text], warnings: [] }, registry: new DriverRegistry(), secrets: [] };
   }
   const parsed = readToml(text);
   const types = parsed.ok ? poolTypesIn(parsed.doc.root) : [];
-  const loaded = await loadDrivers(types, { plugins: args.plugins, cwd: io.cwd });
+  const scopes = args.driverScopes ?? [];
+  const loaded = await loadDrivers(types, { plugins: args.plugins, cwd: io.cwd, scopes });
   const pluginFailure = loaded.failures.find((f) => f.type === undefined);
   if (pluginFailure !== undefined) throw new UsageError(pluginFailure.message);
   const hosts = list(args.hosts);
@@ -65,6 +91,7 @@ export async function openConfig(args: ConfigArgs, io: CliIo): Promise<OpenedCon
   const checked = checkConfig(text, {
     registry: loaded.registry,
     knownTypes: PUBLISHED_TYPES,
+    driverScopes: scopes,
     source: args.file,
     ...(hosts !== undefined && { hosts }),
     ...(hostTypes !== undefined && { hostTypes }),

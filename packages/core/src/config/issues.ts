@@ -139,10 +139,11 @@ export class IssueCollector {
 
 /**
  * A deep copy of a configuration value with every value under a `password` key replaced by
- * `"***"` (and the user info of URLs masked), for printing.
+ * `"***"` (and the user info of URLs masked), for printing. An empty password stays `""`: it
+ * hides nothing, and `"***"` would suggest a password is set.
  */
 export function redactSecrets<T>(value: T, secret = false): T {
-  if (secret && value !== undefined) return REDACTED as T;
+  if (secret && value !== undefined && value !== '') return REDACTED as T;
   if (typeof value === 'string') return maskEmbeddedSecrets(value) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => redactSecrets(item)) as T;
   if (isTable(value)) {

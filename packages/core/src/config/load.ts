@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { DriverRegistry } from '../driver/registry.js';
 import { readToml } from './toml.js';
+import { decodeConfigBytes } from './utf8.js';
 import type { LoadedConfig } from './types.js';
 import { validateDocument } from './validate.js';
 
@@ -16,6 +17,8 @@ export interface ConfigOptions {
   readonly registry: DriverRegistry;
   /** Pool types that exist but are not registered here (a "did you mean" for a misspelt type). */
   readonly knownTypes?: readonly string[];
+  /** npm scopes whose `@<scope>/outpools-driver-<type>` packages the error for an unknown type names. */
+  readonly driverScopes?: readonly string[];
   /** Where the text came from (a file path), for messages and `LoadedConfig.source`. */
   readonly source?: string;
   /** Hosts that `scope = "host"` expands over, instead of `[general] hosts`. */
@@ -81,19 +84,22 @@ export function parseConfig(text: string, options: ConfigOptions): LoadedConfig 
 
 /**
  * Read, parse and validate a configuration file; throws {@link ConfigError} (also when the file
- * cannot be read).
+ * cannot be read, or is not valid UTF-8: the issue names the file, line and column).
  * @example
  * ```ts
  * const config = await loadConfigFile('/etc/app/pools.toml', { registry });
  * ```
  */
 export async function loadConfigFile(path: string, options: ConfigOptions): Promise<LoadedConfig> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
     throw new ConfigError([{ path, message: `cannot read the file (${code})` }], { file: path, cause: error });
   }
-  return parseConfig(text, { ...options, source: options.source ?? path });
+  const source = options.source ?? path;
+  const decoded = decodeConfigBytes(bytes, source);
+  if (!decoded.ok) throw new ConfigError([decoded.issue], { file: source });
+  return parseConfig(decoded.text, { ...options, source });
 }

@@ -3,7 +3,7 @@
  * section: the registered pool types, the tags, and each pool section (`validate-pool.ts`).
  * @module
  */
-import { driverPackageName, type DriverRegistry } from '../driver/registry.js';
+import { installHint, type DriverRegistry } from '../driver/registry.js';
 import { didYouMean, type IssueCollector, isTable, joinPath } from './issues.js';
 import type { TomlDocument } from './toml.js';
 import type { PoolSpec } from './types.js';
@@ -21,6 +21,8 @@ export interface PoolsTableAt {
 export interface PoolsTableContext {
   readonly registry: DriverRegistry;
   readonly knownTypes?: readonly string[] | undefined;
+  /** npm scopes searched for `@<scope>/outpools-driver-<type>` (named in the install hint). */
+  readonly driverScopes?: readonly string[] | undefined;
   readonly doc: TomlDocument;
   readonly issues: IssueCollector;
 }
@@ -47,7 +49,10 @@ export function validateOutgoingPools(table: unknown, at: PoolsTableAt, ctx: Poo
       const known = new Set<string>([...(ctx.knownTypes ?? []), ...registry.types()]);
       issues.error(
         typePath,
-        `unknown pool type ${JSON.stringify(type)}: install ${driverPackageName(type)} (or load a plugin that provides it)${didYouMean(type, known)}`,
+        `unknown pool type ${JSON.stringify(type)}: ${installHint(type, {
+          builtIn: ctx.knownTypes?.includes(type) === true,
+          scopes: ctx.driverScopes ?? [],
+        })}${didYouMean(type, known)}`,
       );
       continue;
     }

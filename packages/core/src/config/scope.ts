@@ -83,5 +83,5 @@ export function resolvePool<T>(lookup: (id: string) => T | undefined, key: PoolK
   const globalKey: PoolKey = { type: key.type, host: GLOBAL_HOST, tag: key.tag };
   const fallback = lookup(poolKeyId(globalKey));
   if (fallback !== undefined) return fallback;
-  throw new PoolNotFoundError(globalKey);
+  throw new PoolNotFoundError(globalKey, { requested: key });
 }

@@ -24,6 +24,8 @@ export interface ValidateOptions {
   readonly registry: DriverRegistry;
   /** Pool types that exist but are not registered here (for "did you mean"). */
   readonly knownTypes?: readonly string[];
+  /** npm scopes whose `@<scope>/outpools-driver-<type>` the error for an unknown type names. */
+  readonly driverScopes?: readonly string[];
   /** Hosts to expand `host` scopes over, instead of `[general] hosts`. */
   readonly hosts?: readonly string[];
   /** Host types, instead of `[general] host_types`. */
@@ -64,7 +66,13 @@ export function validateDocument(doc: TomlDocument, options: ValidateOptions): V
   if (options.hosts !== undefined) hosts = [...options.hosts];
   if (options.hostTypes !== undefined) hostTypes = [...options.hostTypes];
 
-  const ctx = { registry: options.registry, knownTypes: options.knownTypes, doc, issues };
+  const ctx = {
+    registry: options.registry,
+    knownTypes: options.knownTypes,
+    driverScopes: options.driverScopes,
+    doc,
+    issues,
+  };
   const pools: PoolSpec[] = [
     ...validateOutgoingPools(doc.root.outgoing_pools, { path: 'outgoing_pools' }, ctx),
     ...validateHostConfigs(doc.root.host_config, [...hosts, ...hostTypes], ctx),

@@ -1,7 +1,8 @@
 /**
- * Find drivers at run time: pool types by package name (`@outpools/driver-<type>`, resolved from
- * the working directory first, then from the core's own location) and plugins given by path or
- * package name (`--plugin`).
+ * Find drivers at run time: pool types by package name (`@outpools/driver-<type>`, then
+ * `outpools-driver-<type>`, then `@<scope>/outpools-driver-<type>` for the scopes given; each
+ * resolved from the working directory first, then from the core's own location) and plugins given
+ * by path or package name (`--plugin`).
  * @module
  */
 import { messageOf } from '../errors.js';
@@ -9,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DriverRegistry, driverPackageName, isPoolDriver, type AnyPoolDriver } from './registry.js';
+import { DriverRegistry, driverPackageNames, isPoolDriver, type AnyPoolDriver } from './registry.js';
 
 /** Options of {@link loadDrivers}. */
 export interface LoadDriversOptions {
@@ -19,6 +20,8 @@ export interface LoadDriversOptions {
   readonly plugins?: readonly string[];
   /** Where package names are resolved first (default `process.cwd()`). */
   readonly cwd?: string;
+  /** npm scopes also searched for `@<scope>/outpools-driver-<type>` (after the two unscoped names). */
+  readonly scopes?: readonly string[];
 }
 
 /** Why a module could not provide drivers. */
@@ -39,7 +42,8 @@ export interface LoadDriversResult {
   readonly failures: DriverLoadFailure[];
 }
 
-function coreLocation(): string {
+/** The URL of the running core module (ESM or CJS build, or its source under a test runner). */
+export function coreLocation(): string {
   const url = (import.meta as { url?: string }).url;
   if (typeof url === 'string') return url;
   return pathToFileURL(typeof __filename === 'string' ? __filename : join(process.cwd(), 'index.js')).href;
@@ -97,8 +101,8 @@ async function resolvePackage(name: string, cwd: string): Promise<string | undef
 const firstLineOf = (error: unknown): string => messageOf(error).split('\n')[0] ?? '';
 
 /**
- * Load the drivers a configuration needs: every `--plugin` module first, then
- * `@outpools/driver-<type>` for each type still missing.
+ * Load the drivers a configuration needs: every `--plugin` module first, then for each type
+ * still missing the first of {@link driverPackageNames} that is installed.
  * @example
  * ```ts
  * const { registry, missing } = await loadDrivers(['redis', 'rdbms'], { plugins: ['./my-driver.js'] });
@@ -137,8 +141,13 @@ export async function loadDrivers(
   }
   for (const type of new Set(types)) {
     if (registry.has(type)) continue;
-    const name = driverPackageName(type);
-    const url = await resolvePackage(name, cwd);
+    let name = '';
+    let url: string | undefined;
+    for (const candidate of driverPackageNames(type, options.scopes)) {
+      url = await resolvePackage(candidate, cwd);
+      name = candidate;
+      if (url !== undefined) break;
+    }
     if (url === undefined) {
       missing.push(type);
       continue;

@@ -9,9 +9,43 @@ import { DriverRegistrationError, PoolTypeNotRegisteredError } from '../errors.j
 /** A driver as the registry holds it: its option, connection and client types erased. */
 export type AnyPoolDriver = PoolDriver;
 
-/** The package that provides a pool type by convention: `@outpools/driver-<type>`. */
+/** The package that provides a built-in pool type: `@outpools/driver-<type>`. */
 export function driverPackageName(type: string): string {
   return `@outpools/driver-${type}`;
+}
+
+/** `acme`, `@acme` or `@acme/` as the npm scope `@acme`. */
+export function normalizeScope(scope: string): string {
+  const bare = scope.trim().replace(/^@/, '').replace(/\/+$/, '');
+  return `@${bare}`;
+}
+
+/**
+ * The packages that may provide a pool type, in the order they are looked up:
+ * `@outpools/driver-<type>` (ours), `outpools-driver-<type>` (a third party's), then
+ * `@<scope>/outpools-driver-<type>` for each scope given (`--driver-scope`).
+ * @example
+ * ```ts
+ * driverPackageNames('echo', ['@acme']);
+ * // ['@outpools/driver-echo', 'outpools-driver-echo', '@acme/outpools-driver-echo']
+ * ```
+ */
+export function driverPackageNames(type: string, scopes: readonly string[] = []): string[] {
+  return [
+    driverPackageName(type),
+    `outpools-driver-${type}`,
+    ...scopes.map((scope) => `${normalizeScope(scope)}/outpools-driver-${type}`),
+  ];
+}
+
+/**
+ * What to do about a pool type no driver provides: the packages to install (only ours for a
+ * built-in type) and the `--plugin` escape hatch.
+ */
+export function installHint(type: string, options: { builtIn?: boolean; scopes?: readonly string[] } = {}): string {
+  const names = options.builtIn ? [driverPackageName(type)] : driverPackageNames(type, options.scopes);
+  const list = names.length <= 2 ? names.join(' or ') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  return `install ${list}, or load a module that provides it (outpools --plugin <module>)`;
 }
 
 /** Whether a value looks like a {@link PoolDriver}: string `type`, `connectionSchema`, `connect`. */

@@ -11,6 +11,7 @@ import {
   CallTimeoutError,
   NoAvailableWorkersError,
   NoWorkersError,
+  PoolNotStartedError,
   PoolStoppedError,
   type PoolKey,
 } from '../errors.js';
@@ -262,10 +263,12 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
    * Run `fn` on one worker's connection, chosen by the pool's strategy (or `hashKey`/`pick`).
    * Rejects with `CallTimeoutError` when `call_timeout` runs out (waiting included),
    * `NoWorkersError`/`NoAvailableWorkersError` when nothing can take it, `ConnectionLostError`
-   * when the connection breaks under it, `RequestDroppedError`, or `PoolStoppedError`.
+   * when the connection breaks under it, `RequestDroppedError`, `PoolStoppedError`, or
+   * `PoolNotStartedError` before {@link Pool.start}.
    */
   run<R>(fn: (connection: TConnection, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
     if (this.#stopping) return Promise.reject(new PoolStoppedError(this.key));
+    if (this.#started === undefined) return Promise.reject(new PoolNotStartedError(this.key));
     // Latency is sampled (every call of the first 256, then one in 32) to keep clock reads
     // off most calls; deadlines use the coarse clock.
     const calls = ++this.#counters.calls;
@@ -339,7 +342,8 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
           }),
       ),
     );
-    const ms = this.#now() - started;
+    // Rounded to the microsecond, like the latencies of stats().
+    const ms = Math.round((this.#now() - started) * 1000) / 1000;
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (!failure) return { key, ok: true, ms };
     return { key, ok: false, ms, error: errorMessage(failure.reason) ?? 'ping failed' };

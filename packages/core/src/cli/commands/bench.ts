@@ -5,8 +5,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
+import { FILE_COMMAND_OPTIONS, fileArgument, parseCommandArgs } from '../args.js';
 import type { CallContext } from '../../driver/contract.js';
 import { formatPoolKey, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../engine/pools.js';
@@ -15,7 +14,7 @@ import { integerOption, oneLine, printConfigErrors, within } from './status.js';
 import { openConfig } from '../open-config.js';
 
 const usage = `Usage: outpools bench <file> --pool <type.tag> [--host h] [--duration-ms N] [--concurrency N]
-                      [--wait-ms N] [--json] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]...
+                      [--wait-ms N] [--json] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]... [--driver-scope @s]...
 
 Start one pool of the configuration, call its ping round trip from N concurrent callers for
 a while, and report the throughput and the latency percentiles.
@@ -26,7 +25,7 @@ a while, and report the throughput and the latency percentiles.
   --concurrency N     concurrent callers (default 10)
   --wait-ms N         how long to wait for the first connection round (default 5000)
   --json              print one JSON document instead of the text report
-  --hosts, --host-types, --plugin   as for outpools check
+  --hosts, --host-types, --plugin, --driver-scope   as for outpools check
 
 Exit status: 0 calls succeeded, 1 the pool has no live worker, every call failed or the
 configuration has errors, 2 usage error.`;
@@ -164,19 +163,17 @@ function pickInstance(pools: Pools, type: string, tag: string, host: string | un
   return keys.find((k) => k.host === 'global') ?? keys[0];
 }
 
+const OPTIONS = {
+  ...FILE_COMMAND_OPTIONS,
+  pool: { type: 'string' },
+  host: { type: 'string' },
+  'duration-ms': { type: 'string' },
+  concurrency: { type: 'string' },
+  'wait-ms': { type: 'string' },
+} as const;
+
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      ...FILE_COMMAND_OPTIONS,
-      pool: { type: 'string' },
-      host: { type: 'string' },
-      'duration-ms': { type: 'string' },
-      concurrency: { type: 'string' },
-      'wait-ms': { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCommandArgs(args, OPTIONS);
   if (values.help) {
     io.stdout(`${usage}\n`);
     return ExitCode.ok;
@@ -193,7 +190,13 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
 
   const opened = await openConfig(
-    { file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin },
+    {
+      file,
+      hosts: values.hosts,
+      hostTypes: values['host-types'],
+      plugins: values.plugin,
+      driverScopes: values['driver-scope'],
+    },
     io,
   );
   const config = opened.result.config;
@@ -219,7 +222,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     }
     const pool = pools.pool(type, key.host, tag);
     const ping = (connection: unknown, ctx: CallContext): Promise<unknown> => driver.ping(connection, ctx);
-    const tty = !values.json && process.stderr.isTTY === true;
+    const tty = !values.json && io.tty === true;
     let last = { at: performance.now(), calls: 0 };
     const measured = await driveLoad(() => pool.run(ping), {
       concurrency,
@@ -253,5 +256,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
 export const command: CliCommand = {
   summary: 'drive ping load through one pool and report throughput and latency',
   usage,
+  options: OPTIONS,
+  takesFile: true,
   run,
 };

@@ -3,8 +3,7 @@
  * (or every error), exit 0 when valid, 1 when the configuration has errors, 2 for a usage error.
  * @module
  */
-import { parseArgs } from 'node:util';
-import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
+import { FILE_COMMAND_OPTIONS, fileArgument, parseCommandArgs } from '../args.js';
 import type { ConfigIssue } from '../../errors.js';
 import { redactSecrets } from '../../config/issues.js';
 import type { CheckResult } from '../../config/load.js';
@@ -13,7 +12,7 @@ import type { LoadedConfig } from '../../config/types.js';
 import { formatPool, instancesOf } from '../format.js';
 import { type CliCommand, type CliIo, ExitCode } from '../io.js';
 
-const usage = `Usage: outpools check <file> [--json] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]...
+const usage = `Usage: outpools check <file> [--json] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]... [--driver-scope @s]...
 
 Parse and validate a configuration file; print every pool instance with its options after
 defaults (passwords as "***") and the warnings.
@@ -22,6 +21,7 @@ defaults (passwords as "***") and the warnings.
   --hosts a,b         hosts that scope = "host" expands over (instead of [general] hosts)
   --host-types t1,t2  host types (instead of [general] host_types)
   --plugin <module>   load pool drivers from a module path or package (repeatable)
+  --driver-scope @s   also look for pool type <t> in @s/outpools-driver-<t> (repeatable)
 
 Exit status: 0 valid, 1 the configuration has errors, 2 usage error.`;
 
@@ -66,21 +66,25 @@ function humanReport(result: CheckResult, file: string, io: CliIo): void {
   io.stderr(`${file}: ${result.errors.length} ${result.errors.length === 1 ? 'error' : 'errors'}\n`);
 }
 
+const OPTIONS = {
+  ...FILE_COMMAND_OPTIONS,
+} as const;
+
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      ...FILE_COMMAND_OPTIONS,
-    },
-  });
+  const { values, positionals } = parseCommandArgs(args, OPTIONS);
   if (values.help) {
     io.stdout(`${usage}\n`);
     return ExitCode.ok;
   }
   const file = fileArgument(positionals);
   const { result } = await openConfig(
-    { file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin },
+    {
+      file,
+      hosts: values.hosts,
+      hostTypes: values['host-types'],
+      plugins: values.plugin,
+      driverScopes: values['driver-scope'],
+    },
     io,
   );
   if (values.json) io.stdout(jsonReport(result));
@@ -92,5 +96,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
 export const command: CliCommand = {
   summary: 'validate a configuration file and print the resolved pools',
   usage,
+  options: OPTIONS,
+  takesFile: true,
   run,
 };

@@ -3,10 +3,10 @@
  * that are installed (`@outpools/driver-<type>`) or given with `--plugin`.
  * @module
  */
-import { parseArgs } from 'node:util';
 import { configJsonSchema } from '../../config/json-schema.js';
 import { PUBLISHED_TYPES } from '../published-types.js';
 import { loadDrivers } from '../../driver/loader.js';
+import { parseCommandArgs } from '../args.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
 
 const usage = `Usage: outpools schema [--plugin <module>]...
@@ -14,15 +14,13 @@ const usage = `Usage: outpools schema [--plugin <module>]...
 Print the JSON Schema (draft 2020-12) of a configuration file for every installed pool type
 (@outpools/driver-<type>) and every type a plugin provides, for editors.`;
 
+const OPTIONS = {
+  plugin: { type: 'string', multiple: true, default: [] as string[] },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      plugin: { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseCommandArgs(args, OPTIONS);
   if (values.help) {
     io.stdout(`${usage}\n`);
     return ExitCode.ok;
@@ -37,4 +35,9 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** `outpools schema`. */
-export const command: CliCommand = { summary: 'print the JSON Schema of the configuration file', usage, run };
+export const command: CliCommand = {
+  summary: 'print the JSON Schema of the configuration file',
+  usage,
+  options: OPTIONS,
+  run,
+};

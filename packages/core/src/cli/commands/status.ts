@@ -5,14 +5,14 @@
  * `outpools bench` shares.
  * @module
  */
-import { parseArgs } from 'node:util';
-import { FILE_COMMAND_OPTIONS, fileArgument } from '../args.js';
+import { FILE_COMMAND_OPTIONS, fileArgument, parseCommandArgs } from '../args.js';
 import { formatPoolKey, type ConfigIssue, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../engine/pools.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
 import { openConfig } from '../open-config.js';
+import type { LoadedConfig } from '../../config/types.js';
 
-const usage = `Usage: outpools status <file> [--json] [--wait-ms N] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]...
+const usage = `Usage: outpools status <file> [--json] [--wait-ms N] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]... [--driver-scope @s]...
 
 Start every pool of the configuration, wait for the first connection round, print each
 instance's live workers and a health round trip, then stop.
@@ -22,9 +22,10 @@ instance's live workers and a health round trip, then stop.
   --hosts a,b         hosts that scope = "host" expands over (instead of [general] hosts)
   --host-types t1,t2  host types (instead of [general] host_types)
   --plugin <module>   load pool drivers from a module path or package (repeatable)
+  --driver-scope @s   also look for pool type <t> in @s/outpools-driver-<t> (repeatable)
 
 Exit status: 0 every instance has a live worker, 1 some instance has none (or the
-configuration has errors), 2 usage error.`;
+configuration has errors, or it starts no instance at all), 2 usage error.`;
 
 /** Parse a non-negative integer option; a usage error otherwise. */
 export function integerOption(name: string, value: string | undefined, fallback: number, min = 0): number {
@@ -80,15 +81,63 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | un
   }
 }
 
-/** Start the pools, wait up to `waitMs` for the first round, health-check, and describe each instance. */
+/** What {@link collectStatus} is doing, for a progress line. */
+export type StatusProgress =
+  | { readonly stage: 'connecting'; readonly live: number; readonly instances: number; readonly elapsedMs: number }
+  | { readonly stage: 'health'; readonly instances: number; readonly elapsedMs: number };
+
+/** The progress line drawn on a terminal while `status` waits. */
+export function progressText(progress: StatusProgress): string {
+  const seconds = (progress.elapsedMs / 1000).toFixed(1);
+  const instances = `${progress.instances} ${progress.instances === 1 ? 'instance' : 'instances'}`;
+  return progress.stage === 'connecting'
+    ? `connecting: ${progress.live} of ${instances} with a live worker (${seconds} s)`
+    : `health round trip on ${instances} (${seconds} s)`;
+}
+
+/**
+ * Start the pools, wait up to `waitMs` for the first round, health-check, and describe each
+ * instance; `onProgress` is called every 100 ms while it waits.
+ */
 export async function collectStatus(
   pools: Pools,
   waitMs: number,
   secrets: readonly string[],
+  onProgress?: (progress: StatusProgress) => void,
+): Promise<InstanceStatus[]> {
+  const began = performance.now();
+  let stage: 'connecting' | 'health' = 'connecting';
+  const ticker =
+    onProgress === undefined
+      ? undefined
+      : setInterval(() => {
+          const stats = pools.stats();
+          const elapsedMs = performance.now() - began;
+          onProgress(
+            stage === 'connecting'
+              ? { stage, live: stats.filter((s) => s.workers.live > 0).length, instances: stats.length, elapsedMs }
+              : { stage, instances: stats.length, elapsedMs },
+          );
+        }, 100);
+  try {
+    return await collect(pools, waitMs, secrets, () => {
+      stage = 'health';
+    });
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+async function collect(
+  pools: Pools,
+  waitMs: number,
+  secrets: readonly string[],
+  onHealth: () => void,
 ): Promise<InstanceStatus[]> {
   const starting = pools.start();
   starting.catch(() => undefined);
   const report = await within(starting, waitMs);
+  onHealth();
   const startErrors = new Map<string, string>();
   for (const instance of report?.instances ?? []) {
     if (instance.error !== undefined) startErrors.set(idOf(instance.key), instance.error);
@@ -138,15 +187,27 @@ export function formatStatus(instances: readonly InstanceStatus[]): string {
   return `${out.join('\n')}\n`;
 }
 
+const OPTIONS = {
+  ...FILE_COMMAND_OPTIONS,
+  'wait-ms': { type: 'string' },
+} as const;
+
+/** Why a configuration starts no pool instance: no pool at all, or host-scoped pools with no host. */
+export function nothingToCheck(file: string, config: LoadedConfig): string {
+  if (config.pools.length === 0) return `${file}: nothing to check: the file has no [outgoing_pools] section`;
+  return `${file}: nothing to check: its pools are scoped to hosts (scope = "host") and no host is configured; set [general] hosts or pass --hosts a,b`;
+}
+
+/** The closing line of the human report: how many instances have a live worker. */
+export function summaryLine(file: string, instances: readonly InstanceStatus[]): string {
+  const up = instances.filter((i) => i.live > 0).length;
+  const down = instances.length - up;
+  const noun = instances.length === 1 ? 'instance' : 'instances';
+  return `${file}: ${down === 0 ? 'OK, ' : ''}${up} of ${instances.length} ${noun} with a live worker${down > 0 ? `, ${down} down` : ''}`;
+}
+
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      ...FILE_COMMAND_OPTIONS,
-      'wait-ms': { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCommandArgs(args, OPTIONS);
   if (values.help) {
     io.stdout(`${usage}\n`);
     return ExitCode.ok;
@@ -154,7 +215,13 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const file = fileArgument(positionals);
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
   const opened = await openConfig(
-    { file, hosts: values.hosts, hostTypes: values['host-types'], plugins: values.plugin },
+    {
+      file,
+      hosts: values.hosts,
+      hostTypes: values['host-types'],
+      plugins: values.plugin,
+      driverScopes: values['driver-scope'],
+    },
     io,
   );
   const config = opened.result.config;
@@ -163,15 +230,29 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.invalid;
   }
   const pools = createPools(config, { registry: opened.registry });
+  if (pools.keys().length === 0) {
+    await pools.stop();
+    const error = nothingToCheck(file, config);
+    if (values.json) io.stdout(`${JSON.stringify({ ok: false, error, instances: [] }, null, 2)}\n`);
+    else io.stderr(`${error}\n`);
+    return ExitCode.invalid;
+  }
+  const drawing = io.tty === true && !values.json;
   let instances: InstanceStatus[];
   try {
-    instances = await collectStatus(pools, waitMs, opened.secrets);
+    instances = await collectStatus(
+      pools,
+      waitMs,
+      opened.secrets,
+      drawing ? (progress) => io.stderr(`\r\u001b[K${progressText(progress)}`) : undefined,
+    );
   } finally {
+    if (drawing) io.stderr('\r\u001b[K');
     await pools.stop();
   }
   const ok = instances.every((i) => i.live > 0);
   if (values.json) io.stdout(`${JSON.stringify({ ok, instances }, null, 2)}\n`);
-  else io.stdout(formatStatus(instances));
+  else io.stdout(`${formatStatus(instances)}${summaryLine(file, instances)}\n`);
   return ok ? ExitCode.ok : ExitCode.invalid;
 }
 
@@ -179,5 +260,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
 export const command: CliCommand = {
   summary: 'start every pool, report live workers and a health round trip, stop',
   usage,
+  options: OPTIONS,
+  takesFile: true,
   run,
 };
