@@ -38,15 +38,21 @@ const jobs = Math.max(1, Number(process.env.OUTPOOLS_BUILD_JOBS) || Math.min(2, 
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
+/** The workspace folders (pnpm-workspace.yaml): the packages and the example packages. */
+const WORKSPACE_DIRS = ['packages', 'examples'];
+
 /** Every workspace package with a build script, by name. */
 function workspacePackages() {
   const found = new Map();
-  for (const dir of readdirSync(join(root, 'packages')).sort()) {
-    const file = join(root, 'packages', dir, 'package.json');
-    if (!existsSync(file)) continue;
-    const pkg = readJson(file);
-    if (!pkg.scripts?.build) continue;
-    found.set(pkg.name, { name: pkg.name, dir: join(root, 'packages', dir), short: dir, pkg });
+  for (const parent of WORKSPACE_DIRS) {
+    if (!existsSync(join(root, parent))) continue;
+    for (const dir of readdirSync(join(root, parent)).sort()) {
+      const file = join(root, parent, dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const pkg = readJson(file);
+      if (!pkg.scripts?.build) continue;
+      found.set(pkg.name, { name: pkg.name, dir: join(root, parent, dir), short: dir, pkg });
+    }
   }
   for (const entry of found.values()) {
     const { dependencies, devDependencies, peerDependencies } = entry.pkg;

@@ -19,6 +19,7 @@ port_open 3306 || command -v mariadbd >/dev/null || need_apt+=(mariadb-server)
 port_open 6379 || command -v redis-server >/dev/null || need_apt+=(redis-server)
 port_open 5672 || command -v rabbitmq-server >/dev/null || need_apt+=(rabbitmq-server)
 command -v openssl >/dev/null || need_apt+=(openssl)
+command -v zsh >/dev/null || need_apt+=(zsh) # the shell-completion tests source the zsh script
 if [ ${#need_apt[@]} -gt 0 ]; then apt_install "${need_apt[@]}"; fi
 
 if ! port_open 5432; then
