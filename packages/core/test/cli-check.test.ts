@@ -130,7 +130,7 @@ describe('outpools check', () => {
         host_config: 'a.com',
         instances: ['a.com'],
         options: { strategy: 'best_worker', workers: 2, call_timeout: 5000 },
-        connection: { host: '127.0.0.1', port: 6379, password: '***' },
+        connection: { host: '127.0.0.1', port: 6379, password: '' },
       },
     ]);
     await writeFile(

@@ -36,7 +36,7 @@ describe('outpools completion bash', () => {
   it('completes commands, options per command, .toml files and the shells', async () => {
     const path = await script('bash');
     expect(bashComplete(path, ['outpools', ''])).toEqual(
-      ['--help', '--version', 'bench', 'check', 'completion', 'schema', 'status'].sort(),
+      ['--help', '--version', 'bench', 'check', 'completion', 'demo', 'schema', 'status'].sort(),
     );
     expect(bashComplete(path, ['outpools', 'st'])).toEqual(['status']);
     expect(bashComplete(path, ['outpools', 'status', '--w'])).toEqual(['--wait-ms']);

@@ -191,7 +191,7 @@ host_type = "a"
         'host = "127.0.0.1"',
         'port = 6379',
         'database = 0',
-        'password = "***"',
+        'password = ""',
       ].join('\n'),
     );
   });

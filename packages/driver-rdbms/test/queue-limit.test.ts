@@ -12,7 +12,7 @@ describe('pool-level max_worker_queue_len with rdbms', () => {
   it('drops a request with RequestDroppedError when every worker is busy and every mailbox is full', async () => {
     const { pools, db } = await startRdbms(
       'workers = 2\nmax_worker_queue_len = 1\ncall_timeout = 20000',
-      connectionToml('pgsql', 5432),
+      connectionToml('pgsql', 5432, 'pipeline = 1'), // one statement per connection: a busy worker queues
     );
     try {
       const drops: number[] = [];

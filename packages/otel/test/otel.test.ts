@@ -23,6 +23,8 @@ host = "127.0.0.1"
 database = "test"
 username = "outpools"
 password = "outpools-test-pw"
+# one statement per connection, so that busy workers and waiting calls can be counted
+pipeline = 1
 `;
 
 const POOL = 'rdbms.otel@global';
