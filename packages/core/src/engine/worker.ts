@@ -46,14 +46,13 @@ export class Worker implements WorkerView, ProbedWorker {
   #serial: SerialCompletion | undefined = undefined;
   /** A liveness probe waits for a free slot (see {@link Liveness}). */
   probePending = false;
-  readonly #liveness: Liveness;
+  /** Made at the first sign of trouble (most workers never need one). */
+  #livenessState: Liveness | undefined = undefined;
 
   constructor(
     readonly index: number,
     private readonly host: WorkerHost,
-  ) {
-    this.#liveness = new Liveness(this, host);
-  }
+  ) {}
 
   /** The server asked this connection to hold back (see `ConnectContext.blocked`): connected but not routable. */
   get blocked(): boolean {
@@ -196,6 +195,11 @@ export class Worker implements WorkerView, ProbedWorker {
     this.pump();
   }
 
+  /** This worker's liveness policy state (engine/liveness.ts), made on first use. */
+  get #liveness(): Liveness {
+    return (this.#livenessState ??= new Liveness(this, this.host));
+  }
+
   /** The oldest call running on the connection (for the liveness policy). */
   oldestRunning(): Request | undefined {
     return this.active.peek();
@@ -228,7 +232,7 @@ export class Worker implements WorkerView, ProbedWorker {
   /** The connection of generation `gen` broke. */
   lost(gen: number, error: unknown): void {
     if (gen !== this.gen || !this.connected) return;
-    this.#liveness.reset();
+    this.#livenessState?.reset();
     this.live = false;
     this.state = 'backoff';
     this.lastError = error;
@@ -336,7 +340,7 @@ export class Worker implements WorkerView, ProbedWorker {
       this.state = 'live';
       this.failures = 0;
       this.lastError = undefined;
-      this.#liveness.reset();
+      this.#livenessState?.reset();
       this.host.up(this.index, reconnected, performance.now() - connectStart);
       this.#endFirstRound();
       this.pump();
