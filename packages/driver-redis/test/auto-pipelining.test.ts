@@ -121,7 +121,12 @@ describe('redis workers with auto_pipelining', () => {
     const client = await pool({ workers: 1, call_timeout: 3000 });
     const id = await client.run((c) => c.client('ID'));
     const key = `${prefix}:lost`;
-    const inFlight = [client.run((c) => c.blpop(key, 2)), client.set(`${prefix}:w`, 'v'), client.incr(`${prefix}:n`)];
+    // Settled at once: the killed connection may close before the KILL reply reaches the admin client.
+    const settled = Promise.allSettled([
+      client.run((c) => c.blpop(key, 2)),
+      client.set(`${prefix}:w`, 'v'),
+      client.incr(`${prefix}:n`),
+    ]);
     const admin = new IoRedis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
     await admin.connect();
     try {
@@ -130,7 +135,8 @@ describe('redis workers with auto_pipelining', () => {
     } finally {
       admin.disconnect();
     }
-    const outcomes = await Promise.allSettled(inFlight);
+    const outcomes = await settled;
+    expect(outcomes).toHaveLength(3);
     for (const o of outcomes) {
       expect(o.status).toBe('rejected');
       expect((o as PromiseRejectedResult).reason).toBeInstanceOf(ConnectionLostError);
