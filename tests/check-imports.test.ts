@@ -96,4 +96,25 @@ describe('outpools check examples/outgoing-pools.toml', () => {
     expect(specifiers).toContain('ioredis');
     expect(specifiers).toContain('undici');
   });
+
+  it('loads no networking module of Node (node:tls, node:net, node:crypto load on the first connect)', async () => {
+    const script = `
+      // stdout and stderr are pipes here: making their streams loads node:net, not the check
+      process.stdout; process.stderr;
+      const before = new Set(process.moduleLoadList);
+      const cli = await import(${JSON.stringify(join(root, 'packages', 'core', 'dist', 'cli.js'))});
+      const code = await cli.main(['check', 'examples/outgoing-pools.toml']);
+      const added = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule '));
+      process.stderr.write(JSON.stringify({ code, added }));`;
+    const { stderr } = await exec(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      timeout: 30_000,
+    });
+    const { code, added } = JSON.parse(stderr) as { code: number; added: string[] };
+    expect(code).toBe(0);
+    // the probe sees the modules the check loads
+    expect(added.length).toBeGreaterThan(0);
+    const networking = added.filter((m) => /^NativeModule (tls|_tls_wrap|net|crypto|http|https)$/.test(m));
+    expect(networking).toEqual([]);
+  });
 });

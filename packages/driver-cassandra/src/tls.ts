@@ -15,8 +15,7 @@
  * the client then uses the core's options as they are (`rejectUnauthorized: false`).
  * @module
  */
-import { connect as tlsConnect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
+import type { ConnectionOptions, DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { ConnectContext, TlsForHost } from '@outpools/core/driver';
 import type { CassandraConnectionOptions, CassandraServer } from './schema.js';
 
@@ -37,7 +36,7 @@ export function rootCertificatePem(socket: TLSSocket): string | undefined {
     if (cert.issuerCertificate.fingerprint256 === cert.fingerprint256) break;
     cert = cert.issuerCertificate;
   }
-  return new X509Certificate(cert.raw).toString();
+  return new (process.getBuiltinModule('node:crypto').X509Certificate)(cert.raw).toString();
 }
 
 /**
@@ -48,7 +47,9 @@ export function rootCertificatePem(socket: TLSSocket): string | undefined {
 export function probeServerRoot(server: CassandraServer, tls: ServerTls, signal: AbortSignal): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     signal.throwIfAborted();
-    const socket = tlsConnect({ ...tls.options, host: server.host, port: server.port });
+    const socket = process
+      .getBuiltinModule('node:tls')
+      .connect({ ...tls.options, host: server.host, port: server.port });
     const onAbort = (): void => {
       socket.destroy();
       reject(signal.reason instanceof Error ? signal.reason : new Error('TLS check aborted'));

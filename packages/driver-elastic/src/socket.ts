@@ -11,8 +11,8 @@
  * the pool then marks the worker broken and reconnects it with backoff.
  * @module
  */
-import { createConnection, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 
 /** undici's `connect` option: open a socket for the origin and call back with it. */
 export type UndiciConnect = (
@@ -52,8 +52,8 @@ export function socketFactory(target: SocketTarget): SocketFactory {
     let socket: Socket;
     try {
       socket = secure
-        ? tlsConnect({ ...target.tls, host: target.host, port: target.port })
-        : createConnection({ host: target.host, port: target.port });
+        ? process.getBuiltinModule('node:tls').connect({ ...target.tls, host: target.host, port: target.port })
+        : process.getBuiltinModule('node:net').createConnection({ host: target.host, port: target.port });
     } catch (error) {
       callback(error instanceof Error ? error : new Error(String(error)), null);
       return;

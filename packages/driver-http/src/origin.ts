@@ -2,7 +2,6 @@
  * The parts of `connection.host` the driver needs, and request path joining.
  * @module
  */
-import { isIP } from 'node:net';
 
 /** `connection.host` taken apart. */
 export interface HttpOrigin {
@@ -18,6 +17,8 @@ export interface HttpOrigin {
   readonly isIp: boolean;
 }
 
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
 /**
  * Take a validated `connection.host` (`http[s]://name[:port]`) apart.
  * @example
@@ -32,7 +33,14 @@ export function parseOrigin(host: string): HttpOrigin {
   }
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-  return { protocol: url.protocol, origin: url.origin, hostname, port, isIp: isIP(hostname) !== 0 };
+  return {
+    protocol: url.protocol,
+    origin: url.origin,
+    hostname,
+    port,
+    // WHATWG URL parsing brackets an IPv6 host and writes an IPv4 one as four decimal numbers.
+    isIp: url.hostname.startsWith('[') || IPV4.test(url.hostname),
+  };
 }
 
 const SLASH = 47;

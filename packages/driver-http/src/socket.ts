@@ -6,8 +6,8 @@
  * `HttpConnection`), both through the `signal` given here.
  * @module
  */
-import { createConnection, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 
 /** Where and how to open a socket. */
 export interface SocketTarget {
@@ -35,8 +35,8 @@ export function openSocket(target: SocketTarget, signal?: AbortSignal): Promise<
     let socket: Socket;
     try {
       socket = secure
-        ? tlsConnect({ ...target.tls, host: target.hostname, port: target.port })
-        : createConnection({ host: target.hostname, port: target.port });
+        ? process.getBuiltinModule('node:tls').connect({ ...target.tls, host: target.hostname, port: target.port })
+        : process.getBuiltinModule('node:net').createConnection({ host: target.hostname, port: target.port });
     } catch (error) {
       reject(error);
       return;

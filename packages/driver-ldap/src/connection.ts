@@ -8,7 +8,6 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { ConnectionLostError, messageOf, type CallContext } from '@outpools/core/driver';
 import type { Client } from 'ldapts';
 import { LdapRequestError, LdapResultError, redact } from './errors.js';

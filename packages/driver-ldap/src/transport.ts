@@ -4,8 +4,8 @@
  * connect deadline); no timer of its own.
  * @module
  */
-import { createConnection, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { TlsForHost } from '@outpools/core/driver';
 
 /** Where to connect. */
@@ -33,7 +33,9 @@ export function dial(target: DialTarget, signal: AbortSignal): Promise<Socket> {
     }
     const { host, port, tls } = target;
     const socket: Socket =
-      tls === undefined ? createConnection({ host, port }) : tlsConnect({ ...tls.options, host, port });
+      tls === undefined
+        ? process.getBuiltinModule('node:net').createConnection({ host, port })
+        : process.getBuiltinModule('node:tls').connect({ ...tls.options, host, port });
     const ready = tls === undefined ? 'connect' : 'secureConnect';
     const fail = (error: unknown): void => {
       cleanup();

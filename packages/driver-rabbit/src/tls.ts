@@ -15,7 +15,7 @@
  * then uses the core's options as they are (`rejectUnauthorized: false`).
  * @module
  */
-import { connect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions, DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { ConnectContext } from '@outpools/core/driver';
 import type { RabbitConnectionOptions } from './schema.js';
 
@@ -56,7 +56,7 @@ function probe(
 ): Promise<TLSSocket> {
   return new Promise<TLSSocket>((resolve, reject) => {
     const socketOptions: ConnectionOptions & { signal: AbortSignal } = { ...base, host, port, signal };
-    const socket = connect(socketOptions);
+    const socket = process.getBuiltinModule('node:tls').connect(socketOptions);
     const fail = (error: unknown): void => {
       socket.destroy();
       reject(error);

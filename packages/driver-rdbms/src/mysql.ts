@@ -22,7 +22,7 @@
  * @module
  */
 import { messageOf, type ConnectContext } from '@outpools/core/driver';
-import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { QueryError, QueryTimeoutError, RdbmsConnectError, scrubSecrets } from './errors.js';
 import { loadMysql2, type Mysql2Module } from './load.js';
 import type { RdbmsConnectionOptions } from './schema.js';
@@ -147,7 +147,7 @@ function wrapTls(
         const socket = conn.stream;
         ctx.verifyTls(socket);
         if (tls.rejectUnauthorized !== false) {
-          const check = tls.checkServerIdentity ?? checkServerIdentity;
+          const check = tls.checkServerIdentity ?? process.getBuiltinModule('node:tls').checkServerIdentity;
           const mismatch = check(tls.servername ?? host, socket.getPeerCertificate(true));
           if (mismatch) throw mismatch;
         }

@@ -3,7 +3,6 @@
  * process id and secret key, asking the server to cancel whatever that backend runs.
  * @module
  */
-import { connect } from 'node:net';
 
 const CANCEL_REQUEST_CODE = 80877102;
 
@@ -30,7 +29,7 @@ export function sendPgCancel(
   packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);
   packet.writeInt32BE(processId, 8);
   packet.writeInt32BE(secretKey, 12);
-  const socket = connect({ host, port });
+  const socket = process.getBuiltinModule('node:net').connect({ host, port });
   socket.on('error', () => undefined);
   socket.on('close', ended);
   socket.on('connect', () => socket.end(packet));

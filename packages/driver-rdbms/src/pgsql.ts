@@ -18,7 +18,7 @@
  * @module
  */
 import { messageOf, type ConnectContext } from '@outpools/core/driver';
-import { checkServerIdentity, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import {
   PipelineAbortedError,
   QueryError,
@@ -92,7 +92,8 @@ function pgSslOptions(tls: ConnectionOptions | undefined): ConnectionOptions {
   const sni = base.servername;
   const check = base.checkServerIdentity;
   if (sni !== undefined && base.rejectUnauthorized !== false) {
-    base.checkServerIdentity = (_host, cert) => (check ?? checkServerIdentity)(sni, cert);
+    base.checkServerIdentity = (_host, cert) =>
+      (check ?? process.getBuiltinModule('node:tls').checkServerIdentity)(sni, cert);
   }
   return base;
 }

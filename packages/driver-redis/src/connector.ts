@@ -9,8 +9,8 @@
  * that fails verification never receives the password.
  * @module
  */
-import { createConnection, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { AbstractConnector } from 'ioredis';
 import type { IoredisModule } from './load.js';
 
@@ -60,8 +60,8 @@ export function verifyingConnector(ioredis: IoredisModule, options: VerifyingCon
           let stream: Socket;
           try {
             stream = options.tls
-              ? tlsConnect({ ...options.tls, host: options.host, port: options.port })
-              : createConnection({ host: options.host, port: options.port });
+              ? process.getBuiltinModule('node:tls').connect({ ...options.tls, host: options.host, port: options.port })
+              : process.getBuiltinModule('node:net').createConnection({ host: options.host, port: options.port });
           } catch (error) {
             reject(error);
             return;

@@ -6,7 +6,7 @@
  * @module
  */
 import { messageOf } from '../errors.js';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,8 +63,8 @@ export function driversOf(module: Record<string, unknown>): AnyPoolDriver[] {
   return [...found];
 }
 
-async function entryOf(packageJsonPath: string): Promise<string> {
-  const pkg = JSON.parse(await readFile(packageJsonPath, 'utf8')) as Record<string, unknown>;
+function entryOf(packageJsonPath: string): string {
+  const pkg = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as Record<string, unknown>;
   const exportsField = pkg.exports as Record<string, unknown> | string | undefined;
   const dot = typeof exportsField === 'object' && exportsField !== null ? exportsField['.'] : exportsField;
   const pick = (value: unknown): string | undefined => {
@@ -81,12 +81,12 @@ async function entryOf(packageJsonPath: string): Promise<string> {
 }
 
 /** Resolve a package to an importable file URL from `cwd`, then from the core; `undefined` when absent. */
-async function resolvePackage(name: string, cwd: string): Promise<string | undefined> {
+function resolvePackage(name: string, cwd: string): string | undefined {
   const bases = [pathToFileURL(join(cwd, 'noop.js')).href, coreLocation()];
   for (const base of bases) {
     const require = createRequire(base);
     try {
-      return pathToFileURL(await entryOf(require.resolve(`${name}/package.json`))).href;
+      return pathToFileURL(entryOf(require.resolve(`${name}/package.json`))).href;
     } catch {
       try {
         return pathToFileURL(require.resolve(name)).href;
@@ -125,7 +125,7 @@ export async function loadDrivers(
       ? plugin.startsWith('file:')
         ? plugin
         : pathToFileURL(resolvePath(cwd, plugin)).href
-      : await resolvePackage(plugin, cwd);
+      : resolvePackage(plugin, cwd);
     if (url === undefined) {
       failures.push({ specifier: plugin, message: `cannot find plugin ${plugin}` });
       continue;
@@ -139,27 +139,35 @@ export async function loadDrivers(
       failures.push({ specifier: plugin, message: `cannot load plugin ${plugin}: ${firstLineOf(error)}` });
     }
   }
+  // Resolve each type's package (cheap, synchronous lookups), then import them all at once: the
+  // module loader reads their files side by side instead of one driver after the other.
+  const wanted: { type: string; name?: string; url?: string }[] = [];
   for (const type of new Set(types)) {
     if (registry.has(type)) continue;
-    let name = '';
-    let url: string | undefined;
+    let found: { name: string; url: string } | undefined;
     for (const candidate of driverPackageNames(type, options.scopes)) {
-      url = await resolvePackage(candidate, cwd);
-      name = candidate;
-      if (url !== undefined) break;
+      const url = resolvePackage(candidate, cwd);
+      if (url !== undefined) {
+        found = { name: candidate, url };
+        break;
+      }
     }
-    if (url === undefined) {
-      missing.push(type);
-      continue;
-    }
-    try {
-      const drivers = driversOf((await import(url)) as Record<string, unknown>);
-      add(drivers);
+    wanted.push({ type, ...found });
+  }
+  const loaded = await Promise.allSettled(
+    wanted.map(({ url }) => (url === undefined ? undefined : (import(url) as Promise<Record<string, unknown>>))),
+  );
+  // In the configuration's order; a package may register more types than the one it was found for.
+  wanted.forEach(({ type, name = '' }, i) => {
+    const outcome = loaded[i] as PromiseSettledResult<Record<string, unknown> | undefined>;
+    if (outcome.status === 'rejected') {
+      failures.push({ specifier: name, type, message: `cannot load ${name}: ${firstLineOf(outcome.reason)}` });
+    } else if (outcome.value !== undefined && !registry.has(type)) {
+      add(driversOf(outcome.value));
       if (!registry.has(type))
         failures.push({ specifier: name, type, message: `${name} exports no driver for pool type "${type}"` });
-    } catch (error) {
-      failures.push({ specifier: name, type, message: `cannot load ${name}: ${firstLineOf(error)}` });
     }
-  }
+  });
+  for (const { type, url } of wanted) if (url === undefined && !registry.has(type)) missing.push(type);
   return { registry, missing, failures };
 }

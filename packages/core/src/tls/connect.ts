@@ -2,7 +2,7 @@
  * A verified TLS connection in one call: map the options, connect, verify the peer.
  * @module
  */
-import { connect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { TlsConfig } from './schema.js';
 import { toNodeTlsOptions } from './map.js';
 import { type TlsFailureListener, verifyTlsPeer } from './verify.js';
@@ -38,7 +38,8 @@ export function connectTls(options: ConnectTlsOptions): Promise<TLSSocket> {
       reject(signal.reason);
       return;
     }
-    const socket = connect({ ...toNodeTlsOptions(tls, { host }), host, port });
+    // node:tls is loaded on the first connect, not by `outpools check`.
+    const socket = process.getBuiltinModule('node:tls').connect({ ...toNodeTlsOptions(tls, { host }), host, port });
     const fail = (error: unknown): void => {
       cleanup();
       socket.destroy();

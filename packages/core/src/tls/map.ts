@@ -4,8 +4,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
+import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import type { TlsConfig, TlsVersionName } from './schema.js';
 import { versionRange } from './rules.js';
 import { TlsConfigError } from '../errors.js';
@@ -74,7 +73,18 @@ const versions: Mapper = (tls) => {
   return { minVersion: NODE_TLS_VERSIONS[range.min], maxVersion: NODE_TLS_VERSIONS[range.max] };
 };
 
+const IPV4_PART = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)';
+const IPV4 = new RegExp(`^${IPV4_PART}(\\.${IPV4_PART}){3}$`);
+
+/**
+ * `net.isIP(host) !== 0` without loading `node:net` (validation maps TLS sections too): a dotted
+ * IPv4 address, or an IPv6 one, the only kind of host with a colon.
+ */
+const isIpAddress = (host: string): boolean => IPV4.test(host) || host.includes(':');
+
 const sni: Mapper = (tls, target) => {
+  // Loaded here, not at import: `outpools check` validates TLS sections without node:tls.
+  const { checkServerIdentity } = process.getBuiltinModule('node:tls');
   const section = tls.server_name_indication;
   if (section?.enabled === false) {
     // No SNI; Node would fall back to `host` for the name check, so switch that off too.
@@ -88,7 +98,9 @@ const sni: Mapper = (tls, target) => {
     };
   }
   // protocol "default" and "https" both use Node's RFC 6125 check against the target host.
-  return isIP(target.host) === 0 ? { servername: target.host, checkServerIdentity } : { checkServerIdentity };
+  return process.getBuiltinModule('node:net').isIP(target.host) === 0
+    ? { servername: target.host, checkServerIdentity }
+    : { checkServerIdentity };
 };
 
 const MAPPERS: readonly Mapper[] = [verifyMode, files, crls, password, ciphers, versions, sni];

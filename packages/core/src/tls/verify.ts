@@ -2,7 +2,7 @@
  * The part of `verify_mode = "selfsigned_peer"` that Node's options cannot express (docs/configuration.md, TLS).
  * @module
  */
-import { checkServerIdentity, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { TlsConfig } from './schema.js';
 import { ErrorCodes, OutpoolsError, type OutpoolsErrorOptions } from '../errors.js';
 import { tlsCheckedName, type TlsTarget } from './map.js';
@@ -112,7 +112,7 @@ function hostMismatch(socket: TLSSocket, tls: TlsConfig, target: TlsTarget): Tls
   if (cert === null || cert === undefined || Object.keys(cert).length === 0) {
     return new TlsPeerError(target.host, 'NO_PEER_CERTIFICATE', 'the server sent no certificate');
   }
-  const mismatch = checkServerIdentity(name, cert);
+  const mismatch = process.getBuiltinModule('node:tls').checkServerIdentity(name, cert);
   return mismatch === undefined
     ? undefined
     : new TlsPeerError(target.host, 'ERR_TLS_CERT_ALTNAME_INVALID', mismatch.message, { cause: mismatch });
