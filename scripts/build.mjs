@@ -12,9 +12,13 @@
 // Output: one summary line; a package's build log only when it failed (exit status 1). No colour
 // escapes unless stdout is a terminal. On a terminal a single progress line is redrawn.
 //
-// Usage: node scripts/build.mjs [--force] [--verbose] [package...]
+// Usage: node scripts/build.mjs [--force] [--no-dts] [--verbose] [package...]
 //   package   a directory under packages/ or a package name: build it and what it depends on
 //   --force   rebuild even when the fingerprint is unchanged
+//   --no-dts  JavaScript only, no type declarations (most of a cold build's time: `pnpm run main`
+//             uses it, since running the demo needs none). A package already built with its
+//             declarations counts as up to date; one built without them is rebuilt by the next
+//             build without --no-dts (its declarations are missing from dist/).
 //   --verbose print every build log
 // Environment: OUTPOOLS_BUILD_JOBS (parallel builds, default 2 or the CPU count if lower).
 import { spawn } from 'node:child_process';
@@ -32,6 +36,7 @@ const RECIPE = '1';
 const args = process.argv.slice(2);
 const force = args.includes('--force');
 const verbose = args.includes('--verbose');
+const noDts = args.includes('--no-dts');
 const wanted = args.filter((a) => !a.startsWith('--'));
 const tty = process.stdout.isTTY === true && !process.env.NO_COLOR;
 const jobs = Math.max(1, Number(process.env.OUTPOOLS_BUILD_JOBS) || Math.min(2, availableParallelism()));
@@ -117,10 +122,14 @@ function declaredOutputs(pkg) {
   return [...out];
 }
 
+const isDeclaration = (file) => /\.d\.[cm]?ts$/.test(file);
+
 function upToDate(entry, fingerprint) {
   const stamp = join(entry.dir, 'dist', FINGERPRINT_FILE);
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== fingerprint) return false;
-  return declaredOutputs(entry.pkg).every((f) => existsSync(join(entry.dir, f)));
+  return declaredOutputs(entry.pkg)
+    .filter((f) => !(noDts && isDeclaration(f)))
+    .every((f) => existsSync(join(entry.dir, f)));
 }
 
 // The packages to consider: the ones asked for and everything they depend on.
@@ -170,7 +179,7 @@ const stripAnsi = (text) => text.replace(ANSI, '');
 function buildOne(entry) {
   const script = entry.pkg.scripts.build.trim();
   const [cmd, cmdArgs] = /^tsup(\s|$)/.test(script)
-    ? [process.execPath, [tsupCli, ...script.split(/\s+/).slice(1)]]
+    ? [process.execPath, [tsupCli, ...script.split(/\s+/).slice(1), ...(noDts ? ['--no-dts'] : [])]]
     : ['pnpm', ['run', '--silent', 'build']];
   const env = { ...process.env };
   if (tty) env.FORCE_COLOR = '1';

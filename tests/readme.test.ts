@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -37,5 +37,27 @@ describe('README', () => {
     expect(pkg.scripts.main).toMatch(/&& outpools demo$/);
     expect(pkg.scripts['check:example']).toContain('outpools check examples/outgoing-pools.toml');
     expect(read('README.md')).toContain('pnpm run check:example');
+  });
+
+  it('every `pnpm <script>` the README, docs/ and the package READMEs name is a script of package.json', () => {
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    const builtins = new Set(['install', 'exec', 'add', 'dlx']);
+    const docs = [
+      'README.md',
+      ...readdirSync(`${root}docs`)
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+      ...['packages', 'examples'].flatMap((parent) =>
+        readdirSync(`${root}${parent}`)
+          .map((dir) => `${parent}/${dir}/README.md`)
+          .filter((path) => existsSync(`${root}${path}`)),
+      ),
+    ];
+    const named = docs.flatMap((doc) =>
+      [...read(doc).matchAll(/\bpnpm(?:@[\d.]+)? (?:run )?([a-z][\w:-]*)/g)].map((m) => ({ doc, script: m[1]! })),
+    );
+    expect(named.map((n) => n.script)).toContain('main');
+    const missing = named.filter((n) => !builtins.has(n.script) && pkg.scripts[n.script] === undefined);
+    expect(missing).toEqual([]);
   });
 });
