@@ -2,6 +2,7 @@ import { describe, it, expect, vi, afterEach, beforeEach } from 'vitest';
 import diagnostics from 'node:diagnostics_channel';
 import { createFakeDriver } from '@outpools/testing';
 import { LatencyRecorder } from '../src/engine/stats.js';
+import { PoolEvents } from '../src/engine/events.js';
 import { POOL_EVENTS, type PoolEventName } from '@outpools/core';
 import { poolSpec, poolsOf } from './engine-helpers.js';
 
@@ -181,6 +182,36 @@ describe('events', () => {
     expect(pools.events.timing).toBe(false);
     expect(pool.stats().counters.calls).toBe(3);
     await pools.stop();
+  });
+
+  it('counts call listeners through on, once, off and removeAllListeners (timing is a field read)', () => {
+    const events = new PoolEvents();
+    const listener = (): void => {};
+    expect(events.timing).toBe(false);
+    events.on('call', listener).on('call', listener);
+    expect(events.timing).toBe(true);
+    events.off('call', listener);
+    expect(events.timing).toBe(true);
+    events.off('call', listener);
+    expect(events.timing).toBe(false);
+    events.once('call', listener);
+    expect(events.timing).toBe(true);
+    events.emit('call', { key: { type: 't', host: 'global', tag: 'x' }, waitMs: 0, failed: false });
+    expect(events.timing).toBe(false);
+    events.on('call', listener);
+    events.removeAllListeners('call');
+    expect(events.timing).toBe(false);
+    events.on('call', listener);
+    events.removeAllListeners();
+    expect(events.timing).toBe(false);
+    events.on('call', listener); // counted again after a removal of everything
+    expect(events.timing).toBe(true);
+    events.removeAllListeners('newListener');
+    events.on('call', listener);
+    expect(events.listenerCount('call')).toBe(2);
+    expect(events.timing).toBe(true);
+    events.removeAllListeners('call');
+    expect(events.timing).toBe(false);
   });
 
   it('keeps working when a listener throws', async () => {

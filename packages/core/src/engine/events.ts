@@ -168,14 +168,47 @@ const callChannel = channels.call;
  * ```
  */
 export class PoolEvents extends EventEmitter<PoolEventMap> {
+  /** The `call` listeners on this emitter, counted as they come and go (see {@link timing}). */
+  #callListeners = 0;
+
+  constructor() {
+    super();
+    this.#countCallListeners();
+  }
+
+  /** Keep {@link PoolEvents.timing} a field read: `newListener` comes before an add, `removeListener` after a removal. */
+  #countCallListeners(): void {
+    const emitter = this as EventEmitter;
+    emitter.on('newListener', (name: string | symbol) => {
+      if (name === 'call') this.#callListeners = emitter.listenerCount('call') + 1;
+    });
+    emitter.on('removeListener', (name: string | symbol) => {
+      if (name === 'call') this.#callListeners = emitter.listenerCount('call');
+    });
+  }
+
+  /** As EventEmitter's; the `call` listener count stays right (its own hooks come back after a removal of all). */
+  override removeAllListeners(eventName?: PoolEventName | 'newListener' | 'removeListener'): this {
+    const removeAll = super.removeAllListeners as (name?: string) => this;
+    if (eventName === undefined) removeAll.call(this);
+    else removeAll.call(this, eventName);
+    if (eventName === undefined || eventName === 'newListener' || eventName === 'removeListener') {
+      removeAll.call(this, 'newListener');
+      removeAll.call(this, 'removeListener');
+      this.#countCallListeners();
+      this.#callListeners = this.listenerCount('call');
+    }
+    return this;
+  }
+
   /** True when someone listens to `name` here or on its diagnostics channel. */
   wants(name: PoolEventName): boolean {
     return this.listenerCount(name) > 0 || channels[name].hasSubscribers;
   }
 
-  /** True when someone listens to `call` events (read on every call: kept cheap). */
+  /** True when someone listens to `call` events (read on every call: a field and a channel flag). */
   get timing(): boolean {
-    return this.listenerCount('call') > 0 || callChannel.hasSubscribers;
+    return this.#callListeners > 0 || callChannel.hasSubscribers;
   }
 
   /** Emit on the emitter and publish on `outpools:<name>`; a throwing listener cannot break the pool. */
