@@ -293,11 +293,11 @@ export class Worker implements WorkerView, ProbedWorker {
       workerIndex: this.index,
       signal: abort.signal,
       tls: tls?.options,
-      verifyTls: tls ? (socket) => tls.verify(socket, this.#tlsFailed) : noVerify,
+      verifyTls: tls ? (socket) => tls.verify(socket, (failure) => this.#tlsFailed(failure)) : noVerify,
       timeLeftMs: () => Math.max(0, abortAt - performance.now()),
       tlsFor: (host: string) => {
         const other = tls?.forHost(host);
-        return other && { options: other.options, verify: (socket) => other.verify(socket, this.#tlsFailed) };
+        return other && { options: other.options, verify: (socket) => other.verify(socket, (f) => this.#tlsFailed(f)) };
       },
       lost: (error?: unknown) => {
         if (this.gen === connGen) this.lost(connGen, error ?? new Error('connection closed'));
@@ -352,7 +352,9 @@ export class Worker implements WorkerView, ProbedWorker {
     }
   }
 
-  readonly #tlsFailed = (failure: TlsPeerError): void => this.host.tlsVerifyFailed(this.index, failure);
+  #tlsFailed(failure: TlsPeerError): void {
+    this.host.tlsVerifyFailed(this.index, failure);
+  }
 
   #isStopped(): boolean {
     return this.state === 'stopped';
@@ -381,10 +383,15 @@ export class Worker implements WorkerView, ProbedWorker {
     const every = this.#settings.keepaliveMs;
     if (every === undefined || every <= 0 || this.state !== 'live') return;
     this.#clearTimer();
-    this.#timer = setTimeout(this.#keepalive, every);
+    // a static handler with the worker as argument: no closure per worker (most are idle)
+    this.#timer = setTimeout(Worker.#keepaliveDue, every, this);
   }
 
-  readonly #keepalive = (): void => {
+  static #keepaliveDue(worker: Worker): void {
+    worker.#keepalive();
+  }
+
+  #keepalive(): void {
     this.#timer = undefined;
     if (!this.connected || this.host.stopping) return;
     if (this.load > 0) {
@@ -402,7 +409,7 @@ export class Worker implements WorkerView, ProbedWorker {
       if (!this.host.stopping) this.lost(gen, error); // a ping failed by stop() is no sign of a broken connection
     };
     this.submit(req);
-  };
+  }
 
   /** Close a connection; errors are swallowed and reported as `close_error`. */
   #close(connection: unknown): void {
