@@ -45,5 +45,5 @@ export const HTTP_FAULTS = except();
 export const HTTPS_FAULTS = except();
 export const LDAP_FAULTS = except();
 export const RABBIT_FAULTS = proxied();
-export const CASSANDRA_FAULTS = proxied('blackhole');
+export const CASSANDRA_FAULTS = proxied();
 export const ELASTIC_FAULTS = proxied('blackhole', 'refuse', 'partition');
