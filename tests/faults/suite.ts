@@ -46,4 +46,4 @@ export const HTTPS_FAULTS = except();
 export const LDAP_FAULTS = except();
 export const RABBIT_FAULTS = proxied();
 export const CASSANDRA_FAULTS = proxied();
-export const ELASTIC_FAULTS = proxied('blackhole', 'refuse', 'partition');
+export const ELASTIC_FAULTS = proxied();
