@@ -73,6 +73,30 @@ describe('http worker sockets', () => {
     expect(s.accepted).toBe(1);
   });
 
+  it('answers health pings one after another when a TLS handshake takes longer than request_timeout', async () => {
+    const pki = await createTestPki();
+    const s = await server({ tls: { key: pki.server.key, cert: pki.server.cert } });
+    const relay = await startSlowConnects(s.port, 500);
+    cleanup.push(() => relay.close());
+    const { pools } = await startPools(
+      httpToml(
+        'slowping',
+        { workers: 1, call_timeout: 2000 },
+        { host: `https://127.0.0.1:${relay.port}`, request_timeout: 300 },
+        { verify_mode: 'peer', cacertfile: pki.ca.certFile },
+      ),
+    );
+    cleanup.push(() => pools.stop());
+    // Each ping used to close the socket, and the next one waited for a new handshake (500 ms
+    // here) and failed with "http request timed out after 300 ms (request_timeout)".
+    for (let i = 0; i < 3; i++) {
+      const health = (await pools.health())[0];
+      expect(health?.error).toBeUndefined();
+      expect(health?.ok).toBe(true);
+    }
+    expect(relay.accepted).toBe(1);
+  });
+
   it('keeps a socket whose request was given up while it connected: the next request is served on it', async () => {
     const unhandled = recordUnhandled();
     const pki = await createTestPki();
