@@ -86,7 +86,10 @@ export async function openCassandraConnection(
       warmup: true,
     },
     isMetadataSyncEnabled: false,
-    protocolOptions: { port: first?.port ?? 9042 },
+    // The newest protocol this driver speaks. Without a maximum it first offers a newer one
+    // (DSE v2), which Cassandra refuses; it then closes that connection and opens another:
+    // one more TCP connect and round trip in every worker's connect, on the path of recovery.
+    protocolOptions: { port: first?.port ?? 9042, maxVersion: lib.types.protocolVersion.v4 },
     applicationName: 'outpools',
     ...(options.auth !== undefined && {
       authProvider: new lib.auth.PlainTextAuthProvider(options.auth.plain.username, options.auth.plain.password),

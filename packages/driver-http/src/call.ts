@@ -78,8 +78,11 @@ export class Call {
 
   onConnect(abort: Abort): void {
     if (this.settled) {
-      abort(this.#reason instanceof Error ? this.#reason : new Error('request cancelled'));
-      return;
+      // Given up before undici wrote a byte of it (call_timeout or an abort while the request
+      // waited for its socket): throwing here makes undici drop the request and keep the socket,
+      // a connected one that the next request uses. `abort` would destroy it, and the next
+      // request would wait for another connect (a TLS handshake) that may outlast its own deadline.
+      throw this.#reason instanceof Error ? this.#reason : new Error('request cancelled');
     }
     this.started = true;
     this.#abort = abort;

@@ -24,6 +24,13 @@ export interface WireRequest {
   readonly headers?: HttpRequestHeaders | undefined;
   readonly body?: string | Uint8Array | undefined;
   readonly as?: BodyAs | undefined;
+  /**
+   * Keep the socket after the response even for `HEAD` (undici closes it after every `HEAD` by
+   * default, for servers that wrongly send a body). Set for the health request: a ping every
+   * keepalive interval, and the core's liveness probes, would otherwise cost a new connect (a TLS
+   * handshake) each, and the call after a ping would wait for it.
+   */
+  readonly keepSocket?: boolean | undefined;
 }
 
 /** Everything a connection needs, computed once per worker. */
@@ -121,6 +128,7 @@ export class HttpConnection implements CallOwner {
         path: request.path,
         headers: request.headers as Dispatcher.DispatchOptions['headers'],
         body: request.body ?? null,
+        ...(request.keepSocket === true && { reset: false }),
       };
       this.#client.dispatch(options, running as unknown as Dispatcher.DispatchHandler);
     });

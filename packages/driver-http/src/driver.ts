@@ -75,7 +75,12 @@ export function createHttpDriver(driverOptions: HttpDriverOptions = {}) {
     close: (connection) => connection.close(),
     ping: (connection, ctx) =>
       connection.request(
-        { method: health.method, path: joinUrlPath(connection.prefix, health.path ?? ''), as: 'buffer' },
+        {
+          method: health.method,
+          path: joinUrlPath(connection.prefix, health.path ?? ''),
+          as: 'buffer',
+          keepSocket: true,
+        },
         ctx,
       ),
     client: (pool, options) => createHttpClient(pool, options.path_prefix, health),
