@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Socket } from 'node:net';
+import * as ldapts from 'ldapts';
 import { Client } from 'ldapts';
+import { LdapConnection } from '../src/connection.js';
 import { MessageTable, useMessageTable } from '../src/message-table.js';
 
 /** A small deterministic generator (xorshift), so a failing sequence can be replayed. */
@@ -119,5 +122,16 @@ describe('MessageTable (an ldapts client requests in flight)', () => {
     const other = { messageDetailsByMessageId: 'not a map' };
     useMessageTable(other);
     expect(other.messageDetailsByMessageId).toBe('not a map');
+  });
+
+  it("is what a pooled connection's ldapts client keeps its requests in", async () => {
+    const socket = new Socket();
+    const connection = new LdapConnection(ldapts, socket, '127.0.0.1', '127.0.0.1:389', { dn: '', password: '' });
+    let table: unknown;
+    await connection.run({ onAbort: () => undefined }, 'inspect', async (client) => {
+      table = (client as unknown as { messageDetailsByMessageId: unknown }).messageDetailsByMessageId;
+    });
+    connection.destroy();
+    expect(table).toBeInstanceOf(MessageTable);
   });
 });
