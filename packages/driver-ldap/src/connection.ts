@@ -12,6 +12,7 @@ import { ConnectionLostError, messageOf, type CallContext } from '@outpools/core
 import type { Client } from 'ldapts';
 import { LdapRequestError, LdapResultError, redact } from './errors.js';
 import type { LdaptsModule } from './load.js';
+import { useMessageTable } from './message-table.js';
 
 /** The LDAP identity a connection is bound as: a DN and its password, or anonymous (`dn === ''`). */
 export interface LdapIdentity {
@@ -87,6 +88,8 @@ export class LdapConnection {
         return socket;
       }) as typeof import('node:net').connect,
     });
+    // Its requests in flight in a table that young-generation GCs can free (message-table.ts).
+    useMessageTable(this.#client);
     // A permanent listener: no socket error ever goes unhandled (ldapts adds its own too).
     socket.on('error', (error: Error) => {
       this.#lastSocketError = error;
