@@ -178,6 +178,7 @@ process.on('SIGTERM', async () => {
 console.log('READY ' + tags());
 `,
       [file],
+      { packages: ['driver-redis', 'driver-rdbms'], requireShim: true },
     );
     try {
       expect(await child.line('READY', 30_000)).toBe('READY default,old');
