@@ -1,29 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../src/cli/main.js';
+import { cliFolder } from './cli-run.js';
 
 const plugin = fileURLToPath(new URL('./fixtures/status-plugin.mjs', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'outpools-cli-status-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, outpools, file } = cliFolder('outpools-cli-status-');
 
 const SECRET = 's3cr3t-Pa55';
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-async function outpools(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 const healthy = file(
   'healthy.toml',
