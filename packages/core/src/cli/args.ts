@@ -102,3 +102,17 @@ export function parseOrHelp<const O extends CommandOptions & { readonly help: { 
   }
   return parsed;
 }
+
+/**
+ * {@link parseOrHelp} for a file command (`check`, `status`, `bench`): the parsed options and the
+ * one `<file>` argument, or `undefined` after printing the usage for `--help`.
+ */
+export function parseFileCommand<const O extends CommandOptions & { readonly help: { readonly type: 'boolean' } }>(
+  args: readonly string[],
+  options: O,
+  usage: string,
+  io: CliIo,
+): { values: ParsedCommandArgs<O>['values']; file: string } | undefined {
+  const parsed = parseOrHelp(args, options, usage, io);
+  return parsed && { values: parsed.values, file: fileArgument(parsed.positionals) };
+}

@@ -5,7 +5,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { FILE_COMMAND_OPTIONS, fileArgument, parseOrHelp } from '../args.js';
+import { FILE_COMMAND_OPTIONS, parseFileCommand } from '../args.js';
 import type { CallContext } from '../../driver/contract.js';
 import { formatPoolKey, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../engine/pools.js';
@@ -173,10 +173,9 @@ const OPTIONS = {
 } as const;
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseOrHelp(args, OPTIONS, usage, io);
+  const parsed = parseFileCommand(args, OPTIONS, usage, io);
   if (parsed === undefined) return ExitCode.ok;
-  const { values, positionals } = parsed;
-  const file = fileArgument(positionals);
+  const { values, file } = parsed;
   const target = values.pool;
   const dot = target?.indexOf('.') ?? -1;
   if (target === undefined || dot <= 0 || dot === target.length - 1)

@@ -3,7 +3,7 @@
  * (or every error), exit 0 when valid, 1 when the configuration has errors, 2 for a usage error.
  * @module
  */
-import { FILE_COMMAND_OPTIONS, fileArgument, parseOrHelp } from '../args.js';
+import { FILE_COMMAND_OPTIONS, parseFileCommand } from '../args.js';
 import type { ConfigIssue } from '../../errors.js';
 import { redactSecrets } from '../../config/issues.js';
 import type { CheckResult } from '../../config/load.js';
@@ -71,10 +71,9 @@ const OPTIONS = {
 } as const;
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseOrHelp(args, OPTIONS, usage, io);
+  const parsed = parseFileCommand(args, OPTIONS, usage, io);
   if (parsed === undefined) return ExitCode.ok;
-  const { values, positionals } = parsed;
-  const file = fileArgument(positionals);
+  const { values, file } = parsed;
   const { result } = await openFileConfig(file, values, io);
   if (values.json) io.stdout(jsonReport(result));
   else humanReport(result, file, io);

@@ -5,7 +5,7 @@
  * `outpools bench` shares.
  * @module
  */
-import { FILE_COMMAND_OPTIONS, fileArgument, parseOrHelp } from '../args.js';
+import { FILE_COMMAND_OPTIONS, parseFileCommand } from '../args.js';
 import { formatPoolKey, type ConfigIssue, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../engine/pools.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
@@ -207,10 +207,9 @@ export function summaryLine(file: string, instances: readonly InstanceStatus[]):
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseOrHelp(args, OPTIONS, usage, io);
+  const parsed = parseFileCommand(args, OPTIONS, usage, io);
   if (parsed === undefined) return ExitCode.ok;
-  const { values, positionals } = parsed;
-  const file = fileArgument(positionals);
+  const { values, file } = parsed;
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
   const opened = await openFileConfig(file, values, io);
   const config = opened.result.config;
