@@ -5,10 +5,10 @@
  */
 
 // --- fake drivers (engine area)
-export { noopDriver, createFakeDriver } from './fakes/index.js';
+export { noopDriver } from './fakes/noop-driver.js';
+export type { NoopClient, NoopConnection } from './fakes/noop-driver.js';
+export { createFakeDriver } from './fakes/fake-driver.js';
 export type {
-  NoopClient,
-  NoopConnection,
   FakeDriver,
   FakeDriverOptions,
   FakeBehavior,
@@ -16,7 +16,7 @@ export type {
   FakeCallOptions,
   FakeCallResult,
   FakeClient,
-} from './fakes/index.js';
+} from './fakes/fake-driver.js';
 
 // --- conformance suite (tools area)
 export {
