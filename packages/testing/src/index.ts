@@ -43,7 +43,7 @@ export { waitUntil, until } from './helpers/wait.js';
 export type { PollOptions } from './helpers/wait.js';
 export { schemaChecker, stubContexts } from './helpers/schema.js';
 export type { SchemaChecker, StubContexts } from './helpers/schema.js';
-export { startLoad, errorKind } from './helpers/load.js';
+export { startLoad, errorKind, failureKinds } from './helpers/load.js';
 export type { CallOutcome, Load, LoadOptions, ErrorClasses } from './helpers/load.js';
 export { closeAfterEach } from './helpers/close-after-each.js';
 export { startTcpProxy } from './helpers/tcp-proxy.js';
