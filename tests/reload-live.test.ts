@@ -21,13 +21,16 @@ database = "test"
 username = "outpools"
 password = "outpools-test-pw"`;
 
-const v1 = `
+/** The PostgreSQL pool `rdbms.default` with `workers` workers. */
+const rdbms = (workers: number): string => `
 [outgoing_pools.rdbms.default]
-workers = 3
+workers = ${workers}
 call_timeout = 10000
 [outgoing_pools.rdbms.default.connection]
 ${PG}
+`;
 
+const v1 = `${rdbms(3)}
 [outgoing_pools.redis.default]
 workers = 2
 call_timeout = 10000
@@ -38,13 +41,7 @@ call_timeout = 10000
 `;
 
 // rdbms.default changes (4 workers), redis.default stays, redis.gone goes, redis.added comes.
-const v2 = `
-[outgoing_pools.rdbms.default]
-workers = 4
-call_timeout = 10000
-[outgoing_pools.rdbms.default.connection]
-${PG}
-
+const v2 = `${rdbms(4)}
 [outgoing_pools.redis.default]
 call_timeout = 10000
 workers = 2
@@ -178,6 +175,7 @@ process.on('SIGTERM', async () => {
 console.log('READY ' + tags());
 `,
       [file],
+      { packages: ['driver-redis', 'driver-rdbms'], requireShim: true },
     );
     try {
       expect(await child.line('READY', 30_000)).toBe('READY default,old');

@@ -1,29 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../src/cli/main.js';
+import { cliFolder } from './cli-run.js';
 
 const plugin = fileURLToPath(new URL('./fixtures/status-plugin.mjs', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'outpools-cli-status-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, outpools, file } = cliFolder('outpools-cli-status-');
 
 const SECRET = 's3cr3t-Pa55';
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-async function outpools(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 const healthy = file(
   'healthy.toml',
@@ -206,6 +190,9 @@ workers = 2
 });
 
 describe('outpools bench', () => {
+  /** `outpools bench <file> --pool <pool> <extra> --plugin <the fixture plugin>`. */
+  const bench = (file: string, pool: string, ...extra: string[]): ReturnType<typeof outpools> =>
+    outpools('bench', file, '--pool', pool, ...extra, '--plugin', plugin);
   const slow = file(
     'slow.toml',
     `[outgoing_pools.fake.slow]
@@ -216,18 +203,7 @@ ping_ms = 2
   );
 
   it('drives ping load through one pool and reports throughput and percentiles', async () => {
-    const { code, stdout } = await outpools(
-      'bench',
-      slow,
-      '--pool',
-      'fake.slow',
-      '--duration-ms',
-      '300',
-      '--concurrency',
-      '4',
-      '--plugin',
-      plugin,
-    );
+    const { code, stdout } = await bench(slow, 'fake.slow', '--duration-ms', '300', '--concurrency', '4');
     expect(code).toBe(0);
     expect(stdout).toContain('bench fake.slow@global: ping, 4 concurrent callers');
     expect(stdout).toMatch(/^throughput\s+[\d,]+ calls\/s$/m);
@@ -235,19 +211,7 @@ ping_ms = 2
   });
 
   it('measures the latency of the calls it makes (a 2 ms ping takes at least 2 ms)', async () => {
-    const { code, stdout } = await outpools(
-      'bench',
-      slow,
-      '--pool',
-      'fake.slow',
-      '--duration-ms',
-      '300',
-      '--concurrency',
-      '2',
-      '--json',
-      '--plugin',
-      plugin,
-    );
+    const { code, stdout } = await bench(slow, 'fake.slow', '--duration-ms', '300', '--concurrency', '2', '--json');
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as {
       ok: boolean;
@@ -267,18 +231,7 @@ ping_ms = 2
   });
 
   it('exits 1 when the pool has no live worker', async () => {
-    const { code, stderr, stdout } = await outpools(
-      'bench',
-      withDead,
-      '--pool',
-      'fake.dead',
-      '--duration-ms',
-      '100',
-      '--wait-ms',
-      '2000',
-      '--plugin',
-      plugin,
-    );
+    const { code, stderr, stdout } = await bench(withDead, 'fake.dead', '--duration-ms', '100', '--wait-ms', '2000');
     expect(code).toBe(1);
     expect(stderr).toContain('fake.dead@global: no live worker');
     expect(`${stdout}${stderr}`).not.toContain(SECRET);
@@ -286,8 +239,8 @@ ping_ms = 2
 
   it('exits 2 without --pool, with a malformed one, or with a pool the file does not have', async () => {
     expect((await outpools('bench', slow, '--plugin', plugin)).code).toBe(2);
-    expect((await outpools('bench', slow, '--pool', 'fake', '--plugin', plugin)).code).toBe(2);
-    const { code, stderr } = await outpools('bench', slow, '--pool', 'fake.other', '--plugin', plugin);
+    expect((await bench(slow, 'fake')).code).toBe(2);
+    const { code, stderr } = await bench(slow, 'fake.other');
     expect(code).toBe(2);
     expect(stderr).toContain('no pool fake.other');
   });

@@ -10,6 +10,8 @@ import {
   createPools,
   DriverRegistry,
   parseConfig,
+  type Pools,
+  type PoolsOptions,
   PoolNotFoundError,
   PoolStartError,
   type ReloadEvent,
@@ -20,14 +22,16 @@ import { createFakeDriver, type FakeDriver } from '@outpools/testing';
 const dir = mkdtempSync(join(tmpdir(), 'outpools-reload-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function setup(): {
+/** The fake driver, a parser with its registry, and pools (not started) from {@link BEFORE}. */
+function setup(options: Omit<PoolsOptions, 'registry'> = {}): {
   fake: FakeDriver;
-  registry: DriverRegistry;
   parse: (t: string) => ReturnType<typeof parseConfig>;
+  pools: Pools;
 } {
   const fake = createFakeDriver();
   const registry = new DriverRegistry([fake.driver]);
-  return { fake, registry, parse: (t: string) => parseConfig(t, { registry }) };
+  const parse = (t: string): ReturnType<typeof parseConfig> => parseConfig(t, { registry });
+  return { fake, parse, pools: createPools(parse(BEFORE), { registry, ...options }) };
 }
 
 const BEFORE = `
@@ -51,8 +55,7 @@ workers = 2
 
 describe('pools.reload', () => {
   it('keeps unchanged instances, replaces changed ones before draining them, starts added ones, closes removed ones', async () => {
-    const { fake, registry, parse } = setup();
-    const pools = createPools(parse(BEFORE), { registry });
+    const { fake, parse, pools } = setup();
     const events: ReloadEvent[] = [];
     pools.events.on('reload', (e) => events.push(e));
     try {
@@ -111,8 +114,7 @@ describe('pools.reload', () => {
   });
 
   it('refuses a bad file with every error, publishes reload_failed, and changes nothing', async () => {
-    const { fake, registry, parse } = setup();
-    const pools = createPools(parse(BEFORE), { registry });
+    const { fake, pools } = setup();
     const failures: ReloadFailedEvent[] = [];
     pools.events.on('reload_failed', (e) => failures.push(e));
     try {
@@ -140,8 +142,7 @@ describe('pools.reload', () => {
   });
 
   it('runs concurrent reloads one after another, in call order', async () => {
-    const { fake, registry, parse } = setup();
-    const pools = createPools(parse(BEFORE), { registry });
+    const { fake, parse, pools } = setup();
     try {
       await pools.start();
       fake.behavior.connectDelayMs = 30;
@@ -162,8 +163,7 @@ describe('pools.reload', () => {
   });
 
   it('with requireLive, refuses a reload whose new instance has no live worker, and changes nothing', async () => {
-    const { fake, registry, parse } = setup();
-    const pools = createPools(parse(BEFORE), { registry, startTimeoutMs: 200 });
+    const { fake, parse, pools } = setup({ startTimeoutMs: 200 });
     try {
       await pools.start();
       const change = pools.pool('fake', 'global', 'change');
@@ -180,8 +180,7 @@ describe('pools.reload', () => {
   });
 
   it('counts a different key order as no change, and a reload before start() connects nothing', async () => {
-    const { fake, registry, parse } = setup();
-    const pools = createPools(parse(BEFORE), { registry });
+    const { fake, parse, pools } = setup();
     try {
       const report = await pools.reload(
         parse(`${AFTER.replace('workers = 2\nconnection.label = "b"', 'connection.label = "b"\nworkers = 2')}`),
@@ -198,8 +197,7 @@ describe('pools.reload', () => {
   });
 
   it('reloads on a signal: every outcome an event, one more reload for signals during one, a disposer', async () => {
-    const { registry, parse } = setup();
-    const pools = createPools(parse(BEFORE), { registry });
+    const { pools } = setup();
     const file = join(dir, 'signal.toml');
     writeFileSync(file, AFTER);
     const seen: string[] = [];
@@ -229,8 +227,7 @@ describe('pools.reload', () => {
   });
 
   it('stop() during a reload drain waits for the draining instance and closes everything', async () => {
-    const { fake, registry, parse } = setup();
-    const pools = createPools(parse(BEFORE), { registry, drainTimeoutMs: 100 });
+    const { fake, parse, pools } = setup({ drainTimeoutMs: 100 });
     await pools.start();
     const slow = pools.get(fake.driver, 'global', 'gone').call('slow', { latencyMs: 300 });
     const reloading = pools.reload(parse(AFTER));

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { cassandraDriver } from '@outpools/driver-cassandra';
-import { errorKind, recordUnhandled, startLoad, until, withReconnect } from '@outpools/testing';
+import { failureKinds, recordUnhandled, startLoad, until, withReconnect } from '@outpools/testing';
 import { startChild, type Child } from './helpers/child.js';
 import { cassandraToml, clientOf, startPools } from './helpers/pools.js';
 import { service, useCassandraAlone } from './helpers/server.js';
@@ -95,9 +95,7 @@ describe('a cassandra node stopped and restarted under load', () => {
       expect(slow).toEqual([]);
       const failures = outcomes.filter((o) => !o.ok);
       expect(failures.length).toBeGreaterThan(0);
-      const kinds = new Set(
-        failures.map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
-      );
+      const kinds = failureKinds(failures, { NoWorkersError, ConnectionLostError, CallTimeoutError });
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);
       expect(liveAfterMs).toBeLessThan(20_000);

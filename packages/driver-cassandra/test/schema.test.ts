@@ -2,31 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { schemaChecker } from '@outpools/testing';
 import { cassandraDriver } from '@outpools/driver-cassandra';
 
-const {
-  check,
-  withConnection,
-  errorPaths,
-  connectionOf,
-  pool: POOL,
-  connectionPath: C,
-} = schemaChecker(cassandraDriver);
+const schema = schemaChecker(cassandraDriver);
+const { check, withConnection, withTls, errorPaths, connectionOf, valid } = schema;
+const C = schema.connectionPath;
 
 describe('cassandra connection schema', () => {
   it('fills in the seed defaults and 20 workers for an empty section', () => {
-    const result = check(`[${POOL}]\n`);
+    const result = check(`[${schema.pool}]\n`);
     expect(result.errors).toEqual([]);
     expect(connectionOf(result)).toEqual({ servers: [{ host: 'localhost', port: 9042 }], keyspace: 'mongooseim' });
     expect(result.config?.pools[0]?.options).toMatchObject({ workers: 20, call_timeout: 5000 });
   });
 
   it('accepts the seed examples', () => {
-    const result = check(
+    const resolved = valid(
       withConnection(
         'servers = [{host = "host_one", port = 9042}, {host = "host_two", port = 9042}]\nkeyspace = "big_mongooseim_database"',
       ) + `[${C}.auth.plain]\nusername = "auser"\npassword = "somesecretpassword"\n`,
     );
-    expect(result.errors).toEqual([]);
-    expect(connectionOf(result)).toEqual({
+    expect(resolved).toEqual({
       servers: [
         { host: 'host_one', port: 9042 },
         { host: 'host_two', port: 9042 },
@@ -100,11 +94,7 @@ describe('cassandra connection schema', () => {
   });
 
   it('accepts a tls section and rejects unknown keys inside it', () => {
-    const ok = check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\n`);
-    expect(ok.errors).toEqual([]);
-    expect(connectionOf(ok)?.['tls']).toMatchObject({ verify_mode: 'none' });
-    expect(errorPaths(check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\ndhfile = "x"\n`))).toEqual([
-      `${C}.tls.dhfile`,
-    ]);
+    expect(valid(withTls('', 'verify_mode = "none"'))?.['tls']).toMatchObject({ verify_mode: 'none' });
+    expect(errorPaths(check(withTls('', 'verify_mode = "none"\ndhfile = "x"')))).toEqual([`${C}.tls.dhfile`]);
   });
 });

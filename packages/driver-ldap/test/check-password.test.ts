@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectLdap, LdapBindError, LdapResultError, type LdapClient } from '@outpools/driver-ldap';
 import { stubContexts, until, waitUntil } from '@outpools/testing';
-import { clientOf, connectionOf, ldapToml, startPools, type Pools } from './helpers/pools.js';
+import { connectionOf, ldapToml, rootAndAnonymous, startPools, type Pools } from './helpers/pools.js';
 import { ldapService, type LdapServiceInfo } from './helpers/servers.js';
 
 // checkPassword binds as the user on the pooled connection, then binds back as the pool's own
@@ -17,15 +17,7 @@ const WRONG = 'not-the-password-9f3k';
 
 beforeAll(async () => {
   info = await ldapService();
-  const connection = { servers: ['127.0.0.1'], port: info.port, connect_interval: 100 };
-  const started = await startPools(
-    ldapToml('root', { workers: 1 }, { ...connection, root_dn: info.rootDn, password: info.rootPassword }) +
-      ldapToml('anon', { workers: 1 }, connection),
-  );
-  expect(started.report.ok, JSON.stringify(started.report)).toBe(true);
-  pools = started.pools;
-  root = clientOf(pools, 'root');
-  anonymous = clientOf(pools, 'anon');
+  ({ pools, root, anonymous } = await rootAndAnonymous(info, 1, { connect_interval: 100 }));
 });
 afterAll(async () => {
   await pools?.stop();

@@ -6,7 +6,7 @@ import {
   LdapResultError,
   type LdapClient,
 } from '@outpools/driver-ldap';
-import { clientOf, ldapToml, startPools, type Pools } from './helpers/pools.js';
+import { rootAndAnonymous, type Pools } from './helpers/pools.js';
 import { ldapService, type LdapServiceInfo } from './helpers/servers.js';
 
 // The client API against the service slapd: one pool bound as the root DN, one anonymous.
@@ -20,15 +20,7 @@ const unique = `t${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
   info = await ldapService();
-  const connection = { servers: ['127.0.0.1'], port: info.port };
-  const started = await startPools(
-    ldapToml('root', { workers: 2 }, { ...connection, root_dn: info.rootDn, password: info.rootPassword }) +
-      ldapToml('anon', { workers: 2 }, connection),
-  );
-  expect(started.report.ok, JSON.stringify(started.report)).toBe(true);
-  pools = started.pools;
-  root = clientOf(pools, 'root');
-  anonymous = clientOf(pools, 'anon');
+  ({ pools, root, anonymous } = await rootAndAnonymous(info, 2));
 });
 afterAll(async () => {
   await pools?.stop();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
-import { errorKind, recordUnhandled, startLoad, until, waitUntil } from '@outpools/testing';
+import { failureKinds, recordUnhandled, startLoad, until, waitUntil } from '@outpools/testing';
 import { clientOf, connectionOf, ldapToml, startPools } from './helpers/pools.js';
 import {
   ldapService,
@@ -81,9 +81,7 @@ describe('a slapd killed and restarted under load', () => {
       expect(outcomes.filter((o) => o.ms > CALL_TIMEOUT + 100)).toEqual([]);
       const failures = outcomes.filter((o) => !o.ok);
       expect(failures.length).toBeGreaterThan(0);
-      const kinds = new Set(
-        failures.map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
-      );
+      const kinds = failureKinds(failures, { NoWorkersError, ConnectionLostError, CallTimeoutError });
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);
       expect(liveAfterMs).toBeLessThan(INTERVAL + 1000);

@@ -5,15 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { schemaChecker } from '@outpools/testing';
 import { LDAP_CONCURRENCY, ldapDriver, type LdapConnectionOptions } from '@outpools/driver-ldap';
 
-const {
-  check,
-  withConnection,
-  errorPaths,
-  connectionOf,
-  pool: POOL,
-  connectionPath: C,
-} = schemaChecker<LdapConnectionOptions>(ldapDriver);
-const withTls = (lines: string): string => `${withConnection(lines)}[${C}.tls]\nverify_mode = "none"\n`;
+const schema = schemaChecker<LdapConnectionOptions>(ldapDriver);
+const { check, withConnection, errorPaths, connectionOf, valid } = schema;
+const C = schema.connectionPath;
+const withTls = (lines: string): string => schema.withTls(lines, 'verify_mode = "none"');
 const DEFAULTS: LdapConnectionOptions = {
   servers: ['localhost'],
   port: 389,
@@ -24,19 +19,16 @@ const DEFAULTS: LdapConnectionOptions = {
 
 describe('ldap connection schema', () => {
   it('fills in the seed defaults, with port 389, for an empty section', () => {
-    const result = check(`[${POOL}]\n`);
-    expect(result.errors).toEqual([]);
-    expect(connectionOf(result)).toEqual(DEFAULTS);
+    expect(valid(`[${schema.pool}]\n`)).toEqual(DEFAULTS);
   });
 
   it('accepts the seed examples', () => {
-    const result = check(
+    const resolved = valid(
       withConnection(
         'servers = ["ldap_one", "ldap_two"]\nport = 800\nroot_dn = "cn=admin,dc=example,dc=com"\npassword = "topsecret"\nconnect_interval = 20000',
       ),
     );
-    expect(result.errors).toEqual([]);
-    expect(connectionOf(result)).toEqual({
+    expect(resolved).toEqual({
       servers: ['ldap_one', 'ldap_two'],
       port: 800,
       root_dn: 'cn=admin,dc=example,dc=com',
@@ -100,9 +92,7 @@ describe('ldap connection schema', () => {
   });
 
   it('rejects unknown keys inside the tls section', () => {
-    expect(errorPaths(check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\nbogus = 1\n`))).toEqual([
-      `${C}.tls.bogus`,
-    ]);
+    expect(errorPaths(check(schema.withTls('', 'verify_mode = "none"\nbogus = 1')))).toEqual([`${C}.tls.bogus`]);
   });
 });
 

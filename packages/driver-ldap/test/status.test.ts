@@ -1,33 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The `outpools` command's entry (`@outpools/core/cli`), from source like every package in these tests.
-import { main, type CliIo } from '../../core/src/cli/main.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+// The `outpools` command (`@outpools/core/cli`) run from source, like every package in these tests.
+import { cliFolder } from '../../core/test/cli-run.js';
 import { ldapService, type LdapServiceInfo } from './helpers/servers.js';
 
 const plugin = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'outpools-ldap-status-'));
+const { outpools, file } = cliFolder('outpools-ldap-status-');
 let info: LdapServiceInfo;
 beforeAll(async () => {
   info = await ldapService();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function outpools(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 describe('outpools status with ldap pools', () => {
   it('shows every ldap pool live (plain with root bind, anonymous, LDAPS) and no password', async () => {

@@ -8,20 +8,11 @@ import {
   rabbitDriver,
   type RabbitConnectionOptions,
 } from '@outpools/driver-rabbit';
-import { clientOf, rabbitToml, startPools, type Pools } from './helpers/pools.js';
+import { clientOf, DEFAULTS, rabbitToml, startPools, type Pools } from './helpers/pools.js';
 import { rabbitInfo } from './helpers/servers.js';
 
 const WRONG = 'not-the-Pa55word-7';
-const OPTIONS: RabbitConnectionOptions = {
-  host: '127.0.0.1',
-  port: 5672,
-  username: 'guest',
-  password: 'guest',
-  virtual_host: '/',
-  confirms_enabled: false,
-  max_worker_queue_len: 1000,
-  reconnect: { attempts: 0, delay: 2000 },
-};
+const OPTIONS: RabbitConnectionOptions = { ...DEFAULTS, host: '127.0.0.1' };
 const started: Pools[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((p) => p.stop()));

@@ -3,7 +3,7 @@
 // it while a test raises its memory alarm or stops its app.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
-import { errorKind, recordUnhandled, startLoad, stubContexts, until, withReconnect } from '@outpools/testing';
+import { failureKinds, recordUnhandled, startLoad, stubContexts, until, withReconnect } from '@outpools/testing';
 import type { WorkerView } from '@outpools/core/driver';
 import { rabbitDriver, type RabbitConnection, type RabbitConnectionOptions } from '@outpools/driver-rabbit';
 import { clientOf, handleOf, rabbitToml, startPools, type Pools } from './helpers/pools.js';
@@ -303,11 +303,7 @@ describe("the private node's app stopped and started under load", () => {
       await load.stop();
 
       expect(outcomes.filter((o) => o.ms > CALL_TIMEOUT + 100)).toEqual([]);
-      const kinds = new Set(
-        outcomes
-          .filter((o) => !o.ok)
-          .map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
-      );
+      const kinds = failureKinds(outcomes, { NoWorkersError, ConnectionLostError, CallTimeoutError });
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError') || kinds.has('ConnectionLostError')).toBe(true);
       expect(liveAfterMs).toBeLessThan(BACKOFF.capMs + 5000);

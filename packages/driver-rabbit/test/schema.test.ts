@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { schemaChecker, stubContexts } from '@outpools/testing';
+import { DEFAULTS } from './helpers/pools.js';
 import { ConnectionLostError, OutpoolsError } from '@outpools/core/driver';
 import {
   PublishNackedError,
@@ -11,40 +12,22 @@ import {
   type RabbitConnectionOptions,
 } from '@outpools/driver-rabbit';
 
-const {
-  check,
-  withConnection,
-  errorPaths,
-  connectionOf,
-  pool: POOL,
-  connectionPath: C,
-} = schemaChecker<RabbitConnectionOptions>(rabbitDriver, 'event_pusher');
-const DEFAULTS: RabbitConnectionOptions = {
-  host: 'localhost',
-  port: 5672,
-  username: 'guest',
-  password: 'guest',
-  virtual_host: '/',
-  confirms_enabled: false,
-  max_worker_queue_len: 1000,
-  reconnect: { attempts: 0, delay: 2000 },
-};
+const schema = schemaChecker<RabbitConnectionOptions>(rabbitDriver, 'event_pusher');
+const { check, withConnection, withTls, errorPaths, connectionOf, valid } = schema;
+const C = schema.connectionPath;
 
 describe('rabbit connection schema', () => {
   it('fills in the documented defaults for an empty section', () => {
-    const result = check(`[${POOL}]\n`);
-    expect(result.errors).toEqual([]);
-    expect(connectionOf(result)).toEqual(DEFAULTS);
+    expect(valid(`[${schema.pool}]\n`)).toEqual(DEFAULTS);
   });
 
   it('accepts the documented examples', () => {
-    const result = check(
+    const resolved = valid(
       withConnection(
         'host = "anotherhost"\nport = 4561\nusername = "corpop"\npassword = "guest"\nconfirms_enabled = false\nmax_worker_queue_len = "infinity"',
       ),
     );
-    expect(result.errors).toEqual([]);
-    expect(connectionOf(result)).toEqual({
+    expect(resolved).toEqual({
       ...DEFAULTS,
       host: 'anotherhost',
       port: 4561,
@@ -97,12 +80,8 @@ describe('rabbit connection schema', () => {
   });
 
   it('accepts a tls section and rejects unknown keys inside it', () => {
-    const ok = check(`${withConnection('port = 5671')}[${C}.tls]\nverify_mode = "none"\n`);
-    expect(ok.errors).toEqual([]);
-    expect(connectionOf(ok)?.tls).toMatchObject({ verify_mode: 'none' });
-    expect(errorPaths(check(`${withConnection('')}[${C}.tls]\nverify_mode = "none"\nbogus = 1\n`))).toEqual([
-      `${C}.tls.bogus`,
-    ]);
+    expect(valid(withTls('port = 5671', 'verify_mode = "none"'))?.tls).toMatchObject({ verify_mode: 'none' });
+    expect(errorPaths(check(withTls('', 'verify_mode = "none"\nbogus = 1')))).toEqual([`${C}.tls.bogus`]);
   });
 });
 

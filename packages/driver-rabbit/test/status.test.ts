@@ -1,34 +1,21 @@
 // `outpools status` on a configuration with rabbit pools: the CLI's own entry (the sources, as the
 // core's CLI tests run it) loads this driver as a plugin, starts the pools, pings them and stops.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../core/src/cli/main.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliFolder } from '../../core/test/cli-run.js';
 import { rabbitInfo, type RabbitInfo } from './helpers/servers.js';
 
 const plugin = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'outpools-rabbit-status-'));
+const { outpools, file: write } = cliFolder('outpools-rabbit-status-');
 let info: RabbitInfo;
 beforeAll(async () => {
   info = await rabbitInfo();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function outpools(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: dir };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('outpools status with rabbit pools', () => {
   it('shows every rabbit pool live and healthy (plain, confirms, AMQPS), without the password', async () => {
-    const file = join(dir, 'live.toml');
-    writeFileSync(
-      file,
+    const file = write(
+      'live.toml',
       `[outgoing_pools.rabbit.event_pusher]
 workers = 3
 [outgoing_pools.rabbit.event_pusher.connection]
@@ -72,9 +59,8 @@ cacertfile = "${info.caFile}"
   });
 
   it('exits 1 for a pool with a wrong password and prints the refusal, not the password', async () => {
-    const file = join(dir, 'wrong.toml');
-    writeFileSync(
-      file,
+    const file = write(
+      'wrong.toml',
       `[outgoing_pools.rabbit.refused]
 workers = 1
 call_timeout = 2000

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { redisDriver } from '@outpools/driver-redis';
-import { errorKind, recordUnhandled, startLoad, until, withReconnect } from '@outpools/testing';
+import { failureKinds, recordUnhandled, startLoad, until, withReconnect } from '@outpools/testing';
 import { clientOf, redisToml, startPools } from './helpers/pools.js';
 import { startPrivateRedis, type PrivateRedis } from './helpers/servers.js';
 import { loadIoredis } from '../src/load.js';
@@ -58,11 +58,7 @@ describe('a redis server killed and restarted under load', () => {
       const slow = outcomes.filter((o) => o.ms > CALL_TIMEOUT + 100);
       expect(slow).toEqual([]);
       expect(outcomes.filter((o) => !o.ok).length).toBeGreaterThan(0);
-      const kinds = new Set(
-        outcomes
-          .filter((o) => !o.ok)
-          .map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
-      );
+      const kinds = failureKinds(outcomes, { NoWorkersError, ConnectionLostError, CallTimeoutError });
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);
       expect(liveAfterMs).toBeLessThan(BACKOFF.capMs + 1000);

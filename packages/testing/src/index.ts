@@ -5,10 +5,10 @@
  */
 
 // --- fake drivers (engine area)
-export { noopDriver, createFakeDriver } from './fakes/index.js';
+export { noopDriver } from './fakes/noop-driver.js';
+export type { NoopClient, NoopConnection } from './fakes/noop-driver.js';
+export { createFakeDriver } from './fakes/fake-driver.js';
 export type {
-  NoopClient,
-  NoopConnection,
   FakeDriver,
   FakeDriverOptions,
   FakeBehavior,
@@ -16,7 +16,7 @@ export type {
   FakeCallOptions,
   FakeCallResult,
   FakeClient,
-} from './fakes/index.js';
+} from './fakes/fake-driver.js';
 
 // --- conformance suite (tools area)
 export {
@@ -43,7 +43,7 @@ export { waitUntil, until } from './helpers/wait.js';
 export type { PollOptions } from './helpers/wait.js';
 export { schemaChecker, stubContexts } from './helpers/schema.js';
 export type { SchemaChecker, StubContexts } from './helpers/schema.js';
-export { startLoad, errorKind } from './helpers/load.js';
+export { startLoad, errorKind, failureKinds } from './helpers/load.js';
 export type { CallOutcome, Load, LoadOptions, ErrorClasses } from './helpers/load.js';
 export { closeAfterEach } from './helpers/close-after-each.js';
 export { startTcpProxy } from './helpers/tcp-proxy.js';

@@ -5,7 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { didYouMean } from '../config/issues.js';
-import { UsageError } from './io.js';
+import { type CliIo, UsageError } from './io.js';
 
 /** The options of one command, as `node:util` `parseArgs` takes them. */
 export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
@@ -78,4 +78,41 @@ export function parseCommandArgs<const O extends CommandOptions>(
     if (isParseError(error)) throw reword(error, options);
     throw error;
   }
+}
+
+/**
+ * {@link parseCommandArgs} for a command that takes `--help`: with `--help` it prints the usage
+ * and returns `undefined` (the command exits 0); otherwise the parsed arguments.
+ * @example
+ * ```ts
+ * const parsed = parseOrHelp(args, OPTIONS, usage, io);
+ * if (parsed === undefined) return ExitCode.ok;
+ * ```
+ */
+export function parseOrHelp<const O extends CommandOptions & { readonly help: { readonly type: 'boolean' } }>(
+  args: readonly string[],
+  options: O,
+  usage: string,
+  io: CliIo,
+): ParsedCommandArgs<O> | undefined {
+  const parsed = parseCommandArgs(args, options);
+  if ((parsed.values as { help?: boolean }).help === true) {
+    io.stdout(`${usage}\n`);
+    return undefined;
+  }
+  return parsed;
+}
+
+/**
+ * {@link parseOrHelp} for a file command (`check`, `status`, `bench`): the parsed options and the
+ * one `<file>` argument, or `undefined` after printing the usage for `--help`.
+ */
+export function parseFileCommand<const O extends CommandOptions & { readonly help: { readonly type: 'boolean' } }>(
+  args: readonly string[],
+  options: O,
+  usage: string,
+  io: CliIo,
+): { values: ParsedCommandArgs<O>['values']; file: string } | undefined {
+  const parsed = parseOrHelp(args, options, usage, io);
+  return parsed && { values: parsed.values, file: fileArgument(parsed.positionals) };
 }

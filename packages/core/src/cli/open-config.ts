@@ -26,6 +26,14 @@ export interface ConfigArgs {
   readonly driverScopes?: readonly string[];
 }
 
+/** The values of the file commands' shared options (`FILE_COMMAND_OPTIONS` in `args.ts`), as parsed. */
+export interface FileCommandValues {
+  readonly hosts?: string | undefined;
+  readonly 'host-types'?: string | undefined;
+  readonly plugin?: readonly string[] | undefined;
+  readonly 'driver-scope'?: readonly string[] | undefined;
+}
+
 /** A validated (or refused) configuration, with the drivers that were loaded for it. */
 export interface OpenedConfig {
   /** The validation result; a driver package that failed to load is one of its errors. */
@@ -72,6 +80,20 @@ async function readConfigText(file: string, io: CliIo): Promise<string | ConfigI
   }
   const decoded = decodeConfigBytes(bytes, file);
   return decoded.ok ? decoded.text : decoded.issue;
+}
+
+/** {@link openConfig} for a file command: the `<file>` and its parsed shared options. */
+export function openFileConfig(file: string, values: FileCommandValues, io: CliIo): Promise<OpenedConfig> {
+  return openConfig(
+    {
+      file,
+      hosts: values.hosts,
+      hostTypes: values['host-types'],
+      plugins: values.plugin ?? [],
+      driverScopes: values['driver-scope'] ?? [],
+    },
+    io,
+  );
 }
 
 /** Read the file, load the drivers its pool types need (and the plugins), validate it. */

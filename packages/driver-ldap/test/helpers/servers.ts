@@ -6,11 +6,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { until } from '@outpools/testing';
+import { portOpen } from '../../../../tests/helpers/port.js';
 
 /** What `40-ldap.sh` writes to its info.json. */
 export interface LdapServiceInfo {
@@ -48,22 +48,10 @@ export const PRIVATE_LDAPS_PORT = 13637;
 
 /** The service slapd; runs its (idempotent) script when it is not up yet. */
 export async function ldapService(): Promise<LdapServiceInfo> {
-  if (!existsSync(INFO) || !(await portOpen('127.0.0.1', 13389)) || !(await portOpen('127.0.0.1', 13636))) {
+  if (!existsSync(INFO) || !(await portOpen(13389)) || !(await portOpen(13636))) {
     execFileSync('bash', [SCRIPT], { stdio: 'ignore' });
   }
   return JSON.parse(readFileSync(INFO, 'utf8')) as LdapServiceInfo;
-}
-
-/** True when something accepts TCP connections on host:port. */
-export function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** A slapd process owned by one test. */
@@ -125,8 +113,8 @@ export async function startPrivateSlapd(info: LdapServiceInfo, options: PrivateS
     const proc = spawn('/usr/sbin/slapd', ['-d', '0', '-f', conf, '-h', urls], { stdio: 'ignore' });
     proc.on('error', () => undefined);
     child = proc;
-    await until(() => portOpen(host, port), 10_000, `slapd on ${host}:${port}`);
-    await until(() => portOpen(host, ldapsPort), 10_000, `slapd on ${host}:${ldapsPort}`);
+    await until(() => portOpen(port, host), 10_000, `slapd on ${host}:${port}`);
+    await until(() => portOpen(ldapsPort, host), 10_000, `slapd on ${host}:${ldapsPort}`);
   };
   const kill = async (): Promise<void> => {
     const proc = child;

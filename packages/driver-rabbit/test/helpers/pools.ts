@@ -4,10 +4,27 @@
  */
 import type { Pools } from '@outpools/core';
 import type { PoolHandle } from '@outpools/core/driver';
-import { rabbitDriver, type RabbitClient, type RabbitConnection } from '@outpools/driver-rabbit';
+import {
+  rabbitDriver,
+  type RabbitClient,
+  type RabbitConnection,
+  type RabbitConnectionOptions,
+} from '@outpools/driver-rabbit';
 import { poolToml, startPoolsFromToml, type StartedPools, type TomlTable } from '@outpools/testing';
 
 export type { Pools } from '@outpools/core';
+
+/** The documented defaults: the connection options of an empty connection section. */
+export const DEFAULTS: RabbitConnectionOptions = {
+  host: 'localhost',
+  port: 5672,
+  username: 'guest',
+  password: 'guest',
+  virtual_host: '/',
+  confirms_enabled: false,
+  max_worker_queue_len: 1000,
+  reconnect: { attempts: 0, delay: 2000 },
+};
 
 /** Start the pools of `toml` with `driver` (default: the rabbit driver). */
 export function startPools(toml: string, driver: typeof rabbitDriver = rabbitDriver): Promise<StartedPools> {

@@ -5,10 +5,10 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect as netConnect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { connect as amqpConnect, type Channel, type ChannelModel } from 'amqplib';
+import { portOpen } from '../../../../tests/helpers/port.js';
 
 const exec = promisify(execFile);
 
@@ -36,18 +36,6 @@ const SCRIPT = fileURLToPath(new URL('../../../../scripts/services/30-rabbit-tls
 
 /** The default broker. */
 export const DEFAULT_BROKER = { host: '127.0.0.1', port: 5672, username: 'guest', password: 'guest' } as const;
-
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = netConnect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** The private node and the default node's test vhost; runs the (idempotent) service script when needed. */
 export async function rabbitInfo(): Promise<RabbitInfo> {

@@ -4,11 +4,12 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { until } from '@outpools/testing';
+import { portOpen } from '../../../../tests/helpers/port.js';
 
 /** What `20-redis-extra.sh` writes to its info.json. */
 export interface RedisExtraInfo {
@@ -35,18 +36,6 @@ export async function redisExtra(): Promise<RedisExtraInfo> {
     execFileSync('bash', [SCRIPT], { stdio: 'ignore' });
   }
   return JSON.parse(readFileSync(INFO, 'utf8')) as RedisExtraInfo;
-}
-
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** A port nobody listens on right now. */

@@ -88,11 +88,22 @@ export type ErrorClasses = Readonly<Record<string, abstract new (...args: never[
  * order: list subclasses first), or `unexpected: <error>` when none matches.
  * @example
  * ```ts
- * const kinds = new Set(load.outcomes.filter((o) => !o.ok).map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError })));
- * expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
+ * expect(errorKind(error, { NoWorkersError, ConnectionLostError })).toBe('NoWorkersError');
  * ```
  */
 export function errorKind(error: unknown, classes: ErrorClasses): string {
   for (const [name, cls] of Object.entries(classes)) if (error instanceof cls) return name;
   return `unexpected: ${String(error)}`;
+}
+
+/**
+ * The {@link errorKind}s of the failed calls among `outcomes`.
+ * @example
+ * ```ts
+ * const kinds = failureKinds(load.outcomes, { NoWorkersError, ConnectionLostError });
+ * expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
+ * ```
+ */
+export function failureKinds(outcomes: readonly CallOutcome[], classes: ErrorClasses): Set<string> {
+  return new Set(outcomes.filter((o) => !o.ok).map((o) => errorKind(o.error, classes)));
 }

@@ -4,6 +4,7 @@
  * driver's `connect`, `ping` and `client` directly, without the engine.
  * @module
  */
+import { expect } from 'vitest';
 import { checkConfig, DriverRegistry, type AnyPoolDriver, type CheckResult } from '@outpools/core';
 import {
   type CallContext,
@@ -23,6 +24,10 @@ export interface SchemaChecker<O> {
   check(text: string): CheckResult;
   /** A TOML document with the pool section and a connection section holding `lines`. */
   withConnection(lines: string): string;
+  /** {@link withConnection}, followed by the connection's `tls` table holding `tlsLines`. */
+  withTls(lines: string, tlsLines: string): string;
+  /** `check(text)`, expected (a vitest assertion) to have no error: the resolved connection options. */
+  valid(text: string): O | undefined;
   /** The TOML paths of the result's errors, in order. */
   errorPaths(result: CheckResult): string[];
   /** The resolved connection options of the first pool, when the config was valid. */
@@ -45,13 +50,22 @@ export function schemaChecker<O = Readonly<Record<string, unknown>>>(
   const registry = new DriverRegistry([driver]);
   const pool = `outgoing_pools.${driver.type}.${tag}`;
   const connectionPath = `${pool}.connection`;
+  const check = (text: string): CheckResult => checkConfig(text, { registry });
+  const withConnection = (lines: string): string => `[${pool}]\n[${connectionPath}]\n${lines}\n`;
+  const connectionOf = (result: CheckResult): O | undefined => result.config?.pools[0]?.connection as O | undefined;
   return {
     pool,
     connectionPath,
-    check: (text) => checkConfig(text, { registry }),
-    withConnection: (lines) => `[${pool}]\n[${connectionPath}]\n${lines}\n`,
+    check,
+    withConnection,
+    withTls: (lines, tlsLines) => `${withConnection(lines)}[${connectionPath}.tls]\n${tlsLines}\n`,
+    valid(text) {
+      const result = check(text);
+      expect(result.errors).toEqual([]);
+      return connectionOf(result);
+    },
     errorPaths: (result) => result.errors.map((e) => e.path),
-    connectionOf: (result) => result.config?.pools[0]?.connection as O | undefined,
+    connectionOf,
   };
 }
 

@@ -5,13 +5,13 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { FILE_COMMAND_OPTIONS, fileArgument, parseCommandArgs } from '../args.js';
+import { FILE_COMMAND_OPTIONS, parseFileCommand } from '../args.js';
 import type { CallContext } from '../../driver/contract.js';
 import { formatPoolKey, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../engine/pools.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
 import { integerOption, oneLine, printConfigErrors, within } from './status.js';
-import { openConfig } from '../open-config.js';
+import { openFileConfig } from '../open-config.js';
 
 const usage = `Usage: outpools bench <file> --pool <type.tag> [--host h] [--duration-ms N] [--concurrency N]
                       [--wait-ms N] [--json] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]... [--driver-scope @s]...
@@ -173,12 +173,9 @@ const OPTIONS = {
 } as const;
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, OPTIONS);
-  if (values.help) {
-    io.stdout(`${usage}\n`);
-    return ExitCode.ok;
-  }
-  const file = fileArgument(positionals);
+  const parsed = parseFileCommand(args, OPTIONS, usage, io);
+  if (parsed === undefined) return ExitCode.ok;
+  const { values, file } = parsed;
   const target = values.pool;
   const dot = target?.indexOf('.') ?? -1;
   if (target === undefined || dot <= 0 || dot === target.length - 1)
@@ -189,16 +186,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const concurrency = integerOption('concurrency', values.concurrency, 10, 1);
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
 
-  const opened = await openConfig(
-    {
-      file,
-      hosts: values.hosts,
-      hostTypes: values['host-types'],
-      plugins: values.plugin,
-      driverScopes: values['driver-scope'],
-    },
-    io,
-  );
+  const opened = await openFileConfig(file, values, io);
   const config = opened.result.config;
   if (!opened.result.ok || config === undefined) {
     printConfigErrors(io, opened.result.errors, values.json, {});

@@ -3,11 +3,11 @@
  * (or every error), exit 0 when valid, 1 when the configuration has errors, 2 for a usage error.
  * @module
  */
-import { FILE_COMMAND_OPTIONS, fileArgument, parseCommandArgs } from '../args.js';
+import { FILE_COMMAND_OPTIONS, parseFileCommand } from '../args.js';
 import type { ConfigIssue } from '../../errors.js';
 import { redactSecrets } from '../../config/issues.js';
 import type { CheckResult } from '../../config/load.js';
-import { openConfig } from '../open-config.js';
+import { openFileConfig } from '../open-config.js';
 import type { LoadedConfig } from '../../config/types.js';
 import { formatPool, instancesOf } from '../format.js';
 import { type CliCommand, type CliIo, ExitCode } from '../io.js';
@@ -71,22 +71,10 @@ const OPTIONS = {
 } as const;
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, OPTIONS);
-  if (values.help) {
-    io.stdout(`${usage}\n`);
-    return ExitCode.ok;
-  }
-  const file = fileArgument(positionals);
-  const { result } = await openConfig(
-    {
-      file,
-      hosts: values.hosts,
-      hostTypes: values['host-types'],
-      plugins: values.plugin,
-      driverScopes: values['driver-scope'],
-    },
-    io,
-  );
+  const parsed = parseFileCommand(args, OPTIONS, usage, io);
+  if (parsed === undefined) return ExitCode.ok;
+  const { values, file } = parsed;
+  const { result } = await openFileConfig(file, values, io);
   if (values.json) io.stdout(jsonReport(result));
   else humanReport(result, file, io);
   return result.ok ? ExitCode.ok : ExitCode.invalid;

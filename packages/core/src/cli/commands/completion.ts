@@ -3,7 +3,7 @@
  * so commands and options complete exactly as the CLI parses them.
  * @module
  */
-import { parseCommandArgs } from '../args.js';
+import { parseOrHelp } from '../args.js';
 import { COMMANDS } from '../commands.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
 
@@ -142,11 +142,9 @@ const OPTIONS = {
 } as const;
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, OPTIONS);
-  if (values.help) {
-    io.stdout(`${usage}\n`);
-    return ExitCode.ok;
-  }
+  const parsed = parseOrHelp(args, OPTIONS, usage, io);
+  if (parsed === undefined) return ExitCode.ok;
+  const { positionals } = parsed;
   const [shell, ...extra] = positionals;
   if (shell === undefined) throw new UsageError('missing the shell: bash or zsh');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);

@@ -6,7 +6,7 @@
 import { configJsonSchema } from '../../config/json-schema.js';
 import { PUBLISHED_TYPES } from '../published-types.js';
 import { loadDrivers } from '../../driver/loader.js';
-import { parseCommandArgs } from '../args.js';
+import { parseOrHelp } from '../args.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
 
 const usage = `Usage: outpools schema [--plugin <module>]...
@@ -20,11 +20,9 @@ const OPTIONS = {
 } as const;
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, OPTIONS);
-  if (values.help) {
-    io.stdout(`${usage}\n`);
-    return ExitCode.ok;
-  }
+  const parsed = parseOrHelp(args, OPTIONS, usage, io);
+  if (parsed === undefined) return ExitCode.ok;
+  const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const loaded = await loadDrivers(PUBLISHED_TYPES, { plugins: values.plugin, cwd: io.cwd });
   const pluginFailure = loaded.failures.find((f) => f.type === undefined);

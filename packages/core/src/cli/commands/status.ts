@@ -5,11 +5,11 @@
  * `outpools bench` shares.
  * @module
  */
-import { FILE_COMMAND_OPTIONS, fileArgument, parseCommandArgs } from '../args.js';
+import { FILE_COMMAND_OPTIONS, parseFileCommand } from '../args.js';
 import { formatPoolKey, type ConfigIssue, type PoolKey } from '../../errors.js';
 import { createPools, type Pools } from '../../engine/pools.js';
 import { type CliCommand, type CliIo, ExitCode, UsageError } from '../io.js';
-import { openConfig } from '../open-config.js';
+import { openFileConfig } from '../open-config.js';
 import type { LoadedConfig } from '../../config/types.js';
 
 const usage = `Usage: outpools status <file> [--json] [--wait-ms N] [--hosts a,b] [--host-types t1,t2] [--plugin <module>]... [--driver-scope @s]...
@@ -207,23 +207,11 @@ export function summaryLine(file: string, instances: readonly InstanceStatus[]):
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, OPTIONS);
-  if (values.help) {
-    io.stdout(`${usage}\n`);
-    return ExitCode.ok;
-  }
-  const file = fileArgument(positionals);
+  const parsed = parseFileCommand(args, OPTIONS, usage, io);
+  if (parsed === undefined) return ExitCode.ok;
+  const { values, file } = parsed;
   const waitMs = integerOption('wait-ms', values['wait-ms'], 5000);
-  const opened = await openConfig(
-    {
-      file,
-      hosts: values.hosts,
-      hostTypes: values['host-types'],
-      plugins: values.plugin,
-      driverScopes: values['driver-scope'],
-    },
-    io,
-  );
+  const opened = await openFileConfig(file, values, io);
   const config = opened.result.config;
   if (!opened.result.ok || config === undefined) {
     printConfigErrors(io, opened.result.errors, values.json, { instances: [] });
