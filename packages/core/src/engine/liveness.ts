@@ -21,6 +21,9 @@
  * answers clears the worker; one that fails or runs out declares the connection lost (closed
  * and reconnected with backoff, like a driver's `ctx.lost`).
  *
+ * A worker its server has blocked (flow control: the server stopped reading on purpose) is never
+ * suspected: its calls time out because the server said so.
+ *
  * Nothing here runs on the path of a successful call.
  * @module
  */
@@ -32,6 +35,8 @@ import type { WorkerHost } from './worker-host.js';
 export interface ProbedWorker {
   readonly gen: number;
   readonly connected: boolean;
+  /** The server asked the connection to hold back: its silence is explained, not a sign of death. */
+  readonly blocked: boolean;
   readonly running: number;
   /** Set while a probe waits for a free slot: the worker then runs it before anything queued. */
   probePending: boolean;
@@ -72,6 +77,7 @@ export class Liveness {
 
   /** A call routed to the worker timed out without being abandoned on it. */
   timedOut(): void {
+    if (this.worker.blocked) return;
     const threshold = this.host.settings.liveness.suspectAfterTimeouts;
     if (++this.#timeouts >= threshold) this.suspect(`${this.#timeouts} calls timed out`);
   }
@@ -106,7 +112,7 @@ export class Liveness {
    */
   suspect(reason: string): void {
     const worker = this.worker;
-    if (!worker.connected || this.#probe !== undefined || this.#soon || this.host.stopping) return;
+    if (!worker.connected || worker.blocked || this.#probe !== undefined || this.#soon || this.host.stopping) return;
     const gen = worker.gen;
     this.#soon = true;
     queueMicrotask(() => {
