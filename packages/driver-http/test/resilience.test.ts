@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NoWorkersError } from '@outpools/core';
 import { recordUnhandled, until } from '@outpools/testing';
 import { FAST_BACKOFF, httpToml, startPools, type Pools } from './helpers/pools.js';
-import { freePort, startServer, type TestServer } from './helpers/servers.js';
+import { freePort, serversPerTest } from './helpers/servers.js';
 
 const live = (pools: Pools, tag: string): number => pools.pool('http', 'global', tag).stats().workers.live;
 
 describe('http pools when the server closes connections, is down, or comes back', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
-  const server = async (options: Parameters<typeof startServer>[0] = {}): Promise<TestServer> => {
-    const s = await startServer(options);
-    cleanup.push(() => s.dispose());
-    return s;
-  };
+  const { cleanup, server } = serversPerTest();
 
   it('keeps every worker live when the server closes idle keep-alive sockets, and the next calls succeed', async () => {
     const unhandled = recordUnhandled();

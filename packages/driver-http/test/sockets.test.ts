@@ -5,12 +5,12 @@
  * for another handshake that can outlast its own request_timeout, and the worker never serves a
  * call again (the https `slow` and `partition` fault scenarios, tests/faults/README.md).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createTestPki, recordUnhandled, until } from '@outpools/testing';
 import { httpToml, startPools } from './helpers/pools.js';
-import { startServer, type TestServer } from './helpers/servers.js';
+import { serversPerTest } from './helpers/servers.js';
 
 /** A TCP relay that holds each new connection `holdMs` before it reaches the server: a slow TLS handshake. */
 async function startSlowConnects(target: number, holdMs: number) {
@@ -50,15 +50,7 @@ async function startSlowConnects(target: number, holdMs: number) {
 }
 
 describe('http worker sockets', () => {
-  const cleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
-  const server = async (options: Parameters<typeof startServer>[0] = {}): Promise<TestServer> => {
-    const s = await startServer(options);
-    cleanup.push(() => s.dispose());
-    return s;
-  };
+  const { cleanup, server } = serversPerTest();
 
   it('keeps its connection across health pings (HEAD): one connection for pings and calls', async () => {
     const s = await server();

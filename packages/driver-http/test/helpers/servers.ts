@@ -2,6 +2,7 @@
  * Real `node:http` / `node:https` servers on 127.0.0.1 for the tests: a small router, a log of
  * what arrived, and stop/restart on the same port.
  */
+import { afterEach } from 'vitest';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -147,3 +148,23 @@ export async function freePort(): Promise<number> {
 
 /** Resolve after `ms` (for server handlers that must be slow). */
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Inside a `describe`: `server(options)` starts a {@link TestServer} disposed after each test, and
+ * `cleanup` takes more teardown steps (pools to stop), run after each test in reverse order.
+ */
+export function serversPerTest(): {
+  cleanup: (() => Promise<void>)[];
+  server: (options?: ServerOptions) => Promise<TestServer>;
+} {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+  const server = async (options: ServerOptions = {}): Promise<TestServer> => {
+    const s = await startServer(options);
+    cleanup.push(() => s.dispose());
+    return s;
+  };
+  return { cleanup, server };
+}
