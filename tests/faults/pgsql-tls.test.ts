@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadPg } from '../../packages/driver-rdbms/src/load.js';
 import { rdbmsBackend } from './rdbms.js';
-import { portOpen } from './servers.js';
+import { portOpen } from '../helpers/port.js';
 import { describeFaults, PGSQL_TLS_FAULTS } from './suite.js';
 
 const PORT = 55433;

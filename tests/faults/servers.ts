@@ -6,11 +6,11 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { until } from '@outpools/testing';
+import { freePort, portOpen } from '../helpers/port.js';
 import type { Restartable } from './harness.js';
 
 const run = promisify(execFile);
@@ -18,32 +18,6 @@ const run = promisify(execFile);
 /** A private server: {@link Restartable} plus `dispose()`. */
 export interface PrivateServer extends Restartable {
   dispose(): Promise<void>;
-}
-
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** A server process this test owns: spawned in the foreground, SIGKILLed, spawned again. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { HttpRequestError, HttpTimeoutError } from '@outpools/driver-http';
-import { errorKind, recordUnhandled, startLoad, until } from '@outpools/testing';
+import { failureKinds, recordUnhandled, startLoad, until } from '@outpools/testing';
 import { httpDriverWith, httpToml, startPools } from './helpers/pools.js';
 import { startServer, type TestServer } from './helpers/servers.js';
 import { loadUndici } from '../src/load.js';
@@ -56,7 +56,7 @@ describe('an http server killed and restarted under load', () => {
       await load.stop();
 
       expect(outcomes.filter((o) => o.ms > CALL_TIMEOUT + 100)).toEqual([]);
-      const kinds = new Set(outcomes.filter((o) => !o.ok).map((o) => errorKind(o.error, ERROR_CLASSES)));
+      const kinds = failureKinds(outcomes, ERROR_CLASSES);
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('NoWorkersError')).toBe(true);
       expect(liveAfterMs).toBeLessThan(BACKOFF.capMs + 1000);

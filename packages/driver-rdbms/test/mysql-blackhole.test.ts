@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import {
   closeAfterEach,
-  errorKind,
+  failureKinds,
   recordUnhandled,
   startLoad,
   startTcpProxy,
@@ -107,11 +107,7 @@ describe('mysql pool under load behind a blackhole', () => {
 
       const { outcomes } = load;
       expect(outcomes.filter((o) => o.ms > CALL_TIMEOUT + SLACK)).toEqual([]);
-      const kinds = new Set(
-        outcomes
-          .filter((o) => !o.ok)
-          .map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
-      );
+      const kinds = failureKinds(outcomes, { NoWorkersError, ConnectionLostError, CallTimeoutError });
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(recoveredMs).toBeLessThan(RECOVERY_BOUND);
       expect((await pools.health())[0]).toMatchObject({ ok: true });

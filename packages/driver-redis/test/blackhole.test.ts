@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, ConnectionLostError, NoWorkersError } from '@outpools/core';
 import { redisDriver } from '@outpools/driver-redis';
 import {
-  errorKind,
+  failureKinds,
   recordUnhandled,
   startLoad,
   startTcpProxy,
@@ -71,11 +71,7 @@ describe('a redis pool behind a blackhole', () => {
 
       const { outcomes } = load;
       expect(outcomes.filter((o) => o.ms > CALL_TIMEOUT + SLACK)).toEqual([]);
-      const kinds = new Set(
-        outcomes
-          .filter((o) => !o.ok)
-          .map((o) => errorKind(o.error, { NoWorkersError, ConnectionLostError, CallTimeoutError })),
-      );
+      const kinds = failureKinds(outcomes, { NoWorkersError, ConnectionLostError, CallTimeoutError });
       expect([...kinds].filter((k) => k.startsWith('unexpected'))).toEqual([]);
       expect(kinds.has('CallTimeoutError')).toBe(true);
       expect(recoveredMs).toBeLessThan(RECOVERY_BOUND);

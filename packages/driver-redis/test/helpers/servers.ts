@@ -4,12 +4,13 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { until } from '@outpools/testing';
-import { portOpen } from '../../../../tests/helpers/port.js';
+import { freePort, portOpen } from '../../../../tests/helpers/port.js';
+
+export { freePort };
 
 /** What `20-redis-extra.sh` writes to its info.json. */
 export interface RedisExtraInfo {
@@ -36,20 +37,6 @@ export async function redisExtra(): Promise<RedisExtraInfo> {
     execFileSync('bash', [SCRIPT], { stdio: 'ignore' });
   }
   return JSON.parse(readFileSync(INFO, 'utf8')) as RedisExtraInfo;
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** A redis-server process owned by one test. */
