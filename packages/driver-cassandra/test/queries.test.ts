@@ -39,6 +39,23 @@ describe('cassandra statements through a pool (live)', () => {
       expect(hosts.map((h) => h.pool.connections.length)).toEqual([1]);
       expect((c as { client: { keyspace: string } }).client.keyspace).toBe(KEYSPACE);
     }
+    // Three calls held at once: the least-loaded pick spreads them over the three workers (sequential calls
+    // find every worker idle, and best_worker breaks that tie at random).
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const entered: unknown[] = [];
+    const held = Array.from({ length: 3 }, () =>
+      pool.run(async (connection) => {
+        entered.push(connection);
+        if (entered.length === 3) release();
+        await gate;
+        return connection;
+      }),
+    );
+    for (const c of await Promise.all(held)) seen.add(c);
+    expect(new Set(entered).size).toBe(3);
     expect(seen.size).toBe(3);
   });
 
