@@ -29,7 +29,7 @@ import {
 } from './errors.js';
 import { loadPg, type PgModule } from './load.js';
 import { sendPgCancel, type PgCancel } from './pg-cancel.js';
-import { pgPipelineDepth, type RdbmsConnectionOptions } from './schema.js';
+import { PREPARED_PER_CONNECTION, pgPipelineDepth, type RdbmsConnectionOptions } from './schema.js';
 import { describeTarget, networkTarget, type NetworkTarget } from './target.js';
 import type { FieldInfo, QueryResult, RdbmsConnection, SqlValue, StatementBound, StatementCall } from './types.js';
 import { settleWithin } from './util.js';
@@ -43,7 +43,7 @@ const NO_SSL_MESSAGE = 'The server does not support SSL connections';
 type PgClient = InstanceType<PgModule['Client']>;
 interface PgInternals {
   readonly connection: {
-    readonly stream: NodeJS.ReadableStream & { destroy(error?: Error): void };
+    readonly stream: NodeJS.ReadableStream & { destroy(error?: Error): void; cork(): void; uncork(): void };
   } & NodeJS.EventEmitter;
   readonly processID: number | null;
   readonly secretKey: number | null;
@@ -56,7 +56,11 @@ interface PgCallbackClient {
     params: readonly SqlValue[],
     callback: (error: Error | null, result: PgResultLike | PgResultLike[]) => void,
   ): void;
+  /** A prepared `Query` object (pg takes it as it is: no copy of a config object). */
+  query(query: PgQuery): void;
 }
+/** pg's `Query`, named after it is made (its constructor copies a config object, not a string). */
+type PgQuery = InstanceType<PgModule['Query']> & { name?: string };
 const EMPTY_RESULT: PgResultLike = { rows: [], rowCount: 0 };
 interface PgResultLike {
   readonly rows: Record<string, unknown>[];
@@ -157,7 +161,17 @@ async function openPg(
   }
   live = true;
   const driver = options.driver === 'cockroachdb' ? 'cockroachdb' : 'pgsql';
-  connection = new PgConnection(driver, client, internals, target, options.query_timeout, ctx, pipelined);
+  connection = new PgConnection(
+    driver,
+    client,
+    internals,
+    target,
+    options.query_timeout,
+    ctx,
+    pipelined,
+    pg.Query,
+    options.prepare !== false,
+  );
   return connection;
 }
 
@@ -173,6 +187,12 @@ interface Pending {
   /** Its caller has the outcome; pg's own (late or second) callback is ignored. */
   done: boolean;
 }
+
+/**
+ * SQLSTATEs after which a prepared statement is prepared again: "cached plan must not change
+ * result type" (0A000, its table changed) and "prepared statement does not exist" (26000).
+ */
+const FORGETS_STATEMENT: ReadonlySet<unknown> = new Set(['0A000', '26000']);
 
 /** A statement that opens a transaction, which must not share a pipelined connection. */
 const OPENS_TRANSACTION = /^\s*(?:begin|start\s+transaction)\b/i;
@@ -203,6 +223,17 @@ class PgConnection implements RdbmsConnection {
   poisoned = false;
   /** The CancelRequest in flight. */
   #cancel: PgCancel | undefined = undefined;
+  /**
+   * Pipelined: the socket is corked until the end of this tick, so the statements sent in one
+   * turn of the event loop leave in one write (pg corks each statement on its own: one system
+   * call per statement otherwise).
+   */
+  #corked = false;
+  readonly #Query: PgModule['Query'];
+  /** Names of the statements prepared on this connection, by SQL text (`undefined`: `prepare = false`). */
+  readonly #prepared: Map<string, string> | undefined;
+  /** Statement names handed out on this connection (a forgotten statement's name is never reused). */
+  #named = 0;
 
   constructor(
     driver: 'pgsql' | 'cockroachdb',
@@ -212,7 +243,11 @@ class PgConnection implements RdbmsConnection {
     queryTimeoutMs: number,
     ctx: ConnectContext,
     pipelined: boolean,
+    query: PgModule['Query'],
+    prepare: boolean,
   ) {
+    this.#Query = query;
+    this.#prepared = prepare ? new Map() : undefined;
     this.driver = driver;
     this.#client = client;
     this.#internals = internals;
@@ -315,8 +350,12 @@ class PgConnection implements RdbmsConnection {
         if (p.done) return;
         p.done = true;
         this.#settled(p);
-        if (error) reject(this.#mapError(error));
-        else resolve(toResult(Array.isArray(result) ? (result[result.length - 1] ?? EMPTY_RESULT) : result));
+        if (error) {
+          // A table changed under a prepared statement, or the session dropped it (`DEALLOCATE`,
+          // `DISCARD ALL`): the next run prepares it again under a new name.
+          if (FORGETS_STATEMENT.has((error as { code?: unknown }).code)) this.#prepared?.delete(sql);
+          reject(this.#mapError(error));
+        } else resolve(toResult(Array.isArray(result) ? (result[result.length - 1] ?? EMPTY_RESULT) : result));
       };
       p.write = () => {
         p.write = undefined;
@@ -324,9 +363,18 @@ class PgConnection implements RdbmsConnection {
         inflight.push(p);
         if (inflight.length === 1) call?.armTimeout(clientMs, this.#onTimeout);
         const client = this.#client as unknown as PgCallbackClient;
+        if (this.#pipelined && !this.#corked) this.#cork();
         try {
           if (params === undefined || params.length === 0) client.query(sql, done);
-          else client.query(sql, params, done);
+          else {
+            const name = this.#statementName(sql);
+            if (name === undefined) client.query(sql, params, done);
+            else {
+              const query: PgQuery = new this.#Query(sql, params as unknown[], done as never);
+              query.name = name;
+              client.query(query);
+            }
+          }
         } catch (error) {
           done(error as Error, []);
         }
@@ -335,6 +383,34 @@ class PgConnection implements RdbmsConnection {
       else p.write();
     });
   }
+
+  /**
+   * The server-side name of a statement with parameters (the `prepare` option): it is parsed once
+   * per connection, up to {@link PREPARED_PER_CONNECTION} distinct statements; `undefined` = parse
+   * it on this run (unnamed).
+   */
+  #statementName(sql: string): string | undefined {
+    const names = this.#prepared;
+    if (names === undefined) return undefined;
+    let name = names.get(sql);
+    if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
+      name = `outpools_${this.#named++}`;
+      names.set(sql, name);
+    }
+    return name;
+  }
+
+  /** Hold the socket's writes until the end of this tick (see {@link PgConnection.#corked}). */
+  #cork(): void {
+    this.#corked = true;
+    this.#internals.connection.stream.cork();
+    process.nextTick(this.#uncork);
+  }
+
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.#internals.connection.stream.uncork();
+  };
 
   /** The call of `p` aborted: cancel it on the server when that stops nothing else. */
   #aborted(p: Pending, reason: unknown): void {

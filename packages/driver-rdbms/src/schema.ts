@@ -23,6 +23,9 @@ export const DEFAULT_PORTS = { pgsql: 5432, mysql: 3306, cockroachdb: 26257 } as
  */
 export const DEFAULT_PG_PIPELINE = 32;
 
+/** pgsql's `prepare`: distinct statements one connection prepares; later ones are parsed on every run. */
+export const PREPARED_PER_CONNECTION = 256;
+
 /** A driver that connects over the network (every one but odbc). */
 export type NetworkDriverName = keyof typeof DEFAULT_PORTS;
 
@@ -109,6 +112,15 @@ export const RdbmsConnectionSchema = Type.Object(
           'Transactions own their connection while they run; with mysql or odbc only 1 is allowed',
       }),
     ),
+    prepare: Type.Optional(
+      Type.Boolean({
+        description:
+          'pgsql only (beyond MongooseIM): a statement with parameters is prepared once per connection (a named ' +
+          `server-side statement, up to ${PREPARED_PER_CONNECTION} distinct ones per connection), so later runs send only its ` +
+          'parameters. Unset: true for pgsql and cockroachdb. false behind a pooler that does not keep prepared ' +
+          'statements (PgBouncer in transaction mode before 1.21); with mysql or odbc not allowed',
+      }),
+    ),
     tls: Type.Optional(
       Type.With(RdbmsTlsSchema, {
         description:
@@ -158,6 +170,12 @@ export function checkRdbmsOptions(ctx: DriverCheckContext<RdbmsConnectionOptions
     ctx.error(
       'connection.pipeline',
       `only allowed with driver = "pgsql" or "cockroachdb" (this pool's driver is "${c.driver}", which runs one statement at a time): use 1 or leave it out`,
+    );
+  }
+  if (c.prepare !== undefined && !speaksPg(c)) {
+    ctx.error(
+      'connection.prepare',
+      `only allowed with driver = "pgsql" or "cockroachdb" (driver "${c.driver}" prepares statements its own way): leave it out`,
     );
   }
   if (c.driver === 'odbc') {

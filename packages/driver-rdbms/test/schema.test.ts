@@ -44,6 +44,16 @@ describe('rdbms connection schema', () => {
     expect(refused.errors[0]?.message).toMatch(/only allowed with driver = "pgsql"/);
   });
 
+  it('takes prepare for pgsql and cockroachdb only', () => {
+    expect(connectionOf(check(section(`${PG}\nprepare = false`)))).toMatchObject({ prepare: false });
+    expect(errorPaths(check(section(`${PG}\nprepare = "no"`)))).toEqual([`${CONN}.prepare`]);
+    for (const other of [MY, ODBC]) {
+      const refused = check(section(`${other}\nprepare = true`));
+      expect(errorPaths(refused)).toEqual([`${CONN}.prepare`]);
+      expect(refused.errors[0]?.message).toMatch(/only allowed with driver = "pgsql" or "cockroachdb"/);
+    }
+  });
+
   it('takes the documented examples of every rdbms option', () => {
     const result = check(
       section(`${PG}\nport = 5343\nkeepalive_interval = 30\nquery_timeout = 5000\nmax_start_interval = 30`),
