@@ -287,15 +287,23 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
         this.#settle(req, true, signal.reason);
         return promise;
       }
-      const onAbort = (): void => {
-        this.#abandon(req, signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      req.extras.unhook = () => signal.removeEventListener('abort', onAbort);
+      this.#hookSignal(req, signal);
     }
     this.#calls.push(req);
     this.#route(req, false);
     return promise;
+  }
+
+  /**
+   * Abandon `req` when the caller's signal aborts. Its own method: a closure in `run()` would
+   * make every call allocate a context for the variables it captures.
+   */
+  #hookSignal(req: Request, signal: AbortSignal): void {
+    const onAbort = (): void => {
+      this.#abandon(req, signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.extras.unhook = () => signal.removeEventListener('abort', onAbort);
   }
 
   /** Connect every worker; resolves after each worker's first attempt (never rejects). A later call reports the state now. */

@@ -167,11 +167,7 @@ export class Worker implements WorkerView, ProbedWorker {
       promise.then(serial.onValue, serial.onError);
       return;
     }
-    const gen = this.gen;
-    promise.then(
-      (value: unknown) => this.finish(req, gen, false, value),
-      (error: unknown) => this.finish(req, gen, true, mapFailure(req, error)),
-    );
+    whenSettled(this, req, promise);
   }
 
   /** A call that ran on the connection of generation `gen` returned. */
@@ -490,6 +486,18 @@ class SerialCompletion {
     this.req = undefined;
     this.worker.finish(req, this.gen, true, mapFailure(req, error));
   };
+}
+
+/**
+ * Finish `req` on `worker` when its promise settles (a worker that runs many calls at once).
+ * Outside `#execute`: closures there would make every call, serial ones too, allocate a context.
+ */
+function whenSettled(worker: Worker, req: Request, promise: Promise<unknown>): void {
+  const gen = worker.gen;
+  promise.then(
+    (value: unknown) => worker.finish(req, gen, false, value),
+    (error: unknown) => worker.finish(req, gen, true, mapFailure(req, error)),
+  );
 }
 
 /** The call's error as the driver's `mapError` (if any) maps it; a mapper that throws gives the thrown value (the call must still settle). */

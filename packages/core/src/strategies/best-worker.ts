@@ -31,7 +31,7 @@ class BestWorker implements RoutingStrategy {
     x ^= x >>> 17;
     x ^= x << 5;
     this.#seed = x;
-    return (x >>> 0) % n;
+    return (x >>> 1) % n; // 31 bits: a small-integer modulo (a 32-bit value would be a double)
   }
 
   loadDropped(load: number): void {
