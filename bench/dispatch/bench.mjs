@@ -1,9 +1,9 @@
 // The dispatch benchmark: outpools' call path (10 in-process no-op workers, best_worker,
-// call_timeout on) against a bare round-robin floor, generic-pool and tarn, at 1 and 100
+// call_timeout on) against a bare round-robin floor, the two-promise ceiling, generic-pool and tarn, at 1 and 100
 // concurrent callers; plus memory per idle worker and start/stop time of 1,000 instances.
 import { ratio } from '../lib/stats.mjs';
 
-const VARIANTS = ['outpools', 'floor', 'generic-pool', 'tarn'];
+const VARIANTS = ['outpools', 'floor', 'two-promise', 'generic-pool', 'tarn'];
 const CONCURRENCY = [1, 100];
 const label = (variant, c) => `${variant} c=${c}`;
 const opsOf = (medians, variant, c) => medians[label(variant, c)]?.opsPerSec;
@@ -25,6 +25,9 @@ export default {
     vs_floor_c100: { min: 0.35, subject: label('outpools', 100), baseline: label('floor', 100) },
     vs_generic_pool_c1: { min: 2, subject: label('outpools', 1), baseline: label('generic-pool', 1) },
     vs_generic_pool_c100: { min: 2, subject: label('outpools', 100), baseline: label('generic-pool', 100) },
+    // The ceiling of vs_floor for a pool that keeps the caller's promise apart (no target: shown only).
+    two_promise_vs_floor_c1: { subject: label('two-promise', 1), baseline: label('floor', 1) },
+    two_promise_vs_floor_c100: { subject: label('two-promise', 100), baseline: label('floor', 100) },
     vs_tarn_c1: { subject: label('outpools', 1), baseline: label('tarn', 1) },
     vs_tarn_c100: { subject: label('outpools', 100), baseline: label('tarn', 100) },
   },
@@ -39,6 +42,7 @@ export default {
       `RESULT bytes_per_idle_worker=${round(memory?.bytesPerIdleWorker)}`,
       `RESULT start_1000x10_ms=${round(startStop?.startMs)} stop_1000x10_ms=${round(startStop?.stopMs)}`,
       `RESULT ${vs('tarn').join(' ')}`,
+      `RESULT ${CONCURRENCY.map((c) => `two_promise_vs_floor_c${c}=${ratio(opsOf(medians, 'two-promise', c), opsOf(medians, 'floor', c))}`).join(' ')}`,
       `RESULT ${[...vs('generic-pool'), ...CONCURRENCY.map((c) => `vs_floor_c${c}=${ratio(opsOf(medians, 'outpools', c), opsOf(medians, 'floor', c))}`)].join(' ')}`,
     ];
   },

@@ -1,5 +1,5 @@
 // One measurement of the dispatch benchmark: `node scenario.mjs <variant> <concurrency>`.
-// Variants: outpools, floor, generic-pool, tarn (throughput of no-op calls over 10 workers),
+// Variants: outpools, floor, two-promise, generic-pool, tarn (throughput of no-op calls over 10 workers),
 // memory (bytes per idle worker; needs --expose-gc), startstop (1,000 host instances x 10 workers).
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +29,25 @@ await scenarioMain({
     const workers = Array.from({ length: WORKERS }, () => new NoopConnection());
     let i = 0;
     return closedLoop({ call: () => workers[i++ % WORKERS].call(), concurrency });
+  },
+
+  // The least a pool can do while it keeps each caller's promise apart from the connection's (so
+  // that a deadline or an abort can settle it first): make the caller's promise and settle it
+  // straight from the connection's. No routing, deadline, stats or bookkeeping: the ceiling of
+  // vs_floor for any such design.
+  async 'two-promise'(concurrency) {
+    const workers = Array.from({ length: WORKERS }, () => new NoopConnection());
+    let i = 0;
+    let settlers;
+    const capture = (resolve, reject) => {
+      settlers = { resolve, reject };
+    };
+    const call = () => {
+      const promise = new Promise(capture);
+      workers[i++ % WORKERS].call().then(settlers.resolve, settlers.reject);
+      return promise;
+    };
+    return closedLoop({ call, concurrency });
   },
 
   async 'generic-pool'(concurrency) {
