@@ -12,6 +12,7 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { AbstractConnector } from 'ioredis';
+import { batchWritesPerTurn } from './batch-writes.js';
 import type { IoredisModule } from './load.js';
 
 /** What {@link verifyingConnector} needs from the pool's connect context. */
@@ -22,6 +23,8 @@ export interface VerifyingConnectorOptions {
   readonly tls: ConnectionOptions | undefined;
   /** Finish peer verification; throws to refuse the peer. */
   readonly verifyTls: (socket: TLSSocket) => void;
+  /** Group the socket's writes by turn of the event loop (`auto_pipelining`, see batch-writes.ts). */
+  readonly batchWrites: boolean;
 }
 
 /** The shape ioredis expects for its `Connector` option. */
@@ -67,6 +70,7 @@ export function verifyingConnector(ioredis: IoredisModule, options: VerifyingCon
             return;
           }
           this.stream = stream;
+          if (options.batchWrites) batchWritesPerTurn(stream);
           // A permanent listener: an 'error' between now and ioredis attaching its own handlers
           // (or a second one after its `once` handler ran) must never become an uncaught exception.
           stream.on('error', (error: Error) => {

@@ -19,8 +19,13 @@ beforeAll(async () => {
   server = createServer({ cert: readFileSync(extra.certFile), key: readFileSync(extra.keyFile) }, (socket) => {
     socket.on('data', (chunk: Buffer) => {
       received.push(chunk);
-      // Answer like a Redis that wants no more: an error, so a client that did send AUTH fails.
-      socket.write('-ERR fake server\r\n');
+      // Answer like a Redis that wants no more: an error for each command of the chunk (a
+      // client sends its handshake commands in one write), so a client that did send AUTH fails.
+      const commands = chunk
+        .toString()
+        .split('\r\n')
+        .filter((line) => line.startsWith('*')).length;
+      socket.write('-ERR fake server\r\n'.repeat(Math.max(1, commands)));
     });
     socket.on('error', () => undefined);
   });
