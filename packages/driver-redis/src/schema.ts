@@ -39,8 +39,8 @@ export const RedisConnectionSchema = Type.Object(
     auto_pipelining: Type.Boolean({
       default: true,
       description:
-        "Beyond MongooseIM: ioredis' `enableAutoPipelining`: the commands a worker gets in one turn of the event loop " +
-        'go to Redis in one write; `false`: one write per command. See "Auto-pipelining" in packages/driver-redis/README.md',
+        'Beyond MongooseIM: the commands a worker sends in one turn of the event loop go to Redis in one write ' +
+        '(pipelined); `false`: one write per command. See "Auto-pipelining" in packages/driver-redis/README.md',
     }),
     tls: Type.Optional(
       Type.With(TlsSchema, {
