@@ -121,11 +121,13 @@ describe('entry points', () => {
   it('@outpools/core/driver exports what pool-type authors build on, and nothing else', () => {
     expect(exportedNames('packages/core/src/driver/index.ts')).toEqual(
       [
+        'BatchableStream',
         'CallContext',
         'CallTimeoutError',
         'ClientOf',
         'ConnectContext',
         'ConnectTlsOptions',
+        'CorkableStream',
         'ConnectionLostError',
         'DEFAULT_LIVENESS',
         'DEFAULT_RECONNECT',
@@ -175,8 +177,10 @@ describe('entry points', () => {
         'VERIFY_MODES',
         'VerifyMode',
         'WorkerView',
+        'batchWritesPerTurn',
         'callContext',
         'connectTls',
+        'corkForTurn',
         'defineDriver',
         'formatPoolKey',
         'messageOf',

@@ -17,7 +17,7 @@
  *   before the server's authentication request is read, so no password is sent to a refused peer.
  * @module
  */
-import { messageOf, type ConnectContext } from '@outpools/core/driver';
+import { corkForTurn, messageOf, type ConnectContext, type CorkableStream } from '@outpools/core/driver';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import {
   PipelineAbortedError,
@@ -43,7 +43,7 @@ const NO_SSL_MESSAGE = 'The server does not support SSL connections';
 type PgClient = InstanceType<PgModule['Client']>;
 interface PgInternals {
   readonly connection: {
-    readonly stream: NodeJS.ReadableStream & { destroy(error?: Error): void; cork(): void; uncork(): void };
+    readonly stream: NodeJS.ReadableStream & CorkableStream & { destroy(error?: Error): void };
   } & NodeJS.EventEmitter;
   readonly processID: number | null;
   readonly secretKey: number | null;
@@ -223,12 +223,6 @@ class PgConnection implements RdbmsConnection {
   poisoned = false;
   /** The CancelRequest in flight. */
   #cancel: PgCancel | undefined = undefined;
-  /**
-   * Pipelined: the socket is corked until the end of this tick, so the statements sent in one
-   * turn of the event loop leave in one write (pg corks each statement on its own: one system
-   * call per statement otherwise).
-   */
-  #corked = false;
   readonly #Query: PgModule['Query'];
   /** Names of the statements prepared on this connection, by SQL text (`undefined`: `prepare = false`). */
   readonly #prepared: Map<string, string> | undefined;
@@ -363,7 +357,9 @@ class PgConnection implements RdbmsConnection {
         inflight.push(p);
         if (inflight.length === 1) call?.armTimeout(clientMs, this.#onTimeout);
         const client = this.#client as unknown as PgCallbackClient;
-        if (this.#pipelined && !this.#corked) this.#cork();
+        // Pipelined: the statements sent in one turn of the event loop leave in one write (pg
+        // corks each statement on its own: one system call per statement otherwise).
+        if (this.#pipelined) corkForTurn(this.#internals.connection.stream);
         try {
           if (params === undefined || params.length === 0) client.query(sql, done);
           else {
@@ -399,18 +395,6 @@ class PgConnection implements RdbmsConnection {
     }
     return name;
   }
-
-  /** Hold the socket's writes until the end of this tick (see {@link PgConnection.#corked}). */
-  #cork(): void {
-    this.#corked = true;
-    this.#internals.connection.stream.cork();
-    process.nextTick(this.#uncork);
-  }
-
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    this.#internals.connection.stream.uncork();
-  };
 
   /** The call of `p` aborted: cancel it on the server when that stops nothing else. */
   #aborted(p: Pending, reason: unknown): void {

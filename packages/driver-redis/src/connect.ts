@@ -53,7 +53,7 @@ export async function openRedisConnection(options: RedisConnectionOptions, ctx: 
     connectTimeout: 0, // no timer of its own: the core aborts the attempt (ctx.signal)
     connectionName: connectionName(ctx),
     disableClientInfo: true,
-    // auto_pipelining groups the socket's writes instead (batch-writes.ts): far cheaper per command
+    // auto_pipelining groups the socket's writes instead (the connector): far cheaper per command
     enableAutoPipelining: false,
     Connector: verifyingConnector(ioredis, {
       host: options.host,

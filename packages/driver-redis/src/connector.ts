@@ -12,7 +12,7 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { AbstractConnector } from 'ioredis';
-import { batchWritesPerTurn } from './batch-writes.js';
+import { batchWritesPerTurn } from '@outpools/core/driver';
 import type { IoredisModule } from './load.js';
 
 /** What {@link verifyingConnector} needs from the pool's connect context. */
@@ -23,7 +23,7 @@ export interface VerifyingConnectorOptions {
   readonly tls: ConnectionOptions | undefined;
   /** Finish peer verification; throws to refuse the peer. */
   readonly verifyTls: (socket: TLSSocket) => void;
-  /** Group the socket's writes by turn of the event loop (`auto_pipelining`, see batch-writes.ts). */
+  /** Group the socket's writes by turn of the event loop (`auto_pipelining`: one write per turn of the event loop). */
   readonly batchWrites: boolean;
 }
 

@@ -49,6 +49,8 @@ export type { Strategy, PoolOptions } from '../config/pool-schema.js';
 export { callContext } from '../engine/standalone-context.js';
 export type { StandaloneContextOptions } from '../engine/standalone-context.js';
 export { raceAbort } from '../engine/abort.js';
+export { corkForTurn, batchWritesPerTurn } from './write-batching.js';
+export type { CorkableStream, BatchableStream } from './write-batching.js';
 
 // --- the shared TLS section and its mapping
 export { TlsSchema, tlsSchemaWith, TLS_VERSIONS, VERIFY_MODES, withTlsDefaults } from '../tls/schema.js';
