@@ -40,10 +40,11 @@ const dispatchResult: BenchResult = {
 
 describe('the board', () => {
   it('reads every figure of the RESULT lines, n/a as null', () => {
-    expect(parseResultLines(['noise', 'RESULT a=1.50 b=n/a', 'RESULT c=3'])).toEqual([
+    expect(parseResultLines(['noise', 'RESULT a=1.50 b=n/a', 'RESULT c=3 flat=yes'])).toEqual([
       { figure: 'a', value: 1.5 },
       { figure: 'b', value: null },
       { figure: 'c', value: 3 },
+      { figure: 'flat', value: 'yes' }, // a word is shown as it is, not as a missing figure
     ]);
   });
 

@@ -21,7 +21,8 @@ export interface Spread {
 export interface BoardRow {
   readonly bench: string;
   readonly figure: string;
-  readonly value: number | null;
+  /** A number, a word such as `yes` (kept as text), or null for `n/a`. */
+  readonly value: number | string | null;
   readonly target: string;
   readonly holds: boolean | null;
   readonly error?: string;
@@ -42,9 +43,9 @@ export interface BenchResult {
 }
 
 export const BOARD_VERSION: number;
-export function parseResultLines(lines: readonly string[]): { figure: string; value: number | null }[];
+export function parseResultLines(lines: readonly string[]): { figure: string; value: number | string | null }[];
 export function targetText(target: BoardTarget | undefined): string;
-export function holds(value: number | null | undefined, target: BoardTarget | undefined): boolean | null;
+export function holds(value: number | string | null | undefined, target: BoardTarget | undefined): boolean | null;
 export function spread(values: readonly unknown[]): Spread | undefined;
 export function benchFigures(
   bench: string,

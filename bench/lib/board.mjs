@@ -16,7 +16,10 @@ import { formatNumber, median } from './stats.mjs';
 /** Board JSON format version. */
 export const BOARD_VERSION = 1;
 
-/** `RESULT a=1.5 b=n/a` lines to `[{ figure, value }]` (`value` null for `n/a`), in order. */
+/**
+ * `RESULT a=1.5 b=yes c=n/a` lines to `[{ figure, value }]`, in order: a number, a word (`yes`,
+ * `no`) kept as text, or null for `n/a` (a figure that could not be computed).
+ */
 export function parseResultLines(lines) {
   const figures = [];
   for (const line of lines) {
@@ -26,7 +29,8 @@ export function parseResultLines(lines) {
       if (eq <= 0) continue;
       const text = pair.slice(eq + 1);
       const value = Number(text);
-      figures.push({ figure: pair.slice(0, eq), value: text !== '' && Number.isFinite(value) ? value : null });
+      const word = text !== '' && text !== 'n/a' ? text : null;
+      figures.push({ figure: pair.slice(0, eq), value: text !== '' && Number.isFinite(value) ? value : word });
     }
   }
   return figures;
@@ -121,7 +125,7 @@ export function formatBoard(rows) {
     const cells = [
       r.bench,
       r.figure,
-      r.error !== undefined ? `failed: ${r.error}` : r.value === null ? 'n/a' : fixed(r.value),
+      r.error !== undefined ? `failed: ${r.error}` : r.value === null ? 'n/a' : typeof r.value === 'string' ? r.value : fixed(r.value),
       r.target,
       r.holds === null ? '-' : r.holds ? 'yes' : 'NO',
       s ? `±${s.pct.toFixed(0)}% (${s.n} runs)` : '',
