@@ -1,36 +1,14 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callContext } from '@outpools/core/driver';
-import {
-  PipelineAbortedError,
-  QueryError,
-  QueryTimeoutError,
-  StatementRefusedError,
-  type RdbmsClient,
-} from '@outpools/driver-rdbms';
-import type { Pools } from '@outpools/core';
-import { recordUnhandled, until } from '@outpools/testing';
+import { PipelineAbortedError, QueryError, QueryTimeoutError, StatementRefusedError } from '@outpools/driver-rdbms';
+import { until } from '@outpools/testing';
 import { connectRdbms } from '../src/driver.js';
 import { fakeContext } from './helpers/fake-pool.js';
-import { connectionToml, startRdbms } from './helpers/pools.js';
+import { pgsqlPoolsPerTest } from './helpers/pools.js';
 import { PG_BASE, uniqueTable } from './helpers/servers.js';
 
-const stray = recordUnhandled();
-afterAll(() => {
-  stray.uninstall();
-  expect(stray.errors).toEqual([]);
-});
-
-const started: Pools[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((p) => p.stop()));
-});
-
-async function pgPool(poolToml: string, connection = ''): Promise<RdbmsClient> {
-  const { pools, db } = await startRdbms(poolToml, connectionToml('pgsql', 5432, connection));
-  started.push(pools);
-  return db;
-}
+const pgPool = pgsqlPoolsPerTest();
 
 /** A TCP proxy in front of the shared PostgreSQL that can stop passing the server's answers on. */
 async function freezableProxy(): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {

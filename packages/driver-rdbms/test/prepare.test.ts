@@ -1,31 +1,16 @@
 // pgsql `prepare`: statements with parameters are parsed once per connection (named server-side
 // statements), up to PREPARED_PER_CONNECTION of them; off with `prepare = false`. Checked on the
 // shared PostgreSQL through its own view of the session's prepared statements.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueryError, type RdbmsClient } from '@outpools/driver-rdbms';
-import type { Pools } from '@outpools/core';
-import { recordUnhandled } from '@outpools/testing';
 import { PREPARED_PER_CONNECTION } from '../src/schema.js';
-import { connectionToml, startRdbms } from './helpers/pools.js';
+import { pgsqlPoolsPerTest } from './helpers/pools.js';
 import { uniqueTable } from './helpers/servers.js';
 
-const stray = recordUnhandled();
-afterAll(() => {
-  stray.uninstall();
-  expect(stray.errors).toEqual([]);
-});
-
-const started: Pools[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((p) => p.stop()));
-});
+const pgPool = pgsqlPoolsPerTest();
 
 /** One pgsql worker, so every statement runs on the same connection (the one whose session is inspected). */
-async function oneConnection(connection = ''): Promise<RdbmsClient> {
-  const { pools, db } = await startRdbms('workers = 1', connectionToml('pgsql', 5432, connection));
-  started.push(pools);
-  return db;
-}
+const oneConnection = (connection = ''): Promise<RdbmsClient> => pgPool('workers = 1', connection);
 
 /** The connection's prepared statements whose text is `sql` (a statement without parameters is never prepared). */
 async function preparedCount(db: RdbmsClient, sql?: string): Promise<number> {

@@ -1,7 +1,8 @@
 /** Start real rdbms pools from TOML through the core engine (shared helpers from `@outpools/testing`). */
+import { afterAll, afterEach, expect } from 'vitest';
 import type { Pools } from '@outpools/core';
 import { rdbmsDriver, type RdbmsClient } from '@outpools/driver-rdbms';
-import { startPoolsFromToml } from '@outpools/testing';
+import { recordUnhandled, startPoolsFromToml } from '@outpools/testing';
 
 /** Pools of one `[outgoing_pools.rdbms.default]` section; `pool` and `connection` are TOML lines. */
 export async function startRdbms(
@@ -25,4 +26,26 @@ export function connectionToml(driver: 'pgsql' | 'mysql' | 'cockroachdb', port: 
     'password = "outpools-test-pw"',
     more,
   ].join('\n');
+}
+
+/**
+ * For a test file of pgsql pools on the shared PostgreSQL: the file fails on an unhandled
+ * rejection, and the pools a test started are stopped after it. Returns the pool starter
+ * (`pool` and `connection` are TOML lines).
+ */
+export function pgsqlPoolsPerTest(): (pool: string, connection?: string) => Promise<RdbmsClient> {
+  const stray = recordUnhandled();
+  afterAll(() => {
+    stray.uninstall();
+    expect(stray.errors).toEqual([]);
+  });
+  const started: Pools[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((p) => p.stop()));
+  });
+  return async (pool, connection = '') => {
+    const { pools, db } = await startRdbms(pool, connectionToml('pgsql', 5432, connection));
+    started.push(pools);
+    return db;
+  };
 }
