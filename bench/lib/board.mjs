@@ -125,7 +125,13 @@ export function formatBoard(rows) {
     const cells = [
       r.bench,
       r.figure,
-      r.error !== undefined ? `failed: ${r.error}` : r.value === null ? 'n/a' : typeof r.value === 'string' ? r.value : fixed(r.value),
+      r.error !== undefined
+        ? `failed: ${r.error}`
+        : r.value === null
+          ? 'n/a'
+          : typeof r.value === 'string'
+            ? r.value
+            : fixed(r.value),
       r.target,
       r.holds === null ? '-' : r.holds ? 'yes' : 'NO',
       s ? `±${s.pct.toFixed(0)}% (${s.n} runs)` : '',
