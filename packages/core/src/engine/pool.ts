@@ -142,6 +142,10 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
       return this.pool.#stopping;
     }
 
+    get queued(): number {
+      return this.pool.#queue.length;
+    }
+
     takeQueued(): Request | undefined {
       return this.pool.#queue.shift();
     }

@@ -47,6 +47,8 @@ export interface WorkerHost {
   reroute(req: Request): void;
   /** A pool-internal request (keepalive ping, liveness probe), bounded by `timeoutMs` (default: like a call). */
   internalRequest(fn: (connection: unknown, ctx: Request) => unknown, timeoutMs?: number): Request;
+  /** Calls waiting in the pool-wide queue. */
+  readonly queued: number;
   /** A live worker's load dropped to `load` (strategies keep bounds on it). */
   loadDropped(load: number): void;
   /** The mailbox was over its limit: `req` was taken from its head. */

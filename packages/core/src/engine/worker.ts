@@ -49,10 +49,15 @@ export class Worker implements WorkerView, ProbedWorker {
   /** Made at the first sign of trouble (most workers never need one). */
   #livenessState: Liveness | undefined = undefined;
 
+  /** Calls one connection runs at once (the driver's `concurrency`), read on every call. */
+  readonly concurrency: number;
+
   constructor(
     readonly index: number,
     private readonly host: WorkerHost,
-  ) {}
+  ) {
+    this.concurrency = host.settings.concurrency;
+  }
 
   /** The server asked this connection to hold back (see `ConnectContext.blocked`): connected but not routable. */
   get blocked(): boolean {
@@ -88,7 +93,7 @@ export class Worker implements WorkerView, ProbedWorker {
   /** Accept a routed request: run it now when there is room, else queue it. */
   submit(req: Request): void {
     req.worker = this;
-    const concurrency = this.host.settings.concurrency;
+    const concurrency = this.concurrency;
     if (this.holder === undefined && wantsWorker(req, concurrency)) hold(this, req, concurrency);
     if (
       this.connected &&
@@ -120,7 +125,7 @@ export class Worker implements WorkerView, ProbedWorker {
    * exclusive call waits for the running ones and holds back the rest (exclusive.ts).
    */
   pump(): void {
-    const concurrency = this.host.settings.concurrency;
+    const concurrency = this.concurrency;
     while (this.connected && this.active.length < concurrency) {
       let req = this.mailbox.peek();
       if (req !== undefined) {
@@ -161,7 +166,7 @@ export class Worker implements WorkerView, ProbedWorker {
       result = Promise.reject(error); // settled on a later tick, never inside submit()/pump()
     }
     const promise = result instanceof Promise ? result : Promise.resolve(result);
-    if (this.host.settings.concurrency === 1) {
+    if (this.concurrency === 1) {
       const serial = (this.#serial ??= new SerialCompletion(this, this.gen));
       serial.req = req;
       promise.then(serial.onValue, serial.onError);
@@ -183,12 +188,12 @@ export class Worker implements WorkerView, ProbedWorker {
     }
     req.disarmTimeout();
     this.active.remove(req);
-    if (this.holder !== undefined) release(this, req, this.host.settings.concurrency);
+    if (this.holder !== undefined) release(this, req, this.concurrency);
     this.host.loadDropped(--this.load);
     req.state = RequestState.Done;
     if (!req.settled) this.host.settle(req, failed, result);
     if (this.probePending) this.#liveness.runPending();
-    this.pump();
+    if (this.mailbox.length !== 0 || this.host.queued !== 0) this.pump(); // else nothing waits
   }
 
   /** This worker's liveness policy state (engine/liveness.ts), made on first use. */
@@ -220,7 +225,7 @@ export class Worker implements WorkerView, ProbedWorker {
   unqueue(req: Request): void {
     if (req.list !== (this.mailbox as unknown as Request['list'])) return;
     this.mailbox.remove(req);
-    const released = this.holder !== undefined && release(this, req, this.host.settings.concurrency);
+    const released = this.holder !== undefined && release(this, req, this.concurrency);
     this.host.loadDropped(--this.load);
     if (released) this.pump(); // what waited behind it may start
   }
