@@ -61,6 +61,9 @@ function fakeHost(overrides: Partial<WorkerSettings> = {}, driver: Partial<Engin
     stopping: false,
     preciseNow: () => performance.now(),
     takeQueued: () => queue.shift(),
+    get queued() {
+      return queue.length;
+    },
     settle: (req, failed, result) => {
       if (req.settled) return;
       req.settled = true;
