@@ -52,6 +52,28 @@ async function startSlowConnects(target: number, holdMs: number) {
 describe('http worker sockets', () => {
   const { cleanup, server } = serversPerTest();
 
+  /** A one-worker https pool (peer verified) whose every connect to its TLS server waits `holdMs` in a relay. */
+  async function slowTlsPool(
+    tag: string,
+    holdMs: number,
+    timeouts: { readonly call_timeout: number; readonly request_timeout: number },
+  ) {
+    const pki = await createTestPki();
+    const s = await server({ tls: { key: pki.server.key, cert: pki.server.cert } });
+    const relay = await startSlowConnects(s.port, holdMs);
+    cleanup.push(() => relay.close());
+    const started = await startPools(
+      httpToml(
+        tag,
+        { workers: 1, call_timeout: timeouts.call_timeout },
+        { host: `https://127.0.0.1:${relay.port}`, request_timeout: timeouts.request_timeout },
+        { verify_mode: 'peer', cacertfile: pki.ca.certFile },
+      ),
+    );
+    cleanup.push(() => started.pools.stop());
+    return { s, relay, ...started };
+  }
+
   it('keeps its connection across health pings (HEAD): one connection for pings and calls', async () => {
     const s = await server();
     const { pools, client } = await startPools(httpToml('ping', { workers: 1 }, { host: s.origin }));
@@ -66,19 +88,7 @@ describe('http worker sockets', () => {
   });
 
   it('answers health pings one after another when a TLS handshake takes longer than request_timeout', async () => {
-    const pki = await createTestPki();
-    const s = await server({ tls: { key: pki.server.key, cert: pki.server.cert } });
-    const relay = await startSlowConnects(s.port, 500);
-    cleanup.push(() => relay.close());
-    const { pools } = await startPools(
-      httpToml(
-        'slowping',
-        { workers: 1, call_timeout: 2000 },
-        { host: `https://127.0.0.1:${relay.port}`, request_timeout: 300 },
-        { verify_mode: 'peer', cacertfile: pki.ca.certFile },
-      ),
-    );
-    cleanup.push(() => pools.stop());
+    const { relay, pools } = await slowTlsPool('slowping', 500, { call_timeout: 2000, request_timeout: 300 });
     // Each ping used to close the socket, and the next one waited for a new handshake (500 ms
     // here) and failed with "http request timed out after 300 ms (request_timeout)".
     for (let i = 0; i < 3; i++) {
@@ -91,19 +101,10 @@ describe('http worker sockets', () => {
 
   it('keeps a socket whose request was given up while it connected: the next request is served on it', async () => {
     const unhandled = recordUnhandled();
-    const pki = await createTestPki();
-    const s = await server({ tls: { key: pki.server.key, cert: pki.server.cert } });
-    const relay = await startSlowConnects(s.port, 300);
-    cleanup.push(() => relay.close());
-    const { pools, client } = await startPools(
-      httpToml(
-        'slowtls',
-        { workers: 1, call_timeout: 5000 },
-        { host: `https://127.0.0.1:${relay.port}`, request_timeout: 4000 },
-        { verify_mode: 'peer', cacertfile: pki.ca.certFile },
-      ),
-    );
-    cleanup.push(() => pools.stop());
+    const { s, relay, pools, client } = await slowTlsPool('slowtls', 300, {
+      call_timeout: 5000,
+      request_timeout: 4000,
+    });
     try {
       const http = client('slowtls');
       expect((await http.get('/first')).statusCode).toBe(200);
