@@ -23,7 +23,7 @@ export interface VerifyingConnectorOptions {
   readonly tls: ConnectionOptions | undefined;
   /** Finish peer verification; throws to refuse the peer. */
   readonly verifyTls: (socket: TLSSocket) => void;
-  /** Group the socket's writes by turn of the event loop (`auto_pipelining`: one write per turn of the event loop). */
+  /** `auto_pipelining`: the socket's writes of one turn of the event loop leave in one system call. */
   readonly batchWrites: boolean;
 }
 
