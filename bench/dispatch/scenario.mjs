@@ -1,5 +1,6 @@
 // One measurement of the dispatch benchmark: `node scenario.mjs <variant> <concurrency>`.
-// Variants: outpools, floor, two-promise, generic-pool, tarn (throughput of no-op calls over 10 workers),
+// Variants: outpools, outpools-run, floor, one-promise, two-promise, generic-pool, tarn (throughput of no-op
+// calls over 10 workers),
 // memory (bytes per idle worker; needs --expose-gc), startstop (1,000 host instances x 10 workers).
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -10,19 +11,30 @@ import { createNoopPools, startAll } from './outpools.mjs';
 const require = createRequire(import.meta.url);
 const WORKERS = 10;
 
+/** The closed loop over a started no-op pool, calling its client's `method`. */
+async function outpoolsLoop(method, concurrency) {
+  const pools = createNoopPools({ workers: WORKERS, strategy: 'best_worker', callTimeout: 5000 });
+  await startAll(pools);
+  const client = pools.get(noopDriver, 'global', 'default');
+  const result = await closedLoop({ call: client[method], concurrency });
+  await pools.stop();
+  return result;
+}
+
 const gc = () => {
   if (typeof globalThis.gc !== 'function') throw new Error('run node with --expose-gc');
   for (let i = 0; i < 4; i += 1) globalThis.gc();
 };
 
 await scenarioMain({
+  // The cheapest call path: pool.runCallback() over the connection's callback API.
   async outpools(concurrency) {
-    const pools = createNoopPools({ workers: WORKERS, strategy: 'best_worker', callTimeout: 5000 });
-    await startAll(pools);
-    const client = pools.get(noopDriver, 'global', 'default');
-    const result = await closedLoop({ call: client.call, concurrency });
-    await pools.stop();
-    return result;
+    return outpoolsLoop('send', concurrency);
+  },
+
+  // pool.run() over the connection's promise API (the path of a driver whose library only has promises).
+  async 'outpools-run'(concurrency) {
+    return outpoolsLoop('call', concurrency);
   },
 
   async floor(concurrency) {
@@ -31,10 +43,28 @@ await scenarioMain({
     return closedLoop({ call: () => workers[i++ % WORKERS].call(), concurrency });
   },
 
+  // The least a pool can do over the callback API: make the caller's promise and settle it from the
+  // connection's callback. No routing, deadline, stats or bookkeeping: the ceiling of vs_floor for runCallback().
+  async 'one-promise'(concurrency) {
+    const workers = Array.from({ length: WORKERS }, () => new NoopConnection());
+    let i = 0;
+    let settlers;
+    const capture = (resolve, reject) => {
+      settlers = { resolve, reject };
+    };
+    const call = () => {
+      const promise = new Promise(capture);
+      const { resolve, reject } = settlers;
+      workers[i++ % WORKERS].send((error, value) => (error ? reject(error) : resolve(value)));
+      return promise;
+    };
+    return closedLoop({ call, concurrency });
+  },
+
   // The least a pool can do while it keeps each caller's promise apart from the connection's (so
   // that a deadline or an abort can settle it first): make the caller's promise and settle it
   // straight from the connection's. No routing, deadline, stats or bookkeeping: the ceiling of
-  // vs_floor for any such design.
+  // vs_floor for run() (a promise API).
   async 'two-promise'(concurrency) {
     const workers = Array.from({ length: WORKERS }, () => new NoopConnection());
     let i = 0;

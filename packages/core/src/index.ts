@@ -59,6 +59,7 @@ export type {
   ClientOf,
   OptionsOf,
   CallContext,
+  CompletionContext,
   RunOptions,
   Picker,
   PoolHandle,

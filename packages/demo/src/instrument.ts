@@ -41,6 +41,11 @@ export class WorkerTally {
           this.#count(pool.key, connection);
           return fn(connection, ctx);
         }, options),
+      runCallback: (fn, options) =>
+        pool.runCallback((connection, ctx) => {
+          this.#count(pool.key, connection);
+          fn(connection, ctx);
+        }, options),
     });
     return {
       ...driver,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { callContext } from '@outpools/core/driver';
+import { callContext, runCallbackOver } from '@outpools/core/driver';
 import { ConnectionLostError, type CallContext, type PoolHandle, type RunOptions } from '@outpools/core';
 import { HttpRequestError, type HttpResponse } from '@outpools/driver-http';
 import { createHttpClient } from '../src/client.js';
@@ -90,18 +90,17 @@ describe('one http connection (undici Client with a verified connector)', () => 
 describe('the http client over a pool handle', () => {
   it('asks the pool to retry on a lost connection only for idempotent methods', async () => {
     const seen: { method: string; retryOnLost: boolean | undefined }[] = [];
-    const fake = {
-      key: { type: 'http', host: 'global', tag: 't' },
-      run<R>(fn: (c: HttpConnection, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
-        const connection = {
-          request: (wire: { method: string }) => {
-            seen.push({ method: wire.method, retryOnLost: options?.retryOnLost });
-            return Promise.resolve({ statusCode: 204 } as HttpResponse);
-          },
-        } as unknown as HttpConnection;
-        return Promise.resolve(fn(connection, callContext({ key: fake.key })));
-      },
-    } satisfies PoolHandle<HttpConnection>;
+    const key = { type: 'http', host: 'global', tag: 't' };
+    const run = <R>(fn: (c: HttpConnection, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> => {
+      const connection = {
+        request: (wire: { method: string }) => {
+          seen.push({ method: wire.method, retryOnLost: options?.retryOnLost });
+          return Promise.resolve({ statusCode: 204 } as HttpResponse);
+        },
+      } as unknown as HttpConnection;
+      return Promise.resolve(fn(connection, callContext({ key })));
+    };
+    const fake = { key, run, runCallback: runCallbackOver(run) } satisfies PoolHandle<HttpConnection>;
     const client = createHttpClient(fake, '/', { method: 'HEAD', path: undefined });
     for (const method of ['get', 'HEAD', 'options', 'PUT', 'delete', 'POST', 'patch'])
       await client.request({ method, path: '/x' });

@@ -155,6 +155,20 @@ export interface CallContext {
 }
 
 /**
+ * The context of a call made with {@link PoolHandle.runCallback}: the call ends when the driver
+ * calls `done` or `fail`, once. The first of the two counts, later ones are ignored. The worker
+ * stays busy until one of them is called, even after the caller got `CallTimeoutError`: call
+ * `fail` when the connection gives up on the work (an `onAbort` that cancels it, a closed socket).
+ * Either may be called before the function returns.
+ */
+export interface CompletionContext<R = unknown> extends CallContext {
+  /** The work succeeded: the caller gets `value`. */
+  done(value: R): void;
+  /** The work failed: the caller gets `error`, mapped by `RunOptions.mapError` when given; a `ConnectionLostError` breaks the worker. */
+  fail(error: unknown): void;
+}
+
+/**
  * A custom worker picker: returns one of the given workers, or `undefined` when none fits
  * (the call then fails with `NoWorkersError`).
  */
@@ -198,6 +212,20 @@ export interface RunOptions {
 export interface PoolHandle<TConnection> {
   readonly key: PoolKey;
   run<R>(fn: (connection: TConnection, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R>;
+  /**
+   * `run()` for a client library with a callback API: `fn` starts the work and returns; the call
+   * ends when `fn` calls `ctx.done(value)` or `ctx.fail(error)` (a throw fails it too). Same
+   * routing, `call_timeout`, options and errors as `run()`, one promise per call fewer (no
+   * promise of the driver's for the pool to wait on). See {@link CompletionContext}.
+   *
+   * @example
+   * ```ts
+   * // a connection with a Node-style callback API: conn.get(key, (error, value) => ...)
+   * const get = (key: string) =>
+   *   pool.runCallback<string>((conn, ctx) => conn.get(key, (error, value) => (error ? ctx.fail(error) : ctx.done(value))));
+   * ```
+   */
+  runCallback<R>(fn: (connection: TConnection, ctx: CompletionContext<R>) => void, options?: RunOptions): Promise<R>;
 }
 
 /**

@@ -37,6 +37,7 @@ export type {
   LivenessPolicy,
   ConnectContext,
   CallContext,
+  CompletionContext,
   TlsForHost,
   Picker,
   RunOptions,
@@ -49,6 +50,7 @@ export type { Strategy, PoolOptions } from '../config/pool-schema.js';
 export { callContext } from '../engine/standalone-context.js';
 export type { StandaloneContextOptions } from '../engine/standalone-context.js';
 export { raceAbort } from '../engine/abort.js';
+export { runCallbackOver } from './run-callback-over.js';
 export { corkForTurn, batchWritesPerTurn } from './write-batching.js';
 export type { CorkableStream, BatchableStream } from './write-batching.js';
 

@@ -3,7 +3,7 @@
  * its calls go to whichever instance is current for the key (docs/lifecycle.md, Reloading).
  * @module
  */
-import type { CallContext, PoolHandle, RunOptions } from '../driver/contract.js';
+import type { CallContext, CompletionContext, PoolHandle, RunOptions } from '../driver/contract.js';
 import type { PoolKey } from '../errors.js';
 import type { Pool } from './pool.js';
 
@@ -20,5 +20,9 @@ export class PoolSlot implements PoolHandle<unknown> {
 
   run<R>(fn: (connection: unknown, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
     return this.current.run(fn, options);
+  }
+
+  runCallback<R>(fn: (connection: unknown, ctx: CompletionContext<R>) => void, options?: RunOptions): Promise<R> {
+    return this.current.runCallback(fn, options);
   }
 }

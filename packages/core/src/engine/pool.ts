@@ -4,7 +4,7 @@
  * built on), `stats()` and `health()`; workers see it only through a {@link WorkerHost}.
  * @module
  */
-import type { CallContext, PoolHandle, RunOptions } from '../driver/contract.js';
+import type { CallContext, CompletionContext, PoolHandle, RunOptions } from '../driver/contract.js';
 import { DEFAULT_LIVENESS, DEFAULT_RECONNECT } from '../driver/contract.js';
 import type { PoolInstanceSpec } from '../config/types.js';
 import {
@@ -271,6 +271,27 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
    * `PoolNotStartedError` before {@link Pool.start}.
    */
   run<R>(fn: (connection: TConnection, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
+    return this.#call(fn as CallFn, options, false);
+  }
+
+  /**
+   * {@link Pool.run} for a client library with a callback API: `fn` starts the work and returns;
+   * the call ends when it calls `ctx.done(value)` or `ctx.fail(error)` (a throw of `fn` fails it
+   * too). Same routing, deadline, options and errors as `run()`, one promise per call fewer.
+   *
+   * @example
+   * ```ts
+   * const value = await pool.runCallback<string>((conn, ctx) =>
+   *   conn.get('k', (error, v) => (error ? ctx.fail(error) : ctx.done(v))),
+   * );
+   * ```
+   */
+  runCallback<R>(fn: (connection: TConnection, ctx: CompletionContext<R>) => void, options?: RunOptions): Promise<R> {
+    return this.#call(fn as unknown as CallFn, options, true);
+  }
+
+  /** One call of `run()` (`byCallback` false) or `runCallback()`. */
+  #call<R>(fn: CallFn, options: RunOptions | undefined, byCallback: boolean): Promise<R> {
     if (this.#stopping) return Promise.reject(new PoolStoppedError(this.key));
     if (this.#started === undefined) return Promise.reject(new PoolNotStartedError(this.key));
     // Latency is sampled (every call of the first 256, then one in 32) to keep clock reads
@@ -280,7 +301,7 @@ export class Pool<TConnection = unknown> implements PoolHandle<TConnection> {
     const sampled = timed || calls <= 256 || (calls & 31) === 0;
     const now = sampled ? this.#clock.refresh() : this.#clock.now();
     const deadline = Math.floor(now) + this.#callTimeoutMs;
-    const req = new Request(this.#scope, fn as CallFn, sampled ? now : undefined, deadline, options, false);
+    const req = new Request(this.#scope, fn, sampled ? now : undefined, deadline, options, false, byCallback);
     if (timed) req.extras.timed = true;
     this.#pendingCalls++;
     capturing = req;

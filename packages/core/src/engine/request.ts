@@ -33,6 +33,8 @@ export type CallFn = (connection: never, ctx: CallContext) => unknown;
 /** A worker as a request sees it. @internal */
 export interface RequestOwner {
   readonly index: number;
+  /** A call that ran on the connection of generation `gen` returned. */
+  finish(req: Request, gen: number, failed: boolean, result: unknown): void;
 }
 
 /** What every request of one pool shares: the lane of sub-deadlines and the clock. @internal */
@@ -94,6 +96,8 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
   /** The caller has its result (or error); a later result is dropped. */
   settled = false;
   worker: RequestOwner | undefined = undefined;
+  /** The generation of the connection it runs on (set when it starts running). */
+  gen = 0;
   resolve: (value: unknown) => void = noop;
   reject: (error: unknown) => void = noop;
   /** The abort listener (see `onAbort`), or the first abort's reason once aborted. */
@@ -111,10 +115,35 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
     readonly options: RunOptions | undefined,
     /** A pool-internal request (keepalive, health): not counted in stats. */
     readonly internal: boolean,
+    /** The call's function finishes it with `ctx.done`/`ctx.fail` (`PoolHandle.runCallback`); its return value is ignored. */
+    readonly byCallback = false,
   ) {}
 
   get key(): PoolKey {
     return this.scope.key;
+  }
+
+  /**
+   * See `CompletionContext.done`: the function of a `runCallback` call succeeded. Only the first
+   * `done`/`fail` of a run counts; once the call was retried on another connection
+   * (`retryOnLost`), this context belongs to the lost run and is ignored (see {@link RetriedRun}).
+   */
+  done(value?: unknown): void {
+    const worker = this.worker;
+    if (worker !== undefined && this.state === RequestState.Running && this.#extras?.retried !== true)
+      worker.finish(this, this.gen, false, value);
+  }
+
+  /** See `CompletionContext.fail`: the function of a `runCallback` call failed (the driver's `mapError` applies). */
+  fail(error: unknown): void {
+    const worker = this.worker;
+    if (worker !== undefined && this.state === RequestState.Running && this.#extras?.retried !== true)
+      worker.finish(this, this.gen, true, mapFailure(this, error));
+  }
+
+  /** The context a `runCallback` function gets for this run: the request itself, or a {@link RetriedRun} on its retry. */
+  runContext(worker: RequestOwner): Request | RetriedRun {
+    return this.#extras?.retried === true ? new RetriedRun(this, worker, this.gen) : this;
   }
 
   /** The rarely used parts, made on first use. */
@@ -175,6 +204,63 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
   disarmTimeout(): void {
     const timeout = this.#extras?.timeout;
     if (timeout !== undefined && timeout.lane !== undefined) this.scope.timeouts.remove(timeout);
+  }
+}
+
+/**
+ * The context of the second run of a `runCallback` call (retried after its connection was lost):
+ * its own `done`/`fail`, so that a late callback of the lost connection (many client libraries
+ * fail pending callbacks when their socket closes) cannot finish the new run.
+ * @internal
+ */
+export class RetriedRun implements CallContext {
+  constructor(
+    readonly req: Request,
+    readonly worker: RequestOwner,
+    readonly gen: number,
+  ) {}
+
+  get key(): PoolKey {
+    return this.req.key;
+  }
+
+  get signal(): AbortSignal {
+    return this.req.signal;
+  }
+
+  onAbort(listener: (reason: unknown) => void): void {
+    this.req.onAbort(listener);
+  }
+
+  armTimeout(ms: number, onTimeout: () => void): void {
+    this.req.armTimeout(ms, onTimeout);
+  }
+
+  disarmTimeout(): void {
+    this.req.disarmTimeout();
+  }
+
+  done(value?: unknown): void {
+    const req = this.req;
+    if (req.state === RequestState.Running && req.worker === this.worker)
+      this.worker.finish(req, this.gen, false, value);
+  }
+
+  fail(error: unknown): void {
+    const req = this.req;
+    if (req.state === RequestState.Running && req.worker === this.worker)
+      this.worker.finish(req, this.gen, true, mapFailure(req, error));
+  }
+}
+
+/** A failed call's error as its `mapError` (if any) maps it; a mapper that throws gives the thrown value (the call must still settle). @internal */
+export function mapFailure(req: Request, error: unknown): unknown {
+  const mapError = req.options?.mapError;
+  if (mapError === undefined) return error;
+  try {
+    return mapError(error);
+  } catch (thrown) {
+    return thrown;
   }
 }
 

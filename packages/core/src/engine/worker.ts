@@ -11,7 +11,7 @@ import { ConnectionLostError, RequestDroppedError } from '../errors.js';
 import type { TlsPeerError } from '../tls/verify.js';
 import { Mailbox } from './mailbox.js';
 import { hold, mayStart, release, wantsWorker } from './exclusive.js';
-import { type Request, RequestState } from './request.js';
+import { mapFailure, type Request, RequestState } from './request.js';
 import { backoffDelay } from './backoff.js';
 import { errorMessage } from './events.js';
 import { raceAbort } from './abort.js';
@@ -44,6 +44,8 @@ export class Worker implements WorkerView, ProbedWorker {
   #firstRound: (() => void) | undefined = undefined;
   /** Completion handlers of the current connection, made by its first call. */
   #serial: SerialCompletion | undefined = undefined;
+  /** Inside {@link Worker.pump}: a call that finishes synchronously does not pump again. */
+  #pumping = false;
   /** A liveness probe waits for a free slot (see {@link Liveness}). */
   probePending = false;
   /** Made at the first sign of trouble (most workers never need one). */
@@ -125,6 +127,16 @@ export class Worker implements WorkerView, ProbedWorker {
    * exclusive call waits for the running ones and holds back the rest (exclusive.ts).
    */
   pump(): void {
+    if (this.#pumping) return; // a call finished inside this loop: the loop goes on (no recursion)
+    this.#pumping = true;
+    try {
+      this.#pumpLoop();
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #pumpLoop(): void {
     const concurrency = this.concurrency;
     while (this.connected && this.active.length < concurrency) {
       let req = this.mailbox.peek();
@@ -155,10 +167,15 @@ export class Worker implements WorkerView, ProbedWorker {
   #execute(req: Request): void {
     req.state = RequestState.Running;
     req.worker = this;
+    req.gen = this.gen;
     if (req.timed) req.extras.runAt = this.host.preciseNow();
     if (req.internal) req.extras.ran = true;
     this.load++;
     this.active.push(req);
+    if (req.byCallback) {
+      runByCallback(this, req);
+      return;
+    }
     let result: unknown;
     try {
       result = (req.fn as unknown as (c: unknown, ctx: Request) => unknown)(this.connection, req);
@@ -494,6 +511,22 @@ class SerialCompletion {
 }
 
 /**
+ * Start a `runCallback` call: its function finishes it with `ctx.done`/`ctx.fail`, possibly before
+ * it returns (the worker's pump loop goes on without recursing). A throw fails the run; so does
+ * the rejection of a promise it returns by mistake (an `async` function), instead of an unhandled
+ * rejection.
+ */
+function runByCallback(worker: Worker, req: Request): void {
+  const ctx = req.runContext(worker);
+  try {
+    const result: unknown = (req.fn as unknown as (c: unknown, ctx: unknown) => unknown)(worker.connection, ctx);
+    if (result instanceof Promise) result.then(undefined, (error: unknown) => ctx.fail(error));
+  } catch (error) {
+    ctx.fail(error);
+  }
+}
+
+/**
  * Finish `req` on `worker` when its promise settles (a worker that runs many calls at once).
  * Outside `#execute`: closures there would make every call, serial ones too, allocate a context.
  */
@@ -503,17 +536,6 @@ function whenSettled(worker: Worker, req: Request, promise: Promise<unknown>): v
     (value: unknown) => worker.finish(req, gen, false, value),
     (error: unknown) => worker.finish(req, gen, true, mapFailure(req, error)),
   );
-}
-
-/** The call's error as the driver's `mapError` (if any) maps it; a mapper that throws gives the thrown value (the call must still settle). */
-function mapFailure(req: Request, error: unknown): unknown {
-  const mapError = req.options?.mapError;
-  if (mapError === undefined) return error;
-  try {
-    return mapError(error);
-  } catch (thrown) {
-    return thrown;
-  }
 }
 
 /** The promise of `start()`, or a rejected one when it throws synchronously. */

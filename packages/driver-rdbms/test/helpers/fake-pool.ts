@@ -10,7 +10,13 @@ import {
   type RunOptions,
   type CallContext,
 } from '@outpools/core';
-import { toNodeTlsOptions, verifyTlsPeer, type ConnectContext, callContext } from '@outpools/core/driver';
+import {
+  toNodeTlsOptions,
+  verifyTlsPeer,
+  type ConnectContext,
+  callContext,
+  runCallbackOver,
+} from '@outpools/core/driver';
 import type { RdbmsConnection } from '../../src/types.js';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';
 
@@ -51,21 +57,22 @@ export function fakeContext(tls?: ConnectionOptions, verify?: (socket: TLSSocket
 
 /** One connection as a pool: each call is bounded by `callTimeoutMs` through its signal. */
 export function onePool(connection: RdbmsConnection, callTimeoutMs = 60_000): PoolHandle<RdbmsConnection> {
-  return {
-    key: KEY,
-    async run<R>(fn: (c: RdbmsConnection, ctx: CallContext) => Promise<R> | R, _options?: RunOptions): Promise<R> {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new CallTimeoutError(callTimeoutMs, KEY)), callTimeoutMs);
-      try {
-        return await new Promise<R>((resolve, reject) => {
-          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-          Promise.resolve(fn(connection, callContext({ key: KEY, signal: controller.signal }))).then(resolve, reject);
-        });
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+  const run = async <R>(
+    fn: (c: RdbmsConnection, ctx: CallContext) => Promise<R> | R,
+    _options?: RunOptions,
+  ): Promise<R> => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new CallTimeoutError(callTimeoutMs, KEY)), callTimeoutMs);
+    try {
+      return await new Promise<R>((resolve, reject) => {
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+        Promise.resolve(fn(connection, callContext({ key: KEY, signal: controller.signal }))).then(resolve, reject);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   };
+  return { key: KEY, run, runCallback: runCallbackOver(run) };
 }
 
 /** A ConnectContext with the core's own TLS mapping and peer check for `tls` (as the engine builds it). */

@@ -4,7 +4,7 @@
  */
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { CallContext, PoolHandle, RunOptions } from '@outpools/core';
-import { callContext, type ConnectContext } from '@outpools/core/driver';
+import { callContext, runCallbackOver, type ConnectContext } from '@outpools/core/driver';
 import type { Redis } from 'ioredis';
 import type { RedisConnectionOptions } from '../../src/schema.js';
 
@@ -45,13 +45,11 @@ export function connectionOptions(input: Partial<RedisConnectionOptions>): Redis
 
 /** A pool handle over one connection: runs every call on it directly. */
 export function singleConnectionHandle(redis: Redis): PoolHandle<Redis> {
-  return {
-    key: KEY,
-    run<R>(fn: (connection: Redis, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> {
-      const ctx: CallContext = callContext({ key: KEY });
-      const result = Promise.resolve().then(() => fn(redis, ctx));
-      const mapError = options?.mapError;
-      return mapError === undefined ? result : result.catch((error: unknown) => Promise.reject(mapError(error)));
-    },
+  const run = <R>(fn: (connection: Redis, ctx: CallContext) => Promise<R> | R, options?: RunOptions): Promise<R> => {
+    const ctx: CallContext = callContext({ key: KEY });
+    const result = Promise.resolve().then(() => fn(redis, ctx));
+    const mapError = options?.mapError;
+    return mapError === undefined ? result : result.catch((error: unknown) => Promise.reject(mapError(error)));
   };
+  return { key: KEY, run, runCallback: runCallbackOver(run) };
 }

@@ -177,6 +177,10 @@ export function driverObjectGroup(options: ConformanceOptions): void {
           runs += 1;
           return Promise.reject(new Error('not started'));
         },
+        runCallback: () => {
+          runs += 1;
+          return Promise.reject(new Error('not started'));
+        },
       };
       expect(driver.client(handle, connection!)).toBeDefined();
       expect(runs).toBe(0);

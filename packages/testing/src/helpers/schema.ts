@@ -12,6 +12,7 @@ import {
   type PoolHandle,
   type PoolKey,
   callContext,
+  runCallbackOver,
 } from '@outpools/core/driver';
 
 /** What {@link schemaChecker} returns. */
@@ -95,6 +96,7 @@ export function stubContexts(type: string, tag = 'default'): StubContexts {
   const key: PoolKey = { type, host: 'global', tag };
   const signal = new AbortController().signal;
   const call: CallContext = callContext({ key, signal });
+  const run: PoolHandle<never>['run'] = (fn) => Promise.resolve().then(() => fn(undefined as never, call));
   return {
     key,
     signal,
@@ -111,6 +113,6 @@ export function stubContexts(type: string, tag = 'default'): StubContexts {
       blocked() {},
       unblocked() {},
     },
-    handle: { key, run: (fn) => Promise.resolve().then(() => fn(undefined as never, call)) },
+    handle: { key, run, runCallback: runCallbackOver(run) },
   };
 }
