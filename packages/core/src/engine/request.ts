@@ -33,6 +33,8 @@ export type CallFn = (connection: never, ctx: CallContext) => unknown;
 /** A worker as a request sees it. @internal */
 export interface RequestOwner {
   readonly index: number;
+  /** The generation of its current connection. */
+  readonly gen: number;
   /** A call that ran on the connection of generation `gen` returned. */
   finish(req: Request, gen: number, failed: boolean, result: unknown): void;
 }
@@ -96,8 +98,6 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
   /** The caller has its result (or error); a later result is dropped. */
   settled = false;
   worker: RequestOwner | undefined = undefined;
-  /** The generation of the connection it runs on (set when it starts running). */
-  gen = 0;
   resolve: (value: unknown) => void = noop;
   reject: (error: unknown) => void = noop;
   /** The abort listener (see `onAbort`), or the first abort's reason once aborted. */
@@ -127,23 +127,25 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
    * See `CompletionContext.done`: the function of a `runCallback` call succeeded. Only the first
    * `done`/`fail` of a run counts; once the call was retried on another connection
    * (`retryOnLost`), this context belongs to the lost run and is ignored (see {@link RetriedRun}).
+   * A running request that was not retried runs on its worker's current connection (a lost
+   * connection ends or retries every request running on it), hence `worker.gen`.
    */
   done(value?: unknown): void {
     const worker = this.worker;
     if (worker !== undefined && this.state === RequestState.Running && this.#extras?.retried !== true)
-      worker.finish(this, this.gen, false, value);
+      worker.finish(this, worker.gen, false, value);
   }
 
   /** See `CompletionContext.fail`: the function of a `runCallback` call failed (the driver's `mapError` applies). */
   fail(error: unknown): void {
     const worker = this.worker;
     if (worker !== undefined && this.state === RequestState.Running && this.#extras?.retried !== true)
-      worker.finish(this, this.gen, true, mapFailure(this, error));
+      worker.finish(this, worker.gen, true, mapFailure(this, error));
   }
 
   /** The context a `runCallback` function gets for this run: the request itself, or a {@link RetriedRun} on its retry. */
   runContext(worker: RequestOwner): Request | RetriedRun {
-    return this.#extras?.retried === true ? new RetriedRun(this, worker, this.gen) : this;
+    return this.#extras?.retried === true ? new RetriedRun(this, worker, worker.gen) : this;
   }
 
   /** The rarely used parts, made on first use. */

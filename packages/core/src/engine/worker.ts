@@ -179,7 +179,6 @@ export class Worker implements WorkerView, ProbedWorker {
   #execute(req: Request): void {
     req.state = RequestState.Running;
     req.worker = this;
-    req.gen = this.gen;
     if (req.timed) req.extras.runAt = this.host.preciseNow();
     if (req.internal) req.extras.ran = true;
     this.load++;
