@@ -21,6 +21,22 @@ async function outpoolsLoop(method, concurrency) {
   return result;
 }
 
+/** A closed loop whose call makes the caller's own promise and has `settle(connection, resolve, reject)` settle it. */
+function ownPromiseLoop(concurrency, settle) {
+  const workers = Array.from({ length: WORKERS }, () => new NoopConnection());
+  let i = 0;
+  let settlers;
+  const capture = (resolve, reject) => {
+    settlers = { resolve, reject };
+  };
+  const call = () => {
+    const promise = new Promise(capture);
+    settle(workers[i++ % WORKERS], settlers.resolve, settlers.reject);
+    return promise;
+  };
+  return closedLoop({ call, concurrency });
+}
+
 const gc = () => {
   if (typeof globalThis.gc !== 'function') throw new Error('run node with --expose-gc');
   for (let i = 0; i < 4; i += 1) globalThis.gc();
@@ -43,41 +59,19 @@ await scenarioMain({
     return closedLoop({ call: () => workers[i++ % WORKERS].call(), concurrency });
   },
 
-  // The least a pool can do over the callback API: make the caller's promise and settle it from the
-  // connection's callback. No routing, deadline, stats or bookkeeping: the ceiling of vs_floor for runCallback().
+  // The least a pool can do while it keeps each caller's promise apart from the connection's (so
+  // that a deadline or an abort can settle it first): make the caller's own promise and settle it
+  // from the connection. No routing, deadline, stats or bookkeeping: the ceilings of vs_floor.
+  // Over the callback API (the ceiling for runCallback()):
   async 'one-promise'(concurrency) {
-    const workers = Array.from({ length: WORKERS }, () => new NoopConnection());
-    let i = 0;
-    let settlers;
-    const capture = (resolve, reject) => {
-      settlers = { resolve, reject };
-    };
-    const call = () => {
-      const promise = new Promise(capture);
-      const { resolve, reject } = settlers;
-      workers[i++ % WORKERS].send((error, value) => (error ? reject(error) : resolve(value)));
-      return promise;
-    };
-    return closedLoop({ call, concurrency });
+    return ownPromiseLoop(concurrency, (connection, resolve, reject) =>
+      connection.send((error, value) => (error ? reject(error) : resolve(value))),
+    );
   },
 
-  // The least a pool can do while it keeps each caller's promise apart from the connection's (so
-  // that a deadline or an abort can settle it first): make the caller's promise and settle it
-  // straight from the connection's. No routing, deadline, stats or bookkeeping: the ceiling of
-  // vs_floor for run() (a promise API).
+  // Over the promise API (the ceiling for run()):
   async 'two-promise'(concurrency) {
-    const workers = Array.from({ length: WORKERS }, () => new NoopConnection());
-    let i = 0;
-    let settlers;
-    const capture = (resolve, reject) => {
-      settlers = { resolve, reject };
-    };
-    const call = () => {
-      const promise = new Promise(capture);
-      workers[i++ % WORKERS].call().then(settlers.resolve, settlers.reject);
-      return promise;
-    };
-    return closedLoop({ call, concurrency });
+    return ownPromiseLoop(concurrency, (connection, resolve, reject) => connection.call().then(resolve, reject));
   },
 
   async 'generic-pool'(concurrency) {
