@@ -237,7 +237,11 @@ export class Worker implements WorkerView, ProbedWorker {
 
   /** Run a pool-internal request now, beside the running calls (a liveness probe). */
   runNow(req: Request): void {
-    if (this.connected) this.#execute(req);
+    if (!this.connected) return;
+    // Never over the running call of a one-at-a-time connection (the liveness policy asks only
+    // when the slot is free): should it be taken, the probe waits for it again, ahead of the mailbox.
+    if (this.concurrency === 1 && this.sole !== undefined) this.probePending = true;
+    else this.#execute(req);
   }
 
   /** A call routed here ran out of `call_timeout`; `running`: it was abandoned on the connection. */
