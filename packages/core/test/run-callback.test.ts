@@ -187,4 +187,49 @@ describe('runCallback: a call finished by the driver with ctx.done / ctx.fail', 
     expect(stats().load).toEqual([0]);
     await pools.stop();
   });
+
+  it("rejects at once when the caller's signal aborts, tells the driver through ctx.onAbort, and keeps the worker until fail", async () => {
+    const { pools, client, connections, stats } = await setup({ callTimeoutMs: 5000 });
+    const caller = new AbortController();
+    const reasons: unknown[] = [];
+    const call = client.raw(
+      (c, ctx) => {
+        ctx.onAbort((reason) => reasons.push(reason));
+        c.send('cancellable', (e, v) => (e ? ctx.fail(e) : ctx.done(v)));
+      },
+      { signal: caller.signal },
+    );
+    const next = client.send('next');
+    caller.abort(new Error('caller gave up'));
+    await expect(call).rejects.toThrow('caller gave up');
+    expect(reasons).toEqual([caller.signal.reason]);
+    expect(connections[0]!.pending.map((p) => p.payload)).toEqual(['cancellable']); // the worker is still taken
+    connections[0]!.pending.shift()!.callback(new Error('cancelled')); // the library gives up on it
+    await until(() => connections[0]!.pending.length === 1);
+    connections[0]!.answer('next done');
+    await expect(next).resolves.toBe('next done');
+    expect(stats().load).toEqual([0]);
+    await pools.stop();
+  });
+
+  it('holds a multiplexed worker for an exclusive call until its done, then lets the calls behind it start', async () => {
+    const { pools, client, connections } = await setup({ concurrency: 4 });
+    const running = client.send('running');
+    const exclusive = client.raw<string>(
+      (c, ctx) => c.send('exclusive', (e, v) => (e ? ctx.fail(e) : ctx.done(v as string))),
+      { exclusive: true },
+    );
+    const behind = client.send('behind');
+    const payloads = () => connections[0]!.pending.map((p) => p.payload);
+    expect(payloads()).toEqual(['running']); // the exclusive call waits for the running one
+    connections[0]!.answer('r');
+    await expect(running).resolves.toBe('r');
+    expect(payloads()).toEqual(['exclusive']); // nothing starts beside it
+    connections[0]!.answer('x');
+    await expect(exclusive).resolves.toBe('x');
+    expect(payloads()).toEqual(['behind']);
+    connections[0]!.answer('b');
+    await expect(behind).resolves.toBe('b');
+    await pools.stop();
+  });
 });
