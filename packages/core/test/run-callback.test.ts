@@ -120,6 +120,18 @@ describe('runCallback: a call finished by the driver with ctx.done / ctx.fail', 
     await pools.stop();
   });
 
+  it('starts the next queued call on the connection before done returns (from inside the library callback)', async () => {
+    const { pools, client, connections } = await setup();
+    const first = client.send('first');
+    const second = client.send('second'); // queued behind it: one worker, one call at a time
+    expect(connections[0]!.pending.map((p) => p.payload)).toEqual(['first']);
+    connections[0]!.answer(1);
+    expect(connections[0]!.pending.map((p) => p.payload)).toEqual(['second']); // no tick in between
+    connections[0]!.answer(2);
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    await pools.stop();
+  });
+
   it('runs a deep queue of calls that finish before their function returns without growing the stack', async () => {
     const { pools, client, connections, stats } = await setup({ callTimeoutMs: 60_000 });
     const blocker = client.send('block'); // holds the only worker: the rest queue behind it

@@ -159,7 +159,9 @@ export interface CallContext {
  * calls `done` or `fail`, once. The first of the two counts, later ones are ignored. The worker
  * stays busy until one of them is called, even after the caller got `CallTimeoutError`: call
  * `fail` when the connection gives up on the work (an `onAbort` that cancels it, a closed socket).
- * Either may be called before the function returns.
+ * Either may be called before the function returns. They finish the call before they return, so
+ * the worker may start its next queued call on the same connection from inside the library's
+ * callback that called them.
  */
 export interface CompletionContext<R = unknown> extends CallContext {
   /** The work succeeded: the caller gets `value`. */
