@@ -131,21 +131,24 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
    * connection ends or retries every request running on it), hence `worker.gen`.
    */
   done(value?: unknown): void {
-    const worker = this.worker;
-    if (worker !== undefined && this.state === RequestState.Running && this.#extras?.retried !== true)
-      worker.finish(this, worker.gen, false, value);
+    this.#end(false, value);
   }
 
   /** See `CompletionContext.fail`: the function of a `runCallback` call failed (the driver's `mapError` applies). */
   fail(error: unknown): void {
-    const worker = this.worker;
-    if (worker !== undefined && this.state === RequestState.Running && this.#extras?.retried !== true)
-      worker.finish(this, worker.gen, true, mapFailure(this, error));
+    this.#end(true, error);
   }
 
-  /** The context a `runCallback` function gets for this run: the request itself, or a {@link RetriedRun} on its retry. */
-  runContext(worker: RequestOwner): Request | RetriedRun {
-    return this.#extras?.retried === true ? new RetriedRun(this, worker, worker.gen) : this;
+  #end(failed: boolean, result: unknown): void {
+    const worker = this.worker;
+    if (worker !== undefined && this.state === RequestState.Running && this.#extras?.retried !== true)
+      worker.finish(this, worker.gen, failed, failed ? mapFailure(this, result) : result);
+  }
+
+  /** The context a `runCallback` function gets for this run (on its worker): the request itself, or a {@link RetriedRun} on its retry. */
+  runContext(): Request | RetriedRun {
+    const worker = this.worker;
+    return worker !== undefined && this.#extras?.retried === true ? new RetriedRun(this, worker, worker.gen) : this;
   }
 
   /** The rarely used parts, made on first use. */
@@ -243,15 +246,17 @@ export class RetriedRun implements CallContext {
   }
 
   done(value?: unknown): void {
-    const req = this.req;
-    if (req.state === RequestState.Running && req.worker === this.worker)
-      this.worker.finish(req, this.gen, false, value);
+    this.#end(false, value);
   }
 
   fail(error: unknown): void {
+    this.#end(true, error);
+  }
+
+  #end(failed: boolean, result: unknown): void {
     const req = this.req;
     if (req.state === RequestState.Running && req.worker === this.worker)
-      this.worker.finish(req, this.gen, true, mapFailure(req, error));
+      this.worker.finish(req, this.gen, failed, failed ? mapFailure(req, result) : result);
   }
 }
 

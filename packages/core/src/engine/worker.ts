@@ -29,13 +29,7 @@ export class Worker implements WorkerView, ProbedWorker {
   /** Running plus queued requests, kept up to date at every change (a plain field: strategies read it on every call). */
   load = 0;
   readonly mailbox = new Mailbox<Request>();
-  /**
-   * The requests running on the connection when it runs many at once. At concurrency 1 the one
-   * running request is {@link Worker.sole} instead: a field costs less per call than a list.
-   */
   readonly active = new Mailbox<Request>();
-  /** The request running on a one-at-a-time connection (concurrency 1). */
-  sole: Request | undefined = undefined;
   connection: unknown = undefined;
   /** Generation of the current connection; a `lost()` from an older one is ignored. */
   gen = 0;
@@ -74,13 +68,7 @@ export class Worker implements WorkerView, ProbedWorker {
 
   /** Calls running on the connection now. */
   get running(): number {
-    if (this.concurrency === 1) return this.sole === undefined ? 0 : 1;
     return this.active.length;
-  }
-
-  /** The connection can start one more request. */
-  #hasRoom(): boolean {
-    return this.concurrency === 1 ? this.sole === undefined : this.active.length < this.concurrency;
   }
 
   /** Connected (blocked or not). */
@@ -111,7 +99,7 @@ export class Worker implements WorkerView, ProbedWorker {
     if (this.holder === undefined && wantsWorker(req, concurrency)) hold(this, req, concurrency);
     if (
       this.connected &&
-      this.#hasRoom() &&
+      this.active.length < concurrency &&
       this.mailbox.length === 0 &&
       (this.holder === undefined || mayStart(this, req, concurrency))
     ) {
@@ -150,7 +138,7 @@ export class Worker implements WorkerView, ProbedWorker {
 
   #pumpLoop(): void {
     const concurrency = this.concurrency;
-    while (this.connected && this.#hasRoom()) {
+    while (this.connected && this.active.length < concurrency) {
       let req = this.mailbox.peek();
       if (req !== undefined) {
         if (this.holder === undefined && wantsWorker(req, concurrency)) hold(this, req, concurrency);
@@ -163,7 +151,7 @@ export class Worker implements WorkerView, ProbedWorker {
         if (!req) break;
         if (wantsWorker(req, concurrency)) {
           hold(this, req, concurrency);
-          if (this.running > 0) {
+          if (this.active.length > 0) {
             req.worker = this;
             req.state = RequestState.Mailbox;
             this.mailbox.push(req);
@@ -182,8 +170,7 @@ export class Worker implements WorkerView, ProbedWorker {
     if (req.timed) req.extras.runAt = this.host.preciseNow();
     if (req.internal) req.extras.ran = true;
     this.load++;
-    if (this.concurrency === 1) this.sole = req;
-    else this.active.push(req);
+    this.active.push(req);
     if (req.byCallback) {
       runByCallback(this, req);
       return;
@@ -197,6 +184,7 @@ export class Worker implements WorkerView, ProbedWorker {
     const promise = result instanceof Promise ? result : Promise.resolve(result);
     if (this.concurrency === 1) {
       const serial = (this.#serial ??= new SerialCompletion(this, this.gen));
+      serial.req = req;
       promise.then(serial.onValue, serial.onError);
       return;
     }
@@ -206,7 +194,7 @@ export class Worker implements WorkerView, ProbedWorker {
   /** A call that ran on the connection of generation `gen` returned. */
   finish(req: Request, gen: number, failed: boolean, result: unknown): void {
     // Stale: the connection it ran on is gone (the request may run again elsewhere, or here on a new connection).
-    if (gen !== this.gen || (this.concurrency === 1 ? req !== this.sole : req.list !== this.active)) return;
+    if (gen !== this.gen || req.list !== this.active) return;
     if (failed) {
       if (result instanceof ConnectionLostError && this.connected) {
         this.lost(gen, result);
@@ -215,8 +203,7 @@ export class Worker implements WorkerView, ProbedWorker {
       if (!req.settled && !req.internal && isTimeoutError(result)) this.#liveness.timedOut();
     }
     req.disarmTimeout();
-    if (this.concurrency === 1) this.sole = undefined;
-    else this.active.remove(req);
+    this.active.remove(req);
     if (this.holder !== undefined) release(this, req, this.concurrency);
     this.host.loadDropped(--this.load);
     req.state = RequestState.Done;
@@ -232,16 +219,12 @@ export class Worker implements WorkerView, ProbedWorker {
 
   /** The oldest call running on the connection (for the liveness policy). */
   oldestRunning(): Request | undefined {
-    return this.concurrency === 1 ? this.sole : this.active.peek();
+    return this.active.peek();
   }
 
   /** Run a pool-internal request now, beside the running calls (a liveness probe). */
   runNow(req: Request): void {
-    if (!this.connected) return;
-    // Never over the running call of a one-at-a-time connection (the liveness policy asks only
-    // when the slot is free): should it be taken, the probe waits for it again, ahead of the mailbox.
-    if (this.concurrency === 1 && this.sole !== undefined) this.probePending = true;
-    else this.#execute(req);
+    if (this.connected) this.#execute(req);
   }
 
   /** A call routed here ran out of `call_timeout`; `running`: it was abandoned on the connection. */
@@ -275,9 +258,7 @@ export class Worker implements WorkerView, ProbedWorker {
     this.connection = undefined;
     this.host.down(this.index, error);
     this.holder = undefined; // the loads below are recounted without it
-    const sole = this.sole;
-    this.sole = undefined;
-    const running = sole === undefined ? this.active.drain() : [sole];
+    const running = this.active.drain();
     this.load = this.mailbox.length;
     for (const req of running) {
       req.state = RequestState.New;
@@ -294,7 +275,7 @@ export class Worker implements WorkerView, ProbedWorker {
       }
     }
     const queued = this.mailbox.drain();
-    this.load = this.mailbox.length; // nothing runs any more
+    this.load = this.active.length + this.mailbox.length;
     for (const req of queued) {
       req.state = RequestState.New;
       this.host.reroute(req);
@@ -501,26 +482,30 @@ export class Worker implements WorkerView, ProbedWorker {
 
 /**
  * The completion handlers of one connection of a worker that runs one call at a time: at most one
- * call of a connection is running (the worker's `sole`), so the handlers are bound once per
- * connection, not per call, and a result is that call's. A result arriving after the connection
- * was replaced goes to its old handlers, whose generation `finish()` refuses.
+ * call of a connection is running, so the handlers are bound once per connection, not per call.
+ * A result arriving after the connection was replaced goes to its old handlers and is ignored.
  */
 class SerialCompletion {
+  /** The call running on the connection. */
+  req: Request | undefined = undefined;
+
   constructor(
     readonly worker: Worker,
     readonly gen: number,
   ) {}
 
   readonly onValue = (value: unknown): void => {
-    const worker = this.worker;
-    const req = worker.sole;
-    if (req !== undefined) worker.finish(req, this.gen, false, value);
+    const req = this.req;
+    if (req === undefined) return;
+    this.req = undefined;
+    this.worker.finish(req, this.gen, false, value);
   };
 
   readonly onError = (error: unknown): void => {
-    const worker = this.worker;
-    const req = worker.sole;
-    if (req !== undefined) worker.finish(req, this.gen, true, mapFailure(req, error));
+    const req = this.req;
+    if (req === undefined) return;
+    this.req = undefined;
+    this.worker.finish(req, this.gen, true, mapFailure(req, error));
   };
 }
 
@@ -531,7 +516,7 @@ class SerialCompletion {
  * rejection.
  */
 function runByCallback(worker: Worker, req: Request): void {
-  const ctx = req.runContext(worker);
+  const ctx = req.runContext();
   try {
     const result: unknown = (req.fn as unknown as (c: unknown, ctx: unknown) => unknown)(worker.connection, ctx);
     if (result instanceof Promise) result.then(undefined, (error: unknown) => ctx.fail(error));
