@@ -1,10 +1,19 @@
 // The dispatch benchmark: outpools' call paths (10 in-process no-op workers, best_worker, call_timeout
 // on; runCallback() and run()) against a bare round-robin floor, the one- and two-promise ceilings,
-// generic-pool and tarn, at 1 and 100 concurrent callers; plus memory per idle worker and start/stop
+// a complete but minimal pool, generic-pool and tarn, at 1 and 100 concurrent callers; plus memory per idle worker and start/stop
 // time of 1,000 instances.
 import { ratio } from '../lib/stats.mjs';
 
-const VARIANTS = ['outpools', 'outpools-run', 'floor', 'one-promise', 'two-promise', 'generic-pool', 'tarn'];
+const VARIANTS = [
+  'outpools',
+  'outpools-run',
+  'floor',
+  'one-promise',
+  'two-promise',
+  'minimal-pool',
+  'generic-pool',
+  'tarn',
+];
 const CONCURRENCY = [1, 100];
 const label = (variant, c) => `${variant} c=${c}`;
 const opsOf = (medians, variant, c) => medians[label(variant, c)]?.opsPerSec;
@@ -35,6 +44,11 @@ export default {
     one_promise_vs_floor_c100: { subject: label('one-promise', 100), baseline: label('floor', 100) },
     two_promise_vs_floor_c1: { subject: label('two-promise', 1), baseline: label('floor', 1) },
     two_promise_vs_floor_c100: { subject: label('two-promise', 100), baseline: label('floor', 100) },
+    // The realistic ceiling of vs_floor (minimal-pool.mjs), and outpools against it.
+    minimal_pool_vs_floor_c1: { subject: label('minimal-pool', 1), baseline: label('floor', 1) },
+    minimal_pool_vs_floor_c100: { subject: label('minimal-pool', 100), baseline: label('floor', 100) },
+    vs_minimal_pool_c1: { subject: label('outpools', 1), baseline: label('minimal-pool', 1) },
+    vs_minimal_pool_c100: { subject: label('outpools', 100), baseline: label('minimal-pool', 100) },
     vs_tarn_c1: { subject: label('outpools-run', 1), baseline: label('tarn', 1) },
     vs_tarn_c100: { subject: label('outpools-run', 100), baseline: label('tarn', 100) },
   },
@@ -47,6 +61,7 @@ export default {
       `RESULT bytes_per_idle_worker=${round(memory?.bytesPerIdleWorker)}`,
       `RESULT start_1000x10_ms=${round(startStop?.startMs)} stop_1000x10_ms=${round(startStop?.stopMs)}`,
       `RESULT ${figure('vs_tarn', 'outpools-run', 'tarn').join(' ')}`,
+      `RESULT ${[...figure('minimal_pool_vs_floor', 'minimal-pool', 'floor'), ...figure('vs_minimal_pool', 'outpools', 'minimal-pool')].join(' ')}`,
       `RESULT ${[...figure('run_vs_floor', 'outpools-run', 'floor'), ...figure('one_promise_vs_floor', 'one-promise', 'floor'), ...figure('two_promise_vs_floor', 'two-promise', 'floor')].join(' ')}`,
       `RESULT ${[...figure('vs_generic_pool', 'outpools-run', 'generic-pool'), ...figure('vs_floor', 'outpools', 'floor')].join(' ')}`,
     ];

@@ -17,7 +17,9 @@ export class NoopConnection {
 }
 
 const callOnce = (connection) => connection.call();
-const sendOnce = (connection, ctx) => connection.send((error, value) => (error ? ctx.fail(error) : ctx.done(value)));
+/** One call over the callback API, ended through the pool's completion context (`done`/`fail`). */
+export const sendOnce = (connection, ctx) =>
+  connection.send((error, value) => (error ? ctx.fail(error) : ctx.done(value)));
 
 /** A pool type whose connect, close, ping and calls cost nothing: it measures the engine. */
 export const noopDriver = defineDriver({

@@ -1,11 +1,12 @@
 // One measurement of the dispatch benchmark: `node scenario.mjs <variant> <concurrency>`.
-// Variants: outpools, outpools-run, floor, one-promise, two-promise, generic-pool, tarn (throughput of no-op
-// calls over 10 workers),
+// Variants: outpools, outpools-run, floor, one-promise, two-promise, minimal-pool, generic-pool, tarn
+// (throughput of no-op calls over 10 workers),
 // memory (bytes per idle worker; needs --expose-gc), startstop (1,000 host instances x 10 workers).
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { closedLoop, scenarioMain } from '../lib/load.mjs';
-import { NoopConnection, noopDriver } from './noop.mjs';
+import { MinimalPool } from './minimal-pool.mjs';
+import { NoopConnection, noopDriver, sendOnce } from './noop.mjs';
 import { createNoopPools, startAll } from './outpools.mjs';
 
 const require = createRequire(import.meta.url);
@@ -72,6 +73,16 @@ await scenarioMain({
   // Over the promise API (the ceiling for run()):
   async 'two-promise'(concurrency) {
     return ownPromiseLoop(concurrency, (connection, resolve, reject) => connection.call().then(resolve, reject));
+  },
+
+  // A complete but minimal pool (minimal-pool.mjs) over the same callback API as `outpools`: the
+  // realistic ceiling of vs_floor (the one-promise ceiling plus the bookkeeping no pool can skip).
+  async 'minimal-pool'(concurrency) {
+    const connections = Array.from({ length: WORKERS }, () => new NoopConnection());
+    const pool = new MinimalPool(connections, 5000);
+    const result = await closedLoop({ call: () => pool.runCallback(sendOnce), concurrency });
+    pool.close();
+    return result;
   },
 
   async 'generic-pool'(concurrency) {
