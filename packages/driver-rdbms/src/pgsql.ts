@@ -29,6 +29,7 @@ import {
 } from './errors.js';
 import { loadPg, type PgModule } from './load.js';
 import { sendPgCancel, type PgCancel } from './pg-cancel.js';
+import { PreparedNames } from './pg-prepared.js';
 import { PREPARED_PER_CONNECTION, pgPipelineDepth, type RdbmsConnectionOptions } from './schema.js';
 import { describeTarget, networkTarget, type NetworkTarget } from './target.js';
 import type { FieldInfo, QueryResult, RdbmsConnection, SqlValue, StatementBound, StatementCall } from './types.js';
@@ -160,18 +161,17 @@ async function openPg(
     ctx.signal.removeEventListener('abort', abort);
   }
   live = true;
-  const driver = options.driver === 'cockroachdb' ? 'cockroachdb' : 'pgsql';
-  connection = new PgConnection(
-    driver,
+  connection = new PgConnection({
+    driver: options.driver === 'cockroachdb' ? 'cockroachdb' : 'pgsql',
     client,
     internals,
     target,
-    options.query_timeout,
+    queryTimeoutMs: options.query_timeout,
     ctx,
     pipelined,
-    pg.Query,
-    options.prepare !== false,
-  );
+    Query: pg.Query,
+    prepared: options.prepare === false ? undefined : new PreparedNames(PREPARED_PER_CONNECTION),
+  });
   return connection;
 }
 
@@ -188,11 +188,21 @@ interface Pending {
   done: boolean;
 }
 
-/**
- * SQLSTATEs after which a prepared statement is prepared again: "cached plan must not change
- * result type" (0A000, its table changed) and "prepared statement does not exist" (26000).
- */
-const FORGETS_STATEMENT: ReadonlySet<unknown> = new Set(['0A000', '26000']);
+/** What one pgsql connection is made of. */
+interface PgConnectionParts {
+  readonly driver: 'pgsql' | 'cockroachdb';
+  readonly client: PgClient;
+  readonly internals: PgInternals;
+  readonly target: NetworkTarget;
+  readonly queryTimeoutMs: number;
+  readonly ctx: ConnectContext;
+  /** The `pipeline` option is on. */
+  readonly pipelined: boolean;
+  /** pg's `Query` class (a named statement is sent as one). */
+  readonly Query: PgModule['Query'];
+  /** The connection's statement names; `undefined` with `prepare = false`. */
+  readonly prepared: PreparedNames | undefined;
+}
 
 /** A statement that opens a transaction, which must not share a pipelined connection. */
 const OPENS_TRANSACTION = /^\s*(?:begin|start\s+transaction)\b/i;
@@ -224,31 +234,19 @@ class PgConnection implements RdbmsConnection {
   /** The CancelRequest in flight. */
   #cancel: PgCancel | undefined = undefined;
   readonly #Query: PgModule['Query'];
-  /** Names of the statements prepared on this connection, by SQL text (`undefined`: `prepare = false`). */
-  readonly #prepared: Map<string, string> | undefined;
-  /** Statement names handed out on this connection (a forgotten statement's name is never reused). */
-  #named = 0;
+  /** The statements prepared on this connection (`undefined`: `prepare = false`). */
+  readonly #prepared: PreparedNames | undefined;
 
-  constructor(
-    driver: 'pgsql' | 'cockroachdb',
-    client: PgClient,
-    internals: PgInternals,
-    target: NetworkTarget,
-    queryTimeoutMs: number,
-    ctx: ConnectContext,
-    pipelined: boolean,
-    query: PgModule['Query'],
-    prepare: boolean,
-  ) {
-    this.#Query = query;
-    this.#prepared = prepare ? new Map() : undefined;
-    this.driver = driver;
-    this.#client = client;
-    this.#internals = internals;
-    this.#target = target;
-    this.queryTimeoutMs = queryTimeoutMs;
-    this.#ctx = ctx;
-    this.#pipelined = pipelined;
+  constructor(parts: PgConnectionParts) {
+    this.driver = parts.driver;
+    this.#client = parts.client;
+    this.#internals = parts.internals;
+    this.#target = parts.target;
+    this.queryTimeoutMs = parts.queryTimeoutMs;
+    this.#ctx = parts.ctx;
+    this.#pipelined = parts.pipelined;
+    this.#Query = parts.Query;
+    this.#prepared = parts.prepared;
   }
 
   /**
@@ -340,14 +338,15 @@ class PgConnection implements RdbmsConnection {
     return new Promise<QueryResult>((resolve, reject) => {
       const p: Pending = { call, clientMs, resolve, reject, write: undefined, done: false };
       pending = p;
+      /** The server-side statement this run used (see the `prepare` option). */
+      let name: string | undefined;
       const done = (error: Error | null, result: PgResultLike | PgResultLike[]): void => {
         if (p.done) return;
         p.done = true;
         this.#settled(p);
         if (error) {
-          // A table changed under a prepared statement, or the session dropped it (`DEALLOCATE`,
-          // `DISCARD ALL`): the next run prepares it again under a new name.
-          if (FORGETS_STATEMENT.has((error as { code?: unknown }).code)) this.#prepared?.delete(sql);
+          // A table changed under a prepared statement, or the session dropped it: prepared again next run.
+          if (name !== undefined) this.#prepared?.failed(sql, name, (error as { code?: unknown }).code);
           reject(this.#mapError(error));
         } else resolve(toResult(Array.isArray(result) ? (result[result.length - 1] ?? EMPTY_RESULT) : result));
       };
@@ -363,7 +362,7 @@ class PgConnection implements RdbmsConnection {
         try {
           if (params === undefined || params.length === 0) client.query(sql, done);
           else {
-            const name = this.#statementName(sql);
+            name = this.#prepared?.nameFor(sql);
             if (name === undefined) client.query(sql, params, done);
             else {
               const query: PgQuery = new this.#Query(sql, params as unknown[], done as never);
@@ -378,22 +377,6 @@ class PgConnection implements RdbmsConnection {
       if (this.#cancel !== undefined && this.#pipelined) this.#held.push(p);
       else p.write();
     });
-  }
-
-  /**
-   * The server-side name of a statement with parameters (the `prepare` option): it is parsed once
-   * per connection, up to {@link PREPARED_PER_CONNECTION} distinct statements; `undefined` = parse
-   * it on this run (unnamed).
-   */
-  #statementName(sql: string): string | undefined {
-    const names = this.#prepared;
-    if (names === undefined) return undefined;
-    let name = names.get(sql);
-    if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
-      name = `outpools_${this.#named++}`;
-      names.set(sql, name);
-    }
-    return name;
   }
 
   /** The call of `p` aborted: cancel it on the server when that stops nothing else. */

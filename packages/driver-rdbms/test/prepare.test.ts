@@ -49,6 +49,34 @@ describe('pgsql prepared statements', () => {
     expect(await preparedCount(db)).toBe(PREPARED_PER_CONNECTION);
   });
 
+  it(`keeps counting a statement forgotten after its table changed: the server never holds more than ${PREPARED_PER_CONNECTION}`, async () => {
+    const db = await oneConnection();
+    const table = uniqueTable('prepcap');
+    await db.query(`CREATE TABLE ${table} (a int)`);
+    try {
+      const sql = `SELECT * FROM ${table} WHERE a = $1`;
+      await db.query(sql, [1]);
+      await Promise.all(
+        Array.from({ length: PREPARED_PER_CONNECTION - 1 }, (_, i) => db.query(`SELECT $1::int + ${i} AS n`, [1])),
+      );
+      expect(await preparedCount(db)).toBe(PREPARED_PER_CONNECTION);
+      await db.query(`ALTER TABLE ${table} ADD COLUMN b int`);
+      await expect(db.query(sql, [1])).rejects.toThrow(/cached plan must not change result type/);
+      // The stale statement stays on the server: the next runs are parsed unnamed, nothing new is prepared.
+      await db.query(`INSERT INTO ${table} (a, b) VALUES (1, 2)`);
+      expect((await db.query(sql, [1])).rows).toEqual([{ a: 1, b: 2 }]);
+      expect((await db.query('SELECT $1::int + 1000 AS n', [1])).rows).toEqual([{ n: 1001 }]);
+      expect(await preparedCount(db)).toBe(PREPARED_PER_CONNECTION);
+      // Once the session drops them all, each is prepared again at its next run.
+      await db.query('DEALLOCATE ALL');
+      await expect(db.query('SELECT $1::int + 0 AS n', [1])).rejects.toThrow(/does not exist/);
+      expect((await db.query('SELECT $1::int + 0 AS n', [1])).rows).toEqual([{ n: 1 }]);
+      expect(await preparedCount(db)).toBe(1);
+    } finally {
+      await db.query(`DROP TABLE IF EXISTS ${table}`);
+    }
+  });
+
   it('fails one run when a table changes under a prepared statement or the session drops it, then prepares it again', async () => {
     const db = await oneConnection();
     const table = uniqueTable('prep');
