@@ -1,20 +1,16 @@
 import { describe, it, expect, vi, afterEach, beforeEach } from 'vitest';
-import { createFakeDriver } from '@outpools/testing';
+import { createFakeDriver, recordUnhandled, type UnhandledRecorder } from '@outpools/testing';
 import { CallTimeoutError, STRATEGIES, type Strategy } from '@outpools/core';
 import { poolSpec, poolsOf } from './engine-helpers.js';
 
-const unhandled: unknown[] = [];
-const record = (e: unknown): void => {
-  unhandled.push(e);
-};
+let unhandled: UnhandledRecorder;
 beforeEach(() => {
-  unhandled.length = 0;
-  process.on('unhandledRejection', record);
+  unhandled = recordUnhandled();
   vi.useFakeTimers();
 });
 afterEach(() => {
   vi.useRealTimers();
-  process.off('unhandledRejection', record);
+  unhandled.uninstall();
 });
 
 function seeded(seed: number): () => number {
@@ -71,7 +67,7 @@ async function chaos(strategy: Strategy, seed: number): Promise<void> {
   await vi.advanceTimersByTimeAsync(1);
   expect(vi.getTimerCount()).toBe(0);
   expect(fake.connections.every((c) => c.closed)).toBe(true);
-  expect(unhandled).toEqual([]);
+  expect(unhandled.errors).toEqual([]);
 }
 
 describe('engine under chaos', () => {

@@ -1,24 +1,18 @@
 import { describe, it, expect, vi, afterEach, beforeEach } from 'vitest';
-import { createFakeDriver, type FakeDriverOptions } from '@outpools/testing';
+import { createFakeDriver, type FakeDriverOptions, recordUnhandled, type UnhandledRecorder } from '@outpools/testing';
 import { ConnectionLostError, type CloseErrorEvent, type ReconnectAttemptEvent, type Strategy } from '@outpools/core';
 import { backoffDelay } from '../src/engine/backoff.js';
 import { poolSpec, poolsOf } from './engine-helpers.js';
 
-const unhandled: unknown[] = [];
-const record = (e: unknown): void => {
-  unhandled.push(e);
-};
+let unhandled: UnhandledRecorder;
 beforeEach(() => {
-  unhandled.length = 0;
-  process.on('unhandledRejection', record);
-  process.on('uncaughtException', record);
+  unhandled = recordUnhandled();
   vi.useFakeTimers();
 });
 afterEach(() => {
   vi.useRealTimers();
-  process.off('unhandledRejection', record);
-  process.off('uncaughtException', record);
-  expect(unhandled).toEqual([]);
+  unhandled.uninstall();
+  expect(unhandled.errors).toEqual([]);
 });
 
 async function setup(
