@@ -1,7 +1,7 @@
 // The dispatch benchmark: outpools' call paths (10 in-process no-op workers, best_worker, call_timeout
 // on; runCallback() and run()) against a bare round-robin floor, the one- and two-promise ceilings,
-// a complete but minimal pool, generic-pool and tarn, at 1 and 100 concurrent callers; plus memory per idle worker and start/stop
-// time of 1,000 instances.
+// a complete but minimal pool, generic-pool and tarn, at 1 and 100 concurrent callers; plus memory
+// per idle worker and start/stop time of 1,000 instances.
 import { ratio } from '../lib/stats.mjs';
 
 const VARIANTS = [
