@@ -142,7 +142,7 @@ export class Request implements MailboxNode, DeadlineNode, CallContext {
   #end(failed: boolean, result: unknown): void {
     const worker = this.worker;
     if (worker !== undefined && this.state === RequestState.Running && this.#extras?.retried !== true)
-      worker.finish(this, worker.gen, failed, failed ? mapFailure(this, result) : result);
+      endRun(worker, this, worker.gen, failed, result);
   }
 
   /** The context a `runCallback` function gets for this run (on its worker): the request itself, or a {@link RetriedRun} on its retry. */
@@ -256,8 +256,13 @@ export class RetriedRun implements CallContext {
   #end(failed: boolean, result: unknown): void {
     const req = this.req;
     if (req.state === RequestState.Running && req.worker === this.worker)
-      this.worker.finish(req, this.gen, failed, failed ? mapFailure(req, result) : result);
+      endRun(this.worker, req, this.gen, failed, result);
   }
+}
+
+/** A `runCallback` run of `req` on the connection of generation `gen` ended with `done` (or `fail`, mapped by `mapError`). */
+function endRun(worker: RequestOwner, req: Request, gen: number, failed: boolean, result: unknown): void {
+  worker.finish(req, gen, failed, failed ? mapFailure(req, result) : result);
 }
 
 /** A failed call's error as its `mapError` (if any) maps it; a mapper that throws gives the thrown value (the call must still settle). @internal */
